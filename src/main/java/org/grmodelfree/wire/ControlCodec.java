@@ -1,0 +1,335 @@
+package org.grmodelfree.wire;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.grmodelfree.wire.ControlMessage.Hello;
+import org.grmodelfree.wire.ControlMessage.Losses;
+import org.grmodelfree.wire.ControlMessage.Phase;
+import org.grmodelfree.wire.ControlMessage.Stop;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessageInsufficientBufferException;
+import org.msgpack.core.MessageIntegerOverflowException;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.ValueType;
+
+/**
+ * msgpack encoding of {@link ControlMessage}s, format version {@value #VERSION}
+ * (DESIGN.md section 4). Every message is one msgpack map with string keys:
+ * <pre>
+ * every message  "type" str, "version" int (= 1)
+ * "hello"        "block" str, "protocol" int
+ * "phase"        "batch" int, "iteration" int, "phase" str ("receiver" | "transmitter"),
+ *                "size" int (batch size)
+ * "losses"       "batch" int, "iteration" int, "count" int,
+ *                "losses" bin: count little-endian float32 values (4 * count bytes)
+ * "stop"         "reason" str
+ * </pre>
+ * Losses travel as one binary blob of little-endian float32, the samples' byte order, so both
+ * ends copy them straight to and from a {@code float[]}; "count" repeats the number of values
+ * so a short or padded blob is caught. Hello and stop concern no batch, so they carry no
+ * "batch" or "iteration" key.
+ *
+ * <p>Decoding is strict: the top level must be a single map with no trailing bytes, keys must
+ * be unique strings, every key the type needs must be present with the right msgpack type, no
+ * other key may appear, the version must be {@value #VERSION}, and the values must satisfy the
+ * {@link ControlMessage} constructors (non-negative ids, finite losses, ...). Anything else
+ * raises {@link WireFormatException} with a message starting {@code "control message: "}.
+ */
+public final class ControlCodec {
+
+    /** The format version this build writes and accepts. */
+    public static final int VERSION = 1;
+
+    private static final String LABEL = "control message: ";
+    private static final String TYPE = "type";
+    private static final String VERSION_KEY = "version";
+    private static final String BATCH = "batch";
+    private static final String ITERATION = "iteration";
+
+    private ControlCodec() {}
+
+    /** A decoded map value: its msgpack type and, for scalars, strings and blobs, its value. */
+    private record Field(ValueType type, Object value) {}
+
+    /**
+     * @return the msgpack map for {@code message}
+     * @throws IllegalArgumentException if a loss was made non-finite after construction
+     */
+    public static byte[] encode(ControlMessage message) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            if (message instanceof Hello h) {
+                start(p, "hello", 2);
+                p.packString("block").packString(h.block());
+                p.packString("protocol").packInt(h.protocolVersion());
+            } else if (message instanceof Phase ph) {
+                start(p, "phase", 4);
+                p.packString(BATCH).packLong(ph.batchId());
+                p.packString(ITERATION).packLong(ph.iteration());
+                p.packString("phase").packString(ph.phase());
+                p.packString("size").packInt(ph.batchSize());
+            } else if (message instanceof Losses l) {
+                start(p, "losses", 4);
+                p.packString(BATCH).packLong(l.batchId());
+                p.packString(ITERATION).packLong(l.iteration());
+                p.packString("count").packInt(l.losses().length);
+                p.packString("losses").packBinaryHeader(4 * l.losses().length);
+                p.writePayload(lossBytes(l.losses()));
+            } else {
+                start(p, "stop", 1);
+                p.packString("reason").packString(((Stop) message).reason());
+            }
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("msgpack buffer packer failed", e);
+        }
+    }
+
+    /** As {@link #decode(byte[], int, int)} over the whole array. */
+    public static ControlMessage decode(byte[] src) {
+        return decode(src, 0, src.length);
+    }
+
+    /**
+     * Decodes exactly one message from {@code src[off, off+len)}.
+     *
+     * @param src msgpack bytes. Not modified.
+     * @throws WireFormatException naming the problem, for anything but a valid message
+     */
+    public static ControlMessage decode(byte[] src, int off, int len) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        if (len == 0) {
+            throw fail("empty message");
+        }
+        Map<String, Field> fields;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(src, off, len)) {
+            fields = readMap(u, len);
+        } catch (MessageInsufficientBufferException e) {
+            throw new WireFormatException(LABEL + "truncated: " + len
+                    + " bytes end inside a value", e);
+        } catch (IOException | MessagePackException e) {
+            throw new WireFormatException(LABEL + "malformed msgpack: " + e.getMessage(), e);
+        }
+        return build(fields);
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    private static void start(MessageBufferPacker p, String type, int payloadKeys)
+            throws IOException {
+        p.packMapHeader(2 + payloadKeys);
+        p.packString(TYPE).packString(type);
+        p.packString(VERSION_KEY).packInt(VERSION);
+    }
+
+    private static byte[] lossBytes(float[] losses) {
+        byte[] blob = new byte[4 * losses.length];
+        for (int i = 0; i < losses.length; i++) {
+            if (!Float.isFinite(losses[i])) {
+                throw new IllegalArgumentException("losses[" + i + "] is " + losses[i]);
+            }
+            Bytes.LE_FLOAT.set(blob, 4 * i, losses[i]);
+        }
+        return blob;
+    }
+
+    // ---------------------------------------------------------------- decoding: msgpack
+
+    private static Map<String, Field> readMap(MessageUnpacker u, int len) throws IOException {
+        ValueType top = u.getNextFormat().getValueType();
+        if (top != ValueType.MAP) {
+            throw fail("expected a map, found " + name(top));
+        }
+        int entries = u.unpackMapHeader();
+        long left = len - u.getTotalReadBytes();
+        if (entries > left / 2) {
+            throw fail("map declares " + entries + " entries but only " + left + " bytes follow");
+        }
+        Map<String, Field> fields = new HashMap<>();
+        for (int i = 0; i < entries; i++) {
+            ValueType keyType = u.getNextFormat().getValueType();
+            if (keyType != ValueType.STRING) {
+                throw fail("map key #" + i + " is " + name(keyType) + ", expected a string");
+            }
+            String key = readString(u, len);
+            Field value = readValue(u, len, key);
+            if (fields.putIfAbsent(key, value) != null) {
+                throw fail("duplicate key '" + key + "'");
+            }
+        }
+        if (u.hasNext()) {
+            throw fail((len - u.getTotalReadBytes()) + " trailing bytes after the map");
+        }
+        return fields;
+    }
+
+    private static Field readValue(MessageUnpacker u, int len, String key) throws IOException {
+        ValueType type = u.getNextFormat().getValueType();
+        switch (type) {
+            case NIL:
+                u.unpackNil();
+                return new Field(type, null);
+            case BOOLEAN:
+                return new Field(type, u.unpackBoolean());
+            case INTEGER:
+                try {
+                    return new Field(type, u.unpackLong());
+                } catch (MessageIntegerOverflowException e) {
+                    throw fail("key '" + key + "' holds an integer beyond the signed 64-bit range");
+                }
+            case FLOAT:
+                return new Field(type, u.unpackDouble());
+            case STRING:
+                return new Field(type, readString(u, len));
+            case BINARY: {
+                int n = u.unpackBinaryHeader();
+                checkPayload(u, len, n);
+                return new Field(type, u.readPayload(n));
+            }
+            default:
+                u.skipValue(); // arrays, maps, extensions: only their type matters here
+                return new Field(type, null);
+        }
+    }
+
+    private static String readString(MessageUnpacker u, int len) throws IOException {
+        long at = u.getTotalReadBytes();
+        int n = u.unpackRawStringHeader();
+        checkPayload(u, len, n);
+        byte[] bytes = u.readPayload(n);
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw fail("string at byte " + at + " is not valid UTF-8");
+        }
+    }
+
+    /** Rejects a declared payload longer than what is left, before anything is allocated. */
+    private static void checkPayload(MessageUnpacker u, int len, int n) {
+        long left = len - u.getTotalReadBytes();
+        if (n > left) {
+            throw fail("truncated at byte " + len + ", needed " + (n - left) + " more");
+        }
+    }
+
+    // ---------------------------------------------------------------- decoding: messages
+
+    private static ControlMessage build(Map<String, Field> f) {
+        String type = string(f, TYPE, null);
+        long version = integer(f, VERSION_KEY, null);
+        if (version != VERSION) {
+            throw fail("unsupported version " + version + ", this build speaks version " + VERSION);
+        }
+        try {
+            switch (type) {
+                case "hello":
+                    onlyKeys(f, type, "block", "protocol");
+                    return new Hello(string(f, "block", type), intValue(f, "protocol", type));
+                case "phase":
+                    onlyKeys(f, type, BATCH, ITERATION, "phase", "size");
+                    return new Phase(integer(f, ITERATION, type), string(f, "phase", type),
+                            intValue(f, "size", type), integer(f, BATCH, type));
+                case "losses":
+                    onlyKeys(f, type, BATCH, ITERATION, "count", "losses");
+                    return new Losses(integer(f, BATCH, type), integer(f, ITERATION, type),
+                            losses(f));
+                case "stop":
+                    onlyKeys(f, type, "reason");
+                    return new Stop(string(f, "reason", type));
+                default:
+                    throw fail("unknown message type '" + type + "'");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(
+                    LABEL + "invalid '" + type + "' message: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] losses(Map<String, Field> f) {
+        int count = intValue(f, "count", "losses");
+        byte[] blob = (byte[]) get(f, "losses", "losses", ValueType.BINARY, "a binary blob");
+        if (blob.length % 4 != 0) {
+            throw fail("losses blob of " + blob.length + " bytes is not a multiple of 4");
+        }
+        if (count != blob.length / 4) {
+            throw fail("count is " + count + " but the losses blob holds " + blob.length / 4
+                    + " values");
+        }
+        float[] losses = new float[count];
+        for (int i = 0; i < count; i++) {
+            losses[i] = (float) Bytes.LE_FLOAT.get(blob, 4 * i);
+        }
+        return losses;
+    }
+
+    private static void onlyKeys(Map<String, Field> f, String type, String... payloadKeys) {
+        Set<String> allowed = Set.of(payloadKeys);
+        for (String key : f.keySet()) {
+            if (!key.equals(TYPE) && !key.equals(VERSION_KEY) && !allowed.contains(key)) {
+                throw fail("unexpected key '" + key + "' in a '" + type + "' message");
+            }
+        }
+    }
+
+    private static String string(Map<String, Field> f, String key, String type) {
+        return (String) get(f, key, type, ValueType.STRING, "a string");
+    }
+
+    private static long integer(Map<String, Field> f, String key, String type) {
+        return (Long) get(f, key, type, ValueType.INTEGER, "an integer");
+    }
+
+    private static int intValue(Map<String, Field> f, String key, String type) {
+        long v = integer(f, key, type);
+        if (v != (int) v) {
+            throw fail("key '" + key + "' value " + v + " does not fit in a 32-bit int");
+        }
+        return (int) v;
+    }
+
+    private static Object get(Map<String, Field> f, String key, String type,
+            ValueType expected, String expectedName) {
+        Field field = f.get(key);
+        if (field == null) {
+            throw fail("missing key '" + key + "'" + (type == null ? "" : " in a '" + type
+                    + "' message"));
+        }
+        if (field.type() != expected) {
+            throw fail("key '" + key + "' is " + name(field.type()) + ", expected "
+                    + expectedName);
+        }
+        return field.value();
+    }
+
+    private static String name(ValueType type) {
+        switch (type) {
+            case INTEGER:
+                return "an integer";
+            case ARRAY:
+                return "an array";
+            case EXTENSION:
+                return "an extension";
+            case NIL:
+                return "nil";
+            default:
+                return "a " + type.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static WireFormatException fail(String what) {
+        return new WireFormatException(LABEL + what);
+    }
+}

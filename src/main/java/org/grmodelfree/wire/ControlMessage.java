@@ -1,0 +1,117 @@
+package org.grmodelfree.wire;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Control and feedback messages between the project's JVM blocks, carried as msgpack maps by
+ * {@link ControlCodec}. Constructors check their arguments and throw
+ * {@link IllegalArgumentException}, so a message that exists can always be encoded.
+ */
+public sealed interface ControlMessage {
+
+    /**
+     * Sent once by a block when it connects.
+     *
+     * @param block the sender's block id, not empty
+     * @param protocolVersion the sender's block protocol version, at least 1
+     */
+    record Hello(String block, int protocolVersion) implements ControlMessage {
+        /** Checks the arguments. */
+        public Hello {
+            Objects.requireNonNull(block, "block");
+            if (block.isEmpty()) {
+                throw new IllegalArgumentException("block id is empty");
+            }
+            if (protocolVersion < 1) {
+                throw new IllegalArgumentException("protocol version " + protocolVersion + " < 1");
+            }
+        }
+    }
+
+    /**
+     * Announces the next training phase and its batch.
+     *
+     * @param iteration training iteration, from 0
+     * @param phase {@link #RECEIVER} or {@link #TRANSMITTER}
+     * @param batchSize messages in the batch, at least 1
+     * @param batchId the batch's id, from 0
+     */
+    record Phase(long iteration, String phase, int batchSize, long batchId)
+            implements ControlMessage {
+        /** The receiver phase of an iteration. */
+        public static final String RECEIVER = "receiver";
+        /** The transmitter phase of an iteration. */
+        public static final String TRANSMITTER = "transmitter";
+
+        /** Checks the arguments. */
+        public Phase {
+            checkNonNegative("iteration", iteration);
+            Objects.requireNonNull(phase, "phase");
+            if (!phase.equals(RECEIVER) && !phase.equals(TRANSMITTER)) {
+                throw new IllegalArgumentException(
+                        "phase '" + phase + "' is neither 'receiver' nor 'transmitter'");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size " + batchSize + " < 1");
+            }
+            checkNonNegative("batch", batchId);
+        }
+    }
+
+    /**
+     * Per-example losses of one transmitter-phase batch, fed back to the transmitter.
+     *
+     * @param batchId the batch the losses belong to, from 0
+     * @param iteration training iteration, from 0
+     * @param losses one finite loss per example; not copied, so do not modify it afterwards
+     */
+    record Losses(long batchId, long iteration, float[] losses) implements ControlMessage {
+        /** Checks the arguments, including that every loss is finite. */
+        public Losses {
+            checkNonNegative("batch", batchId);
+            checkNonNegative("iteration", iteration);
+            Objects.requireNonNull(losses, "losses");
+            for (int i = 0; i < losses.length; i++) {
+                if (!Float.isFinite(losses[i])) {
+                    throw new IllegalArgumentException("losses[" + i + "] is " + losses[i]);
+                }
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Losses l && l.batchId == batchId && l.iteration == iteration
+                    && Arrays.equals(l.losses, losses);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(batchId, iteration, Arrays.hashCode(losses));
+        }
+
+        @Override
+        public String toString() {
+            return "Losses[batchId=" + batchId + ", iteration=" + iteration + ", losses="
+                    + losses.length + " values]";
+        }
+    }
+
+    /**
+     * Asks the peer to stop.
+     *
+     * @param reason human-readable reason, possibly empty
+     */
+    record Stop(String reason) implements ControlMessage {
+        /** Checks for null. */
+        public Stop {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    private static void checkNonNegative(String what, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " " + value + " is negative");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.grmodelfree.cli;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.nn.Parallel;
+import org.grmodelfree.report.Json;
+import org.grmodelfree.train.Method;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code modelfree bench}: time and allocation per training iteration, embedded. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time per training iteration (median after warm-up), effective GFLOP/s and allocation.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "print one JSON object instead of a table")
+    boolean json;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "iterations before timing (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "300", description = "timed iterations per case (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    /** One timed case. */
+    record Result(Method method, int batch, double medianMs, double p90Ms, double gflops, double allocPerIteration) {
+    }
+
+    @Override
+    public Integer call() {
+        if (warmup < 0 || iterations < 5) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--warmup must not be negative and --iterations must be at least 5");
+        }
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("threads", Parallel.threads());
+        o.put("cpus", Runtime.getRuntime().availableProcessors());
+        long alloc = 0;
+        for (int batch : new int[] {1000, 128}) {
+            for (Method m : Method.values()) {
+                Result r = time(m, batch);
+                String key = m.id() + "_ms_b" + batch;
+                o.put(key, r.medianMs());
+                o.put(m.id() + "_p90_ms_b" + batch, r.p90Ms());
+                o.put(m.id() + "_gflops_b" + batch, r.gflops());
+                o.put(m.id() + "_alloc_bytes_b" + batch, r.allocPerIteration());
+                if (m == Method.ALTERNATING && batch == 1000) {
+                    alloc = Math.round(r.allocPerIteration());
+                }
+                if (!json) {
+                    spec.commandLine().getOut().printf(Locale.ROOT,
+                            "%-11s B=%-5d %8.3f ms/iteration (p90 %.3f)  %6.1f GFLOP/s  %8.0f bytes allocated/iteration%n",
+                            m.id(), batch, r.medianMs(), r.p90Ms(), r.gflops(), r.allocPerIteration());
+                }
+            }
+        }
+        o.put("alloc_bytes_per_iteration", alloc);
+        if (json) {
+            spec.commandLine().getOut().println(Json.toCompactString(o));
+        }
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    Result time(Method m, int batch) {
+        TrainConfig base = TrainConfig.defaults(ChannelKind.AWGN);
+        TrainConfig c = new TrainConfig(ChannelKind.AWGN, 10, m, 256, 4, 256, 256, warmup + iterations + 1, batch,
+                batch, 1, 1, 1e-3, 1e-3, 1, base.sigma2(), base.sigma2(), base.baseline(), 0, 1, 0, 1, 0);
+        Trainer t = Trainer.create(c);
+        for (int i = 0; i < warmup; i++) {
+            t.iterate();
+        }
+        double[] ms = new double[iterations];
+        long a0 = allocatedBytes();
+        for (int i = 0; i < iterations; i++) {
+            long s = System.nanoTime();
+            t.iterate();
+            ms[i] = (System.nanoTime() - s) / 1e6;
+        }
+        long a1 = allocatedBytes();
+        Arrays.sort(ms);
+        double median = ms[iterations / 2];
+        double p90 = ms[(int) (iterations * 0.9)];
+        return new Result(m, batch, median, p90, flops(c) / (median / 1e3) / 1e9, (double) (a1 - a0) / iterations);
+    }
+
+    /** Floating-point operations of one iteration (2 per multiply-add of the dense layers). */
+    static double flops(TrainConfig c) {
+        double in = 2.0 * c.symbols();
+        double h = c.rxHidden();
+        double mm = c.messages();
+        double rxForward = in * h + h * mm;
+        double rxBackward = 2 * h * mm + in * h;
+        double txCodebook = mm * c.txHidden() * in;
+        double macs = c.method() == Method.ALTERNATING
+                ? c.batchRx() * (rxForward + rxBackward) + c.batchTx() * rxForward + 3 * txCodebook
+                : c.batchRx() * (rxForward + rxBackward + in * h) + 3 * txCodebook;
+        return 2 * macs;
+    }
+
+    /** Bytes allocated so far by all live threads (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (mx instanceof com.sun.management.ThreadMXBean hs && hs.isThreadAllocatedMemorySupported()) {
+            long total = 0;
+            for (long b : hs.getThreadAllocatedBytes(hs.getAllThreadIds())) {
+                if (b > 0) {
+                    total += b;
+                }
+            }
+            return total;
+        }
+        return 0;
+    }
+}

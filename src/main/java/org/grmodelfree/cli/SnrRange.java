@@ -1,0 +1,57 @@
+package org.grmodelfree.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * SNR lists on the command line: "0:2:14" (start:step:stop, inclusive), "0,5,10", or one value.
+ *
+ * @param values the SNRs in dB, in the order given
+ */
+record SnrRange(double[] values) {
+
+    /** The picocli converter. */
+    static final class Converter implements CommandLine.ITypeConverter<SnrRange> {
+        @Override
+        public SnrRange convert(String value) {
+            return new SnrRange(parse(value));
+        }
+    }
+
+    static double[] parse(String value) {
+        String v = value.trim();
+        try {
+            if (v.contains(":")) {
+                String[] p = v.split(":");
+                if (p.length != 3) {
+                    throw new CommandLine.TypeConversionException("SNR range '" + value + "' is not start:step:stop");
+                }
+                double start = Double.parseDouble(p[0]);
+                double step = Double.parseDouble(p[1]);
+                double stop = Double.parseDouble(p[2]);
+                if (!(step > 0) || stop < start || (stop - start) / step > 1000) {
+                    throw new CommandLine.TypeConversionException("SNR range '" + value
+                            + "' needs a positive step, stop >= start and at most 1000 points");
+                }
+                List<Double> out = new ArrayList<>();
+                for (int i = 0; start + i * step <= stop + 1e-9; i++) {
+                    out.add(Math.round((start + i * step) * 1e9) / 1e9);
+                }
+                return out.stream().mapToDouble(Double::doubleValue).toArray();
+            }
+            String[] p = v.split(",");
+            double[] out = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+                out[i] = Double.parseDouble(p[i].trim());
+                if (!Double.isFinite(out[i])) {
+                    throw new NumberFormatException();
+                }
+            }
+            return out;
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("SNR list '" + value
+                    + "' is not a number, a list like 0,5,10 or a range like 0:2:14");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.grmodelfree.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.train.Baseline;
+import org.grmodelfree.train.Method;
+import org.grmodelfree.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code modelfree train}: one embedded training run with a built-in channel. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a transmitter and receiver end to end over a built-in channel (embedded, one JVM).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--channel", description = "awgn or rbf (default: ${DEFAULT-VALUE})", defaultValue = "awgn")
+    String channel;
+
+    @Option(names = "--snr-db", description = "training SNR in dB (default: 10 for awgn, 20 for rbf)")
+    Double snrDb;
+
+    @Option(names = "--method", description = "alternating (model-free) or supervised (model-aware) (default: ${DEFAULT-VALUE})",
+            defaultValue = "alternating")
+    String method;
+
+    @Option(names = "--paper", description = "start from the paper's plain recipe (fixed rates, no baseline) instead of the tuned defaults")
+    boolean paper;
+
+    @Option(names = "--iterations", description = "iterations (default: 4000; on --resume, keeps the file's)")
+    Integer iterations;
+
+    @Option(names = "--batch-rx", description = "receiver-phase batch (default: 1000)")
+    Integer batchRx;
+
+    @Option(names = "--batch-tx", description = "transmitter-phase batch (default: 1000)")
+    Integer batchTx;
+
+    @Option(names = "--rx-steps", description = "receiver steps per iteration (default: 1)")
+    Integer rxSteps;
+
+    @Option(names = "--tx-steps", description = "transmitter steps per iteration (default: 1)")
+    Integer txSteps;
+
+    @Option(names = "--lr-rx", description = "receiver learning rate (default: 1e-3)")
+    Double lrRx;
+
+    @Option(names = "--lr-tx", description = "transmitter learning rate (default: 1e-3)")
+    Double lrTx;
+
+    @Option(names = "--lr-final", description = "final/initial learning rate, cosine decay (default: 0.05; paper: 1)")
+    Double lrFinal;
+
+    @Option(names = "--sigma2", description = "exploration variance s^2 of the policy (default: 0.02)")
+    Double sigma2;
+
+    @Option(names = "--sigma2-final", description = "final exploration variance, geometric annealing (default: = --sigma2)")
+    Double sigma2Final;
+
+    @Option(names = "--baseline", description = "loss baseline: none or mean (default: mean; paper: none)")
+    String baseline;
+
+    @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")
+    Integer fineTune;
+
+    @Option(names = "--messages", description = "M, messages (default: 256)")
+    Integer messages;
+
+    @Option(names = "--symbols", description = "N, complex channel uses per message (default: 4)")
+    Integer symbols;
+
+    @Option(names = "--hidden", description = "hidden width of transmitter and receiver (default: M)")
+    Integer hidden;
+
+    @Option(names = "--seed", description = "seed of everything random (default: 1)")
+    Long seed;
+
+    @Option(names = "--eval-every", description = "iterations between BLER estimates (default: 100)")
+    Integer evalEvery;
+
+    @Option(names = "--patience", description = "stop after this many estimates without improvement (default: 0 = off)")
+    Integer patience;
+
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/train")
+    Path out;
+
+    @Option(names = "--resume", description = "continue from OUT/model.msgpack")
+    boolean resume;
+
+    @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+            description = "SNRs of the BLER curve, e.g. 0:2:14 (default: 0:2:14 awgn, 0:5:35 rbf)")
+    SnrRange curveSnrs;
+
+    @Option(names = "--test-messages", description = "messages at least for the BLER at the training SNR (default: ${DEFAULT-VALUE})",
+            defaultValue = "100000")
+    long testMessages;
+
+    @Option(names = "--max-messages", description = "message cap per BLER point (default: ${DEFAULT-VALUE})",
+            defaultValue = "1000000")
+    long maxMessages;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainConfig c = config();
+        if (testMessages < 1 || maxMessages < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--test-messages and --max-messages must be positive");
+        }
+        double[] snrs = curveSnrs != null ? curveSnrs.values()
+                : c.channel() == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
+        Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+        Map<String, Object> summary = TrainingSession.run(c, out, resume, resume ? iterations : null,
+                new TrainingSession.Settings(snrs, testMessages, maxMessages, 30), progress);
+        printSummary(spec.commandLine().getOut(), summary, out);
+        return 0;
+    }
+
+    TrainConfig config() {
+        try {
+            ChannelKind ch = ChannelKind.parse(channel);
+            Method m = Method.parse(method);
+            TrainConfig d = paper ? TrainConfig.paper(ch, m, 4000, 1) : TrainConfig.defaults(ch);
+            int mm = or(messages, d.messages());
+            double s2 = or(sigma2, d.sigma2());
+            return new TrainConfig(ch, or(snrDb, d.snrDb()), m, mm, or(symbols, d.symbols()),
+                    or(hidden, messages != null ? mm : d.txHidden()), or(hidden, messages != null ? mm : d.rxHidden()),
+                    or(iterations, d.iterations()), or(batchRx, d.batchRx()), or(batchTx, d.batchTx()),
+                    or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(lrRx, d.lrRx()), or(lrTx, d.lrTx()),
+                    or(lrFinal, d.lrFinalFactor()), s2, or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()),
+                    baseline == null ? d.baseline() : Baseline.parse(baseline), or(fineTune, d.fineTuneSteps()),
+                    or(seed, d.seed()), or(evalEvery, d.evalEvery()), d.evalMessages(), or(patience, d.patience()));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static <T> T or(T v, T d) {
+        return v != null ? v : d;
+    }
+
+    static void printSummary(java.io.PrintWriter o, Map<String, Object> s, Path out) {
+        @SuppressWarnings("unchecked")
+        java.util.List<Double> ci = (java.util.List<Double>) s.get("bler_ci95");
+        o.printf(Locale.ROOT, "%s over %s at %.1f dB: %d iterations in %.1f s%n", s.get("method"), s.get("channel"),
+                (Double) s.get("snr_db"), (Integer) s.get("iterations"), (Double) s.get("train_seconds"));
+        o.printf(Locale.ROOT, "BLER %.3e (%d errors in %d messages, 95%% CI %.2e..%.2e); uncoded QPSK %.3e%n",
+                (Double) s.get("bler"), (Long) s.get("bler_errors"), (Long) s.get("bler_messages"), ci.get(0), ci.get(1),
+                (Double) s.get("qpsk_bler"));
+        Object md = s.get("bler_min_distance");
+        if (md instanceof Map<?, ?> mdm) {
+            o.printf(Locale.ROOT, "minimum-distance decisions on the learned codebook: BLER %.3e (%d errors in %d)%n",
+                    (Double) mdm.get("bler"), (Long) mdm.get("errors"), (Long) mdm.get("messages"));
+        }
+        EvaluateCommand.printTable(o, s);
+        o.println("wrote " + out.toAbsolutePath().normalize() + "/{model.msgpack, summary.json, codebook.csv, "
+                + "learning_curve.csv, bler_curve.csv, bler.png, learning_curve.png, constellation.png}");
+        o.flush();
+    }
+}

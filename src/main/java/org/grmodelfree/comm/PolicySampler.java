@@ -1,0 +1,71 @@
+package org.grmodelfree.comm;
+
+import java.util.random.RandomGenerator;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * The Gaussian policy pi(x_p | x): x_p = a x + w with a = sqrt(1 - s^2) and w ~ CN(0, s^2 I), so
+ * the transmitted energy stays one on average. Its score, per real component,
+ * d log pi / d x = 2 a (x_p - a x) / s^2, is what the transmitter's policy gradient is built from.
+ */
+public final class PolicySampler {
+    private double sigma2;
+    private float a;
+    private float std;
+
+    public PolicySampler(double sigma2) {
+        setSigma2(sigma2);
+    }
+
+    /** Sets the exploration variance s^2, 0 &lt; s^2 &lt; 1 (it may change during training). */
+    public void setSigma2(double s2) {
+        if (!(s2 > 0 && s2 < 1)) {
+            throw new IllegalArgumentException("exploration variance s^2 must lie in (0, 1), got " + s2);
+        }
+        this.sigma2 = s2;
+        this.a = (float) Math.sqrt(1 - s2);
+        this.std = (float) Math.sqrt(s2 / 2);
+    }
+
+    public double sigma2() {
+        return sigma2;
+    }
+
+    /** x_p = a x + w. x not modified; xp reshaped to x's shape and modified. */
+    public void perturb(FMatrixRMaj x, FMatrixRMaj xp, RandomGenerator rng) {
+        xp.reshape(x.numRows, x.numCols);
+        for (int i = 0; i < x.getNumElements(); i++) {
+            xp.data[i] = a * x.data[i] + std * (float) rng.nextGaussian();
+        }
+    }
+
+    /**
+     * The policy-gradient estimate with respect to x:
+     * gx_i = weight_i * scale * d log pi(xp_i | x_i) / d x_i, for each row i.
+     *
+     * @param x the unperturbed symbols, not modified
+     * @param xp what was sent, not modified
+     * @param weight per-row weights (the fed-back losses, baseline already subtracted), not modified
+     * @param scale a common factor (e.g. 1 / rows for a mean)
+     * @param gx reshaped to x's shape and modified
+     */
+    public void scoreGradient(FMatrixRMaj x, FMatrixRMaj xp, float[] weight, float scale, FMatrixRMaj gx) {
+        if (xp.numRows != x.numRows || xp.numCols != x.numCols) {
+            throw new IllegalArgumentException("policy gradient: sent block " + xp.numRows + "x" + xp.numCols
+                    + " does not match encoded block " + x.numRows + "x" + x.numCols);
+        }
+        if (weight.length < x.numRows) {
+            throw new IllegalArgumentException("policy gradient: " + weight.length + " losses for "
+                    + x.numRows + " examples");
+        }
+        gx.reshape(x.numRows, x.numCols);
+        float k = (float) (2 * a / sigma2) * scale;
+        int w = x.numCols;
+        for (int r = 0; r < x.numRows; r++) {
+            float c = k * weight[r];
+            for (int j = r * w; j < r * w + w; j++) {
+                gx.data[j] = c * (xp.data[j] - a * x.data[j]);
+            }
+        }
+    }
+}

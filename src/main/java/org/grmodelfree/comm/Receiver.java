@@ -1,0 +1,38 @@
+package org.grmodelfree.comm;
+
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.nn.Layer;
+
+/**
+ * A learned receiver f_R: from received blocks (rows x 2N reals) to logits over the M messages.
+ * The matrices it returns are live views of its own buffers, valid until the next call.
+ */
+public interface Receiver extends Layer {
+    /** Messages M. */
+    int messages();
+
+    /** Complex symbols N per message. */
+    int symbols();
+
+    /** Logits (rows x M) for the received block y (rows x 2N, not modified). */
+    FMatrixRMaj forward(FMatrixRMaj y);
+
+    /**
+     * Back-propagates dL/dlogits of the last forward pass into the parameter gradients
+     * (overwriting them). Returns dL/dy when {@code inputGradient} is set (the model-aware method
+     * needs it), else null. gLogits not modified.
+     */
+    FMatrixRMaj backward(FMatrixRMaj gLogits, boolean inputGradient);
+
+    /** The channel kind this receiver was built for. */
+    ChannelKind kind();
+
+    /** The receiver for a channel kind: AWGN, or the Rayleigh block-fading estimate-and-divide one. */
+    static Receiver create(ChannelKind kind, int messages, int symbols, int hidden,
+                           java.util.random.RandomGenerator rng) {
+        return switch (kind) {
+            case AWGN -> new AwgnReceiver(messages, symbols, hidden, rng);
+            case RBF -> new RbfReceiver(messages, symbols, hidden, RbfReceiver.ESTIMATOR_WIDTH, rng);
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package org.grmodelfree.comm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.nn.Dense;
+import org.grmodelfree.nn.Embedding;
+import org.grmodelfree.nn.EnergyNormalization;
+import org.grmodelfree.nn.Layer;
+import org.grmodelfree.nn.Param;
+import org.grmodelfree.nn.VectorOps;
+
+/**
+ * The learned transmitter f_T: embedding (M x hidden) -> ELU -> dense 2N (linear) -> energy
+ * normalisation. Because its input is a message index, the whole transmitter is a codebook of M
+ * points; the normalisation is taken over that codebook (mean energy one per complex symbol for
+ * uniform messages), in training and at inference alike, so what is trained is what is deployed.
+ *
+ * <p>Order of use: {@link #codebook()} (recomputed lazily after parameters change), {@link #encode}
+ * for a batch, {@link #backward} with dL/dx of that batch, an optimiser step, then
+ * {@link #parametersChanged()}.
+ */
+public final class Transmitter implements Layer {
+    private final int messages;
+    private final int symbols;
+    private final Embedding embedding;
+    private final Dense dense;
+    private final EnergyNormalization norm = new EnergyNormalization();
+    private final int[] all;
+    private final FMatrixRMaj e;
+    private final FMatrixRMaj h;
+    private final FMatrixRMaj z;
+    private final FMatrixRMaj code;
+    private final FMatrixRMaj gCode;
+    private final FMatrixRMaj gz;
+    private final FMatrixRMaj gh;
+    private boolean stale = true;
+
+    public Transmitter(int messages, int symbols, int hidden, RandomGenerator rng) {
+        if (messages < 2 || symbols < 1 || hidden < 1) {
+            throw new IllegalArgumentException("Transmitter: need M >= 2, N >= 1, hidden >= 1, got M="
+                    + messages + " N=" + symbols + " hidden=" + hidden);
+        }
+        this.messages = messages;
+        this.symbols = symbols;
+        this.embedding = new Embedding("tx.embedding", messages, hidden, rng);
+        this.dense = new Dense("tx.dense", hidden, 2 * symbols, rng);
+        this.all = new int[messages];
+        for (int i = 0; i < messages; i++) {
+            all[i] = i;
+        }
+        e = new FMatrixRMaj(messages, hidden);
+        h = new FMatrixRMaj(messages, hidden);
+        z = new FMatrixRMaj(messages, 2 * symbols);
+        code = new FMatrixRMaj(messages, 2 * symbols);
+        gCode = new FMatrixRMaj(messages, 2 * symbols);
+        gz = new FMatrixRMaj(messages, 2 * symbols);
+        gh = new FMatrixRMaj(messages, hidden);
+    }
+
+    public int messages() {
+        return messages;
+    }
+
+    /** Complex channel symbols per message (N). */
+    public int symbols() {
+        return symbols;
+    }
+
+    /** The normalised codebook, M x 2N, a live view valid until the parameters change. */
+    public FMatrixRMaj codebook() {
+        if (stale) {
+            embedding.forward(all, e);
+            VectorOps.elu(e, h);
+            dense.forward(h, z);
+            norm.forward(z, code);
+            stale = false;
+        }
+        return code;
+    }
+
+    /** x[i, :] = codebook row msgs[i] for the first count messages; x is reshaped to count x 2N. */
+    public void encode(int[] msgs, int count, FMatrixRMaj x) {
+        FMatrixRMaj c = codebook();
+        int w = 2 * symbols;
+        x.reshape(count, w);
+        for (int i = 0; i < count; i++) {
+            int m = msgs[i];
+            if (m < 0 || m >= messages) {
+                throw new IllegalArgumentException("Transmitter: message " + m + " outside 0.." + (messages - 1));
+            }
+            System.arraycopy(c.data, m * w, x.data, i * w, w);
+        }
+    }
+
+    /**
+     * Writes the parameter gradients of sum_i gx_i . x_i, where x_i = codebook[msgs[i]] and gx
+     * (count x 2N) is dL/dx of the last {@link #encode}. msgs and gx not modified.
+     */
+    public void backward(int[] msgs, FMatrixRMaj gx) {
+        codebook();
+        int w = 2 * symbols;
+        java.util.Arrays.fill(gCode.data, 0f);
+        for (int i = 0; i < gx.numRows; i++) {
+            int o = msgs[i] * w;
+            for (int j = 0; j < w; j++) {
+                gCode.data[o + j] += gx.data[i * w + j];
+            }
+        }
+        norm.backward(z, gCode, gz);
+        dense.backward(h, gz, gh);
+        VectorOps.eluBackward(e, h, gh, gh);
+        embedding.backward(all, gh);
+    }
+
+    /** Marks the codebook stale after the parameters were changed (optimiser step, restore). */
+    public void parametersChanged() {
+        stale = true;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> p = new ArrayList<>(embedding.params());
+        p.addAll(dense.params());
+        return p;
+    }
+}

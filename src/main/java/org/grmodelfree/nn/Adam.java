@@ -1,0 +1,117 @@
+package org.grmodelfree.nn;
+
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import org.ejml.data.FMatrixRMaj;
+
+/**
+ * Adam (Kingma and Ba) with optional L2 weight decay added to the gradient.
+ *
+ * <p>Order of use: construct over a fixed list of parameters (moments are allocated here, once),
+ * then after each backward pass call {@link #step(double)}; {@link #reset()} clears the moments.
+ * Updates parameter values in place.
+ */
+public final class Adam {
+    private final List<Param> params;
+    private final float[][] m;
+    private final float[][] v;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private float weightDecay;
+    private long t;
+
+    public Adam(List<Param> params) {
+        this(params, 0.9f, 0.999f, 1e-7f);
+    }
+
+    public Adam(List<Param> params, float beta1, float beta2, float eps) {
+        this.params = List.copyOf(params);
+        this.m = new float[this.params.size()][];
+        this.v = new float[this.params.size()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = new float[this.params.get(i).size()];
+            v[i] = new float[this.params.get(i).size()];
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+    }
+
+    /** Adds wd * value to every gradient before the update (0 disables it). */
+    public Adam weightDecay(double wd) {
+        this.weightDecay = (float) wd;
+        return this;
+    }
+
+    /** The number of steps taken since construction or the last reset. */
+    public long steps() {
+        return t;
+    }
+
+    /** Sets the step count, for resuming from a checkpoint together with {@link #moments()}. */
+    public void steps(long steps) {
+        this.t = steps;
+    }
+
+    /** The first and second moment arrays, in parameter order (m0, v0, m1, v1, ...), live. */
+    public float[][] moments() {
+        float[][] all = new float[2 * m.length][];
+        for (int i = 0; i < m.length; i++) {
+            all[2 * i] = m[i];
+            all[2 * i + 1] = v[i];
+        }
+        return all;
+    }
+
+    /** Clears the moments and the step count. */
+    public void reset() {
+        t = 0;
+        for (int i = 0; i < m.length; i++) {
+            java.util.Arrays.fill(m[i], 0f);
+            java.util.Arrays.fill(v[i], 0f);
+        }
+    }
+
+    /** One update with learning rate lr from the current gradients. Values and moments modified. */
+    public void step(double lr) {
+        t++;
+        float c1 = (float) (1 - Math.pow(beta1, t));
+        float c2 = (float) (1 - Math.pow(beta2, t));
+        float a = (float) (lr * Math.sqrt(c2) / c1);
+        float e = (float) (eps * Math.sqrt(c2));
+        float b1 = beta1;
+        float b2 = beta2;
+        float ob1 = 1 - beta1;
+        float ob2 = 1 - beta2;
+        float wd = weightDecay;
+        int lanes = VectorOps.L;
+        for (int p = 0; p < m.length; p++) {
+            FMatrixRMaj value = params.get(p).value();
+            float[] w = value.data;
+            float[] g = params.get(p).grad().data;
+            float[] mp = m[p];
+            float[] vp = v[p];
+            int n = mp.length;
+            int i = 0;
+            for (; i + lanes <= n; i += lanes) {
+                FloatVector gv = FloatVector.fromArray(VectorOps.S, g, i);
+                FloatVector wv = FloatVector.fromArray(VectorOps.S, w, i);
+                if (wd != 0f) {
+                    gv = gv.add(wv.mul(wd));
+                }
+                FloatVector mv = FloatVector.fromArray(VectorOps.S, mp, i).mul(b1).add(gv.mul(ob1));
+                FloatVector vv = FloatVector.fromArray(VectorOps.S, vp, i).mul(b2).add(gv.mul(gv).mul(ob2));
+                mv.intoArray(mp, i);
+                vv.intoArray(vp, i);
+                wv.sub(mv.mul(a).div(vv.sqrt().add(e))).intoArray(w, i);
+            }
+            for (; i < n; i++) {
+                float gi = g[i] + wd * w[i];
+                mp[i] = b1 * mp[i] + ob1 * gi;
+                vp[i] = b2 * vp[i] + ob2 * gi * gi;
+                w[i] -= a * mp[i] / ((float) Math.sqrt(vp[i]) + e);
+            }
+        }
+    }
+}

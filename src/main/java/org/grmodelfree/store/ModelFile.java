@@ -1,0 +1,384 @@
+package org.grmodelfree.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.Param;
+import org.grmodelfree.report.AtomicFiles;
+import org.grmodelfree.train.Baseline;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.Method;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
+
+/**
+ * The link model file ({@code model.msgpack}): one msgpack map with keys {@code format}
+ * ("gr-modelfree/link-model"), {@code version} (1), {@code config} (the {@link TrainConfig} in
+ * snake_case), {@code iteration}, {@code train_seconds}, {@code tensors} (list of maps name, rows,
+ * cols, data = little-endian float32 bytes; transmitter then receiver parameters),
+ * {@code optimisers} (list of maps steps, moments = list of float32 byte strings) and
+ * {@code history} (list of [iteration, seconds, rx_loss, tx_loss, bler]).
+ */
+public final class ModelFile {
+    public static final String FORMAT = "gr-modelfree/link-model";
+    public static final int VERSION = 1;
+
+    /** A model file read back: enough to rebuild and resume the trainer. */
+    public record Loaded(TrainConfig config, int iteration, double trainSeconds,
+                         Map<String, float[]> tensors, Map<String, int[]> shapes,
+                         List<OptimiserState> optimisers, LearningCurve history) {
+    }
+
+    /** Adam's step count and moments. */
+    public record OptimiserState(long steps, List<float[]> moments) {
+    }
+
+    private ModelFile() {
+    }
+
+    /** Writes the trainer's state atomically to file. */
+    public static void save(Path file, Trainer trainer, double trainSeconds, LearningCurve history)
+            throws IOException {
+        byte[] bytes = encode(trainer, trainSeconds, history);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    static byte[] encode(Trainer trainer, double trainSeconds, LearningCurve history) throws IOException {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(8);
+            p.packString("format").packString(FORMAT);
+            p.packString("version").packInt(VERSION);
+            p.packString("config");
+            packConfig(p, trainer.config());
+            p.packString("iteration").packInt(trainer.iteration());
+            p.packString("train_seconds").packDouble(trainSeconds);
+            List<Param> params = params(trainer);
+            p.packString("tensors").packArrayHeader(params.size());
+            for (Param prm : params) {
+                p.packMapHeader(4);
+                p.packString("name").packString(prm.name());
+                p.packString("rows").packInt(prm.value().numRows);
+                p.packString("cols").packInt(prm.value().numCols);
+                p.packString("data");
+                packFloats(p, prm.value().data, prm.size());
+            }
+            List<Adam> opts = trainer.optimisers();
+            p.packString("optimisers").packArrayHeader(opts.size());
+            for (Adam a : opts) {
+                p.packMapHeader(2);
+                p.packString("steps").packLong(a.steps());
+                float[][] m = a.moments();
+                p.packString("moments").packArrayHeader(m.length);
+                for (float[] arr : m) {
+                    packFloats(p, arr, arr.length);
+                }
+            }
+            List<LearningCurve.Point> pts = history.points();
+            p.packString("history").packArrayHeader(pts.size());
+            for (LearningCurve.Point pt : pts) {
+                p.packArrayHeader(5).packInt(pt.iteration()).packDouble(pt.seconds()).packDouble(pt.rxLoss())
+                        .packDouble(pt.txLoss()).packDouble(pt.bler());
+            }
+            return p.toByteArray();
+        }
+    }
+
+    private static List<Param> params(Trainer t) {
+        List<Param> all = new ArrayList<>(t.transmitter().params());
+        all.addAll(t.receiver().params());
+        return all;
+    }
+
+    private static void packFloats(MessageBufferPacker p, float[] data, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data, 0, n);
+        p.packBinaryHeader(4 * n);
+        p.writePayload(b.array());
+    }
+
+    private static void packConfig(MessageBufferPacker p, TrainConfig c) throws IOException {
+        Map<String, Object> m = configMap(c);
+        p.packMapHeader(m.size());
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            p.packString(e.getKey());
+            Object v = e.getValue();
+            if (v instanceof String s) {
+                p.packString(s);
+            } else if (v instanceof Integer i) {
+                p.packInt(i);
+            } else if (v instanceof Long l) {
+                p.packLong(l);
+            } else {
+                p.packDouble((Double) v);
+            }
+        }
+    }
+
+    /** The configuration as an ordered map of snake_case keys (also used in summary.json). */
+    public static Map<String, Object> configMap(TrainConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channel", c.channel().id());
+        m.put("snr_db", c.snrDb());
+        m.put("method", c.method().id());
+        m.put("messages", c.messages());
+        m.put("symbols", c.symbols());
+        m.put("tx_hidden", c.txHidden());
+        m.put("rx_hidden", c.rxHidden());
+        m.put("iterations", c.iterations());
+        m.put("batch_rx", c.batchRx());
+        m.put("batch_tx", c.batchTx());
+        m.put("rx_steps", c.rxSteps());
+        m.put("tx_steps", c.txSteps());
+        m.put("lr_rx", c.lrRx());
+        m.put("lr_tx", c.lrTx());
+        m.put("lr_final_factor", c.lrFinalFactor());
+        m.put("sigma2", c.sigma2());
+        m.put("sigma2_final", c.sigma2Final());
+        m.put("baseline", c.baseline().id());
+        m.put("fine_tune_steps", c.fineTuneSteps());
+        m.put("seed", c.seed());
+        m.put("eval_every", c.evalEvery());
+        m.put("eval_messages", c.evalMessages());
+        m.put("patience", c.patience());
+        return m;
+    }
+
+    /** Reads and validates a model file. */
+    public static Loaded load(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException("model file " + file + " does not exist");
+        }
+        try {
+            return decode(bytes);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException("model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Loaded decode(byte[] bytes) throws IOException {
+        Value root;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            root = u.unpackValue();
+            if (!root.isMapValue()) {
+                throw new ModelFormatException("not a gr-modelfree model (top level is " + root.getValueType()
+                        + ", not a map)");
+            }
+            if (u.hasNext()) {
+                throw new ModelFormatException("trailing bytes after the model map");
+            }
+        } catch (MessagePackException | java.io.EOFException e) {
+            throw new ModelFormatException("truncated or not msgpack (" + e.getClass().getSimpleName() + ")", e);
+        }
+        Map<Value, Value> m = root.asMapValue().map();
+        String format = string(m, "format");
+        if (!FORMAT.equals(format)) {
+            throw new ModelFormatException("format is '" + format + "', expected '" + FORMAT + "'");
+        }
+        long version = integer(m, "version");
+        if (version != VERSION) {
+            throw new ModelFormatException("format version " + version + " is not supported (this build reads "
+                    + VERSION + ")");
+        }
+        TrainConfig config = configFrom(map(m, "config"));
+        int iteration = (int) integer(m, "iteration");
+        double seconds = number(m, "train_seconds");
+        Map<String, float[]> tensors = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        for (Value t : array(m, "tensors")) {
+            Map<Value, Value> tm = asMap(t, "tensor");
+            String name = string(tm, "name");
+            int rows = (int) integer(tm, "rows");
+            int cols = (int) integer(tm, "cols");
+            float[] data = floats(tm, "data", name);
+            if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
+                throw new ModelFormatException("tensor " + name + " declares " + rows + "x" + cols + " but holds "
+                        + data.length + " values");
+            }
+            tensors.put(name, data);
+            shapes.put(name, new int[] {rows, cols});
+        }
+        List<OptimiserState> opts = new ArrayList<>();
+        for (Value o : array(m, "optimisers")) {
+            Map<Value, Value> om = asMap(o, "optimiser");
+            List<float[]> moments = new ArrayList<>();
+            for (Value v : array(om, "moments")) {
+                if (!v.isBinaryValue()) {
+                    throw new ModelFormatException("optimiser moment is not a float32 byte string");
+                }
+                moments.add(toFloats(v.asBinaryValue().asByteArray(), "optimiser moment"));
+            }
+            opts.add(new OptimiserState(integer(om, "steps"), moments));
+        }
+        LearningCurve history = new LearningCurve();
+        for (Value h : array(m, "history")) {
+            if (!h.isArrayValue() || h.asArrayValue().size() != 5) {
+                throw new ModelFormatException("history rows must be arrays of 5 numbers");
+            }
+            List<Value> r = h.asArrayValue().list();
+            history.add(new LearningCurve.Point((int) num(r.get(0), "history"), num(r.get(1), "history"),
+                    num(r.get(2), "history"), num(r.get(3), "history"), num(r.get(4), "history")));
+        }
+        return new Loaded(config, iteration, seconds, tensors, shapes, opts, history);
+    }
+
+    /** Builds a trainer for the file's configuration and restores weights, optimiser state and iteration. */
+    public static Trainer restore(Loaded loaded) {
+        return restore(loaded, loaded.config());
+    }
+
+    /**
+     * Builds a trainer for {@code config} (which must describe the same networks as the file, e.g.
+     * the file's configuration with more iterations) and restores the file's state into it.
+     */
+    public static Trainer restore(Loaded loaded, TrainConfig config) {
+        Trainer t = Trainer.create(config);
+        List<Param> params = params(t);
+        for (Param p : params) {
+            float[] data = loaded.tensors().get(p.name());
+            if (data == null) {
+                throw new ModelFormatException("tensor " + p.name() + " is missing");
+            }
+            int[] shape = loaded.shapes().get(p.name());
+            if (shape[0] != p.value().numRows || shape[1] != p.value().numCols) {
+                throw new ModelFormatException("tensor " + p.name() + " is " + shape[0] + "x" + shape[1]
+                        + ", the model needs " + p.value().numRows + "x" + p.value().numCols);
+            }
+            for (float f : data) {
+                if (!Float.isFinite(f)) {
+                    throw new ModelFormatException("tensor " + p.name() + " holds a non-finite value");
+                }
+            }
+            System.arraycopy(data, 0, p.value().data, 0, data.length);
+        }
+        List<Adam> opts = t.optimisers();
+        if (loaded.optimisers().size() != opts.size()) {
+            throw new ModelFormatException(loaded.optimisers().size() + " optimiser states, the method needs "
+                    + opts.size());
+        }
+        for (int i = 0; i < opts.size(); i++) {
+            float[][] live = opts.get(i).moments();
+            List<float[]> saved = loaded.optimisers().get(i).moments();
+            if (saved.size() != live.length) {
+                throw new ModelFormatException("optimiser " + i + " has " + saved.size() + " moment arrays, expected "
+                        + live.length);
+            }
+            for (int j = 0; j < live.length; j++) {
+                if (saved.get(j).length != live[j].length) {
+                    throw new ModelFormatException("optimiser " + i + " moment " + j + " has " + saved.get(j).length
+                            + " values, expected " + live[j].length);
+                }
+                System.arraycopy(saved.get(j), 0, live[j], 0, live[j].length);
+            }
+            opts.get(i).steps(loaded.optimisers().get(i).steps());
+        }
+        t.transmitter().parametersChanged();
+        t.iteration(loaded.iteration());
+        return t;
+    }
+
+    private static TrainConfig configFrom(Map<Value, Value> c) {
+        try {
+            return new TrainConfig(ChannelKind.parse(string(c, "channel")), number(c, "snr_db"),
+                    Method.parse(string(c, "method")), (int) integer(c, "messages"), (int) integer(c, "symbols"),
+                    (int) integer(c, "tx_hidden"), (int) integer(c, "rx_hidden"), (int) integer(c, "iterations"),
+                    (int) integer(c, "batch_rx"), (int) integer(c, "batch_tx"), (int) integer(c, "rx_steps"),
+                    (int) integer(c, "tx_steps"), number(c, "lr_rx"), number(c, "lr_tx"),
+                    number(c, "lr_final_factor"), number(c, "sigma2"), number(c, "sigma2_final"),
+                    Baseline.parse(string(c, "baseline")), (int) integer(c, "fine_tune_steps"), integer(c, "seed"),
+                    (int) integer(c, "eval_every"), (int) integer(c, "eval_messages"), (int) integer(c, "patience"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException("config: " + e.getMessage(), e);
+        }
+    }
+
+    private static Value get(Map<Value, Value> m, String key) {
+        Value v = m.get(org.msgpack.value.ValueFactory.newString(key));
+        if (v == null) {
+            throw new ModelFormatException("key '" + key + "' is missing");
+        }
+        return v;
+    }
+
+    private static String string(Map<Value, Value> m, String key) {
+        Value v = get(m, key);
+        if (!v.isStringValue()) {
+            throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected a string");
+        }
+        return v.asStringValue().asString();
+    }
+
+    private static long integer(Map<Value, Value> m, String key) {
+        Value v = get(m, key);
+        if (!v.isIntegerValue() || !v.asIntegerValue().isInLongRange()) {
+            throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an integer");
+        }
+        return v.asIntegerValue().toLong();
+    }
+
+    private static double number(Map<Value, Value> m, String key) {
+        return num(get(m, key), key);
+    }
+
+    private static double num(Value v, String what) {
+        if (v.isFloatValue()) {
+            return v.asFloatValue().toDouble();
+        }
+        if (v.isIntegerValue()) {
+            return v.asIntegerValue().toLong();
+        }
+        throw new ModelFormatException(what + " holds " + v.getValueType() + ", expected a number");
+    }
+
+    private static Map<Value, Value> map(Map<Value, Value> m, String key) {
+        return asMap(get(m, key), key);
+    }
+
+    private static Map<Value, Value> asMap(Value v, String what) {
+        if (!v.isMapValue()) {
+            throw new ModelFormatException(what + " is " + v.getValueType() + ", expected a map");
+        }
+        return v.asMapValue().map();
+    }
+
+    private static List<Value> array(Map<Value, Value> m, String key) {
+        Value v = get(m, key);
+        if (!v.isArrayValue()) {
+            throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an array");
+        }
+        return v.asArrayValue().list();
+    }
+
+    private static float[] floats(Map<Value, Value> m, String key, String name) {
+        Value v = get(m, key);
+        if (!v.isBinaryValue()) {
+            throw new ModelFormatException("tensor " + name + " data is " + v.getValueType() + ", expected float32 bytes");
+        }
+        return toFloats(v.asBinaryValue().asByteArray(), "tensor " + name);
+    }
+
+    private static float[] toFloats(byte[] b, String what) {
+        if (b.length % 4 != 0) {
+            throw new ModelFormatException(what + ": " + b.length + " bytes is not a whole number of float32 values");
+        }
+        float[] f = new float[b.length / 4];
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+        return f;
+    }
+}

@@ -1,0 +1,124 @@
+package org.grmodelfree.train;
+
+import java.util.List;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.Channel;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.comm.Rng;
+import org.grmodelfree.comm.Transmitter;
+import org.grmodelfree.nn.Adam;
+
+/**
+ * The model-free method with the built-in channel: per iteration, rxSteps supervised receiver
+ * steps (no exploration), then txSteps policy-gradient transmitter steps from per-example losses.
+ * No gradient passes through the channel or the receiver; the transmitter only ever sees
+ * (messages, x, x_p, losses).
+ */
+public final class AlternatingTrainer implements Trainer {
+    /** Random-stream ids within an iteration. */
+    static final int RX_STREAM = 0;
+    static final int TX_STREAM = 1 << 20;
+
+    private final TrainConfig c;
+    private final TransmitterLearner txl;
+    private final ReceiverLearner rxl;
+    private final Channel channel;
+    private final MessageSource source;
+    private final Rng rng;
+    private final int[] msgs;
+    private final float[] losses;
+    private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj xp = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
+    private int iteration;
+
+    public AlternatingTrainer(TrainConfig c) {
+        this.c = c;
+        Rng init = new Rng(c.seed());
+        Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
+        Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
+        this.txl = new TransmitterLearner(tx, c.sigma2(), c.baseline());
+        this.rxl = new ReceiverLearner(rx);
+        this.channel = c.channel().at(c.snrDb());
+        this.source = new MessageSource(c.messages(), c.seed());
+        this.rng = new Rng(c.seed());
+        int b = Math.max(c.batchRx(), c.batchTx());
+        this.msgs = new int[b];
+        this.losses = new float[b];
+    }
+
+    @Override
+    public TrainConfig config() {
+        return c;
+    }
+
+    @Override
+    public IterationStats iterate() {
+        int it = iteration;
+        double scale = c.lrScale(it);
+        double rxLoss = 0;
+        for (int s = 0; s < c.rxSteps(); s++) {
+            rxLoss = receiverStep(it, RX_STREAM + s, c.lrRx() * scale);
+        }
+        double txLoss = Double.NaN;
+        txl.policy().setSigma2(c.sigma2At(it));
+        for (int s = 0; s < c.txSteps(); s++) {
+            int stream = TX_STREAM + s;
+            source.position(it, stream);
+            source.next(msgs, c.batchTx());
+            rng.reseed(c.seed(), it, stream);
+            txl.transmitter().encode(msgs, c.batchTx(), x);
+            txl.policy().perturb(x, xp, rng);
+            channel.apply(xp, y, rng);
+            rxl.losses(y, msgs, losses);
+            txLoss = txl.learn(msgs, x, xp, losses, c.lrTx() * scale);
+        }
+        iteration++;
+        return new IterationStats(it, rxLoss, txLoss);
+    }
+
+    private double receiverStep(long it, int stream, double lr) {
+        source.position(it, stream);
+        source.next(msgs, c.batchRx());
+        rng.reseed(c.seed(), it, stream);
+        txl.transmitter().encode(msgs, c.batchRx(), x);
+        channel.apply(x, y, rng);
+        return rxl.train(y, msgs, lr);
+    }
+
+    @Override
+    public double fineTuneReceiver(int steps) {
+        double loss = Double.NaN;
+        double lr = c.lrRx() * c.lrFinalFactor();
+        for (int s = 0; s < steps; s++) {
+            loss = receiverStep(c.iterations() + 1L, 2 * TX_STREAM + s, lr);
+        }
+        return loss;
+    }
+
+    @Override
+    public int iteration() {
+        return iteration;
+    }
+
+    @Override
+    public void iteration(int done) {
+        this.iteration = done;
+    }
+
+    @Override
+    public Transmitter transmitter() {
+        return txl.transmitter();
+    }
+
+    @Override
+    public Receiver receiver() {
+        return rxl.receiver();
+    }
+
+    @Override
+    public List<Adam> optimisers() {
+        return List.of(txl.optimiser(), rxl.optimiser());
+    }
+}

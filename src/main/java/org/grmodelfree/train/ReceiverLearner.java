@@ -1,0 +1,71 @@
+package org.grmodelfree.train;
+
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.SoftmaxCrossEntropy;
+
+/**
+ * The receiver's side: supervised steps on known training messages, per-example losses for the
+ * transmitter's policy gradient, and decisions.
+ */
+public final class ReceiverLearner {
+    private final Receiver rx;
+    private final Adam adam;
+    private final FMatrixRMaj probs = new FMatrixRMaj(1, 1);
+    private float[] losses = new float[0];
+    private int[] decisions = new int[0];
+
+    public ReceiverLearner(Receiver rx) {
+        this.rx = rx;
+        this.adam = new Adam(rx.params());
+    }
+
+    public Receiver receiver() {
+        return rx;
+    }
+
+    public Adam optimiser() {
+        return adam;
+    }
+
+    /** One Adam step on the mean cross-entropy of y against labels; returns that mean. y not modified. */
+    public double train(FMatrixRMaj y, int[] labels, double lr) {
+        double mean = forwardLoss(y, labels, ensureLosses(y.numRows));
+        SoftmaxCrossEntropy.backward(probs, labels, 1f / y.numRows, probs);
+        rx.backward(probs, false);
+        adam.step(lr);
+        return mean;
+    }
+
+    /** Per-example losses of y against labels into out (no update); returns their mean. */
+    public double losses(FMatrixRMaj y, int[] labels, float[] out) {
+        return forwardLoss(y, labels, out);
+    }
+
+    /** Decides each row of y; returns the number of errors against labels (may be null). */
+    public int decide(FMatrixRMaj y, int[] labels, int[] out) {
+        return SoftmaxCrossEntropy.argmax(rx.forward(y), labels, out);
+    }
+
+    /** Block errors of y against labels, using an internal decision buffer. */
+    public int errors(FMatrixRMaj y, int[] labels) {
+        if (decisions.length < y.numRows) {
+            decisions = new int[y.numRows];
+        }
+        return decide(y, labels, decisions);
+    }
+
+    private double forwardLoss(FMatrixRMaj y, int[] labels, float[] out) {
+        FMatrixRMaj logits = rx.forward(y);
+        probs.reshape(logits.numRows, logits.numCols);
+        return SoftmaxCrossEntropy.forward(logits, labels, probs, out);
+    }
+
+    private float[] ensureLosses(int rows) {
+        if (losses.length < rows) {
+            losses = new float[rows];
+        }
+        return losses;
+    }
+}

@@ -1,0 +1,118 @@
+package org.grmodelfree.train;
+
+import java.util.List;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.Channel;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.comm.Rng;
+import org.grmodelfree.comm.Transmitter;
+import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.SoftmaxCrossEntropy;
+
+/**
+ * The model-aware baseline: transmitter, differentiable channel model and receiver as one network,
+ * one Adam step on the mean cross-entropy through all three per iteration (batch batchRx).
+ */
+public final class SupervisedTrainer implements Trainer {
+    private final TrainConfig c;
+    private final Transmitter tx;
+    private final Receiver rx;
+    private final Adam txAdam;
+    private final Adam rxAdam;
+    private final Channel channel;
+    private final MessageSource source;
+    private final Rng rng;
+    private final int[] msgs;
+    private final float[] losses;
+    private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj probs = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj gx = new FMatrixRMaj(1, 1);
+    private int iteration;
+
+    public SupervisedTrainer(TrainConfig c) {
+        this.c = c;
+        Rng init = new Rng(c.seed());
+        this.tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
+        this.rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
+        this.txAdam = new Adam(tx.params());
+        this.rxAdam = new Adam(rx.params());
+        this.channel = c.channel().at(c.snrDb());
+        this.source = new MessageSource(c.messages(), c.seed());
+        this.rng = new Rng(c.seed());
+        this.msgs = new int[c.batchRx()];
+        this.losses = new float[c.batchRx()];
+    }
+
+    @Override
+    public TrainConfig config() {
+        return c;
+    }
+
+    @Override
+    public IterationStats iterate() {
+        int it = iteration;
+        double lr = c.lrScale(it);
+        double loss = step(it, AlternatingTrainer.RX_STREAM, c.lrRx() * lr, c.lrTx() * lr, true);
+        iteration++;
+        return new IterationStats(it, loss, loss);
+    }
+
+    private double step(long it, int stream, double lrRx, double lrTx, boolean trainTx) {
+        int b = c.batchRx();
+        source.position(it, stream);
+        source.next(msgs, b);
+        rng.reseed(c.seed(), it, stream);
+        tx.encode(msgs, b, x);
+        channel.apply(x, y, rng);
+        FMatrixRMaj logits = rx.forward(y);
+        probs.reshape(logits.numRows, logits.numCols);
+        double mean = SoftmaxCrossEntropy.forward(logits, msgs, probs, losses);
+        SoftmaxCrossEntropy.backward(probs, msgs, 1f / b, probs);
+        FMatrixRMaj gy = rx.backward(probs, trainTx);
+        rxAdam.step(lrRx);
+        if (trainTx) {
+            channel.backward(gy, gx);
+            tx.backward(msgs, gx);
+            txAdam.step(lrTx);
+            tx.parametersChanged();
+        }
+        return mean;
+    }
+
+    @Override
+    public double fineTuneReceiver(int steps) {
+        double loss = Double.NaN;
+        double lr = c.lrRx() * c.lrFinalFactor();
+        for (int s = 0; s < steps; s++) {
+            loss = step(c.iterations() + 1L, 2 * AlternatingTrainer.TX_STREAM + s, lr, 0, false);
+        }
+        return loss;
+    }
+
+    @Override
+    public int iteration() {
+        return iteration;
+    }
+
+    @Override
+    public void iteration(int done) {
+        this.iteration = done;
+    }
+
+    @Override
+    public Transmitter transmitter() {
+        return tx;
+    }
+
+    @Override
+    public Receiver receiver() {
+        return rx;
+    }
+
+    @Override
+    public List<Adam> optimisers() {
+        return List.of(txAdam, rxAdam);
+    }
+}

@@ -35,7 +35,7 @@ final class Progress {
         lastDecile = decile;
         double elapsed = (now - start) / 1e9;
         int ran = done - startedAt;
-        double left = ran > 0 ? elapsed / ran * (total - done) : Double.NaN;
+        double left = ran >= 20 ? elapsed / ran * (total - done) : Double.NaN;
         String line = String.format(Locale.ROOT, "iteration %d/%d  rx loss %.4f  tx loss %s  BLER~%s  %s left",
                 done, total, rxLoss, Double.isNaN(txLoss) ? "-" : String.format(Locale.ROOT, "%.4f", txLoss),
                 Double.isNaN(bler) ? "-" : String.format(Locale.ROOT, "%.2e", bler), duration(left));

@@ -114,6 +114,14 @@ public final class Transmitter implements Layer {
         embedding.backward(all, gh);
     }
 
+    /**
+     * dL/d(codebook) (M x 2N) accumulated by the last {@link #backward}, before the normalisation
+     * and the network: the gradient with respect to what is transmitted. Live view.
+     */
+    public FMatrixRMaj codebookGradient() {
+        return gCode;
+    }
+
     /** Marks the codebook stale after the parameters were changed (optimiser step, restore). */
     public void parametersChanged() {
         stale = true;

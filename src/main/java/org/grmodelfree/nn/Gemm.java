@@ -84,109 +84,154 @@ public final class Gemm implements Parallel.RangeTask {
         }
     }
 
+    /** Depth of one k-block: a 16-wide panel of b over this many rows fits the L1 cache. */
+    private static final int KC = 128;
+
     /**
      * Rows {@code [r0, r1)} of c = A' b, where A'(i, p) = a[i * ars + p * acs], b is k x n and c
-     * is (rows) x n, all row-major.
+     * is (rows) x n, all row-major. The depth is blocked by {@link #KC} and the loop runs over
+     * column panels outside row blocks, so each panel of b stays in L1 while every row block uses
+     * it.
      */
     static void kernel(float[] a, int ars, int acs, float[] b, float[] c, int k, int n, int r0, int r1) {
-        int i = r0;
-        for (; i + 4 <= r1; i += 4) {
-            int a0 = i * ars;
-            int a1 = a0 + ars;
-            int a2 = a1 + ars;
-            int a3 = a2 + ars;
-            int c0 = i * n;
-            int c1 = c0 + n;
-            int c2 = c1 + n;
-            int c3 = c2 + n;
+        if (k == 0) {
+            for (int i = r0; i < r1; i++) {
+                java.util.Arrays.fill(c, i * n, i * n + n, 0f);
+            }
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int p1 = Math.min(k, p0 + KC);
+            boolean acc = p0 > 0;
             int j = 0;
             for (; j + 2 * L <= n; j += 2 * L) {
-                FloatVector s00 = FloatVector.zero(S);
-                FloatVector s01 = s00;
-                FloatVector s10 = s00;
-                FloatVector s11 = s00;
-                FloatVector s20 = s00;
-                FloatVector s21 = s00;
-                FloatVector s30 = s00;
-                FloatVector s31 = s00;
-                for (int p = 0, bo = j, ao = 0; p < k; p++, bo += n, ao += acs) {
-                    FloatVector b0 = FloatVector.fromArray(S, b, bo);
-                    FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-                    FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
-                    s00 = x.fma(b0, s00);
-                    s01 = x.fma(b1, s01);
-                    x = FloatVector.broadcast(S, a[a1 + ao]);
-                    s10 = x.fma(b0, s10);
-                    s11 = x.fma(b1, s11);
-                    x = FloatVector.broadcast(S, a[a2 + ao]);
-                    s20 = x.fma(b0, s20);
-                    s21 = x.fma(b1, s21);
-                    x = FloatVector.broadcast(S, a[a3 + ao]);
-                    s30 = x.fma(b0, s30);
-                    s31 = x.fma(b1, s31);
+                int i = r0;
+                for (; i + 4 <= r1; i += 4) {
+                    block4x16(a, ars, acs, b, c, n, i, j, p0, p1, acc);
                 }
-                s00.intoArray(c, c0 + j);
-                s01.intoArray(c, c0 + j + L);
-                s10.intoArray(c, c1 + j);
-                s11.intoArray(c, c1 + j + L);
-                s20.intoArray(c, c2 + j);
-                s21.intoArray(c, c2 + j + L);
-                s30.intoArray(c, c3 + j);
-                s31.intoArray(c, c3 + j + L);
+                for (; i < r1; i++) {
+                    row8(a, ars, acs, b, c, n, i, j, p0, p1, acc);
+                    row8(a, ars, acs, b, c, n, i, j + L, p0, p1, acc);
+                }
             }
             for (; j + L <= n; j += L) {
-                FloatVector s0 = FloatVector.zero(S);
-                FloatVector s1 = s0;
-                FloatVector s2 = s0;
-                FloatVector s3 = s0;
-                for (int p = 0, bo = j, ao = 0; p < k; p++, bo += n, ao += acs) {
-                    FloatVector bv = FloatVector.fromArray(S, b, bo);
-                    s0 = FloatVector.broadcast(S, a[a0 + ao]).fma(bv, s0);
-                    s1 = FloatVector.broadcast(S, a[a1 + ao]).fma(bv, s1);
-                    s2 = FloatVector.broadcast(S, a[a2 + ao]).fma(bv, s2);
-                    s3 = FloatVector.broadcast(S, a[a3 + ao]).fma(bv, s3);
+                int i = r0;
+                for (; i + 4 <= r1; i += 4) {
+                    block4x8(a, ars, acs, b, c, n, i, j, p0, p1, acc);
                 }
-                s0.intoArray(c, c0 + j);
-                s1.intoArray(c, c1 + j);
-                s2.intoArray(c, c2 + j);
-                s3.intoArray(c, c3 + j);
+                for (; i < r1; i++) {
+                    row8(a, ars, acs, b, c, n, i, j, p0, p1, acc);
+                }
             }
             for (; j < n; j++) {
-                float s0 = 0;
-                float s1 = 0;
-                float s2 = 0;
-                float s3 = 0;
-                for (int p = 0, bo = j, ao = 0; p < k; p++, bo += n, ao += acs) {
-                    float bv = b[bo];
-                    s0 += a[a0 + ao] * bv;
-                    s1 += a[a1 + ao] * bv;
-                    s2 += a[a2 + ao] * bv;
-                    s3 += a[a3 + ao] * bv;
+                for (int i = r0; i < r1; i++) {
+                    float s = acc ? c[i * n + j] : 0f;
+                    for (int p = p0, ao = i * ars + p0 * acs; p < p1; p++, ao += acs) {
+                        s += a[ao] * b[p * n + j];
+                    }
+                    c[i * n + j] = s;
                 }
-                c[c0 + j] = s0;
-                c[c1 + j] = s1;
-                c[c2 + j] = s2;
-                c[c3 + j] = s3;
             }
         }
-        for (; i < r1; i++) {
-            int a0 = i * ars;
-            int c0 = i * n;
-            int j = 0;
-            for (; j + L <= n; j += L) {
-                FloatVector s0 = FloatVector.zero(S);
-                for (int p = 0, bo = j, ao = a0; p < k; p++, bo += n, ao += acs) {
-                    s0 = FloatVector.broadcast(S, a[ao]).fma(FloatVector.fromArray(S, b, bo), s0);
-                }
-                s0.intoArray(c, c0 + j);
-            }
-            for (; j < n; j++) {
-                float s0 = 0;
-                for (int p = 0, bo = j, ao = a0; p < k; p++, bo += n, ao += acs) {
-                    s0 += a[ao] * b[bo];
-                }
-                c[c0 + j] = s0;
-            }
+    }
+
+    private static void block4x16(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,
+                                  int p0, int p1, boolean acc) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        FloatVector s00;
+        FloatVector s01;
+        FloatVector s10;
+        FloatVector s11;
+        FloatVector s20;
+        FloatVector s21;
+        FloatVector s30;
+        FloatVector s31;
+        if (acc) {
+            s00 = FloatVector.fromArray(S, c, c0);
+            s01 = FloatVector.fromArray(S, c, c0 + L);
+            s10 = FloatVector.fromArray(S, c, c1);
+            s11 = FloatVector.fromArray(S, c, c1 + L);
+            s20 = FloatVector.fromArray(S, c, c2);
+            s21 = FloatVector.fromArray(S, c, c2 + L);
+            s30 = FloatVector.fromArray(S, c, c3);
+            s31 = FloatVector.fromArray(S, c, c3 + L);
+        } else {
+            s00 = FloatVector.zero(S);
+            s01 = s00;
+            s10 = s00;
+            s11 = s00;
+            s20 = s00;
+            s21 = s00;
+            s30 = s00;
+            s31 = s00;
         }
+        int a0 = i * ars + p0 * acs;
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        for (int p = p0, bo = p0 * n + j, ao = 0; p < p1; p++, bo += n, ao += acs) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+            s00 = x.fma(b0, s00);
+            s01 = x.fma(b1, s01);
+            x = FloatVector.broadcast(S, a[a1 + ao]);
+            s10 = x.fma(b0, s10);
+            s11 = x.fma(b1, s11);
+            x = FloatVector.broadcast(S, a[a2 + ao]);
+            s20 = x.fma(b0, s20);
+            s21 = x.fma(b1, s21);
+            x = FloatVector.broadcast(S, a[a3 + ao]);
+            s30 = x.fma(b0, s30);
+            s31 = x.fma(b1, s31);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+    }
+
+    private static void block4x8(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,
+                                 int p0, int p1, boolean acc) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+        FloatVector s1 = acc ? FloatVector.fromArray(S, c, c1) : FloatVector.zero(S);
+        FloatVector s2 = acc ? FloatVector.fromArray(S, c, c2) : FloatVector.zero(S);
+        FloatVector s3 = acc ? FloatVector.fromArray(S, c, c3) : FloatVector.zero(S);
+        int a0 = i * ars + p0 * acs;
+        int a1 = a0 + ars;
+        int a2 = a1 + ars;
+        int a3 = a2 + ars;
+        for (int p = p0, bo = p0 * n + j, ao = 0; p < p1; p++, bo += n, ao += acs) {
+            FloatVector bv = FloatVector.fromArray(S, b, bo);
+            s0 = FloatVector.broadcast(S, a[a0 + ao]).fma(bv, s0);
+            s1 = FloatVector.broadcast(S, a[a1 + ao]).fma(bv, s1);
+            s2 = FloatVector.broadcast(S, a[a2 + ao]).fma(bv, s2);
+            s3 = FloatVector.broadcast(S, a[a3 + ao]).fma(bv, s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c1);
+        s2.intoArray(c, c2);
+        s3.intoArray(c, c3);
+    }
+
+    private static void row8(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,
+                             int p0, int p1, boolean acc) {
+        int c0 = i * n + j;
+        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+        for (int p = p0, bo = p0 * n + j, ao = i * ars + p0 * acs; p < p1; p++, bo += n, ao += acs) {
+            s0 = FloatVector.broadcast(S, a[ao]).fma(FloatVector.fromArray(S, b, bo), s0);
+        }
+        s0.intoArray(c, c0);
     }
 }

@@ -34,46 +34,79 @@ public final class SoftmaxCrossEntropy {
             throw new IllegalArgumentException("SoftmaxCrossEntropy.forward: " + rows + " rows but "
                     + labels.length + " labels and room for " + losses.length + " losses");
         }
-        float[] z = logits.data;
-        float[] p = probs.data;
-        double total = 0;
-        for (int r = 0, o = 0; r < rows; r++, o += n) {
-            int label = labels[r];
-            if (label < 0 || label >= n) {
-                throw new IllegalArgumentException("SoftmaxCrossEntropy: label " + label + " of row " + r
+        for (int r = 0; r < rows; r++) {
+            if (labels[r] < 0 || labels[r] >= n) {
+                throw new IllegalArgumentException("SoftmaxCrossEntropy: label " + labels[r] + " of row " + r
                         + " is outside 0.." + (n - 1));
             }
-            float zl = z[o + label];
-            float max = rowMax(z, o, n);
-            float sum = 0;
-            int j = 0;
-            if (n >= L) {
-                FloatVector acc = FloatVector.zero(VectorOps.S);
-                for (; j + L <= n; j += L) {
-                    FloatVector e = FloatVector.fromArray(VectorOps.S, z, o + j).sub(max).lanewise(EXP);
-                    e.intoArray(p, o + j);
-                    acc = acc.add(e);
-                }
-                sum = acc.reduceLanes(ADD);
-            }
-            for (; j < n; j++) {
-                float e = (float) Math.exp(z[o + j] - max);
-                p[o + j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            j = 0;
-            for (; j + L <= n; j += L) {
-                FloatVector.fromArray(VectorOps.S, p, o + j).mul(inv).intoArray(p, o + j);
-            }
-            for (; j < n; j++) {
-                p[o + j] *= inv;
-            }
-            float loss = (float) (Math.log(sum) + max - zl);
-            losses[r] = loss;
-            total += loss;
+        }
+        RowTask task = TASK.get();
+        task.z = logits.data;
+        task.p = probs.data;
+        task.labels = labels;
+        task.losses = losses;
+        task.n = n;
+        Parallel.run(task, rows, 1, (long) rows * n >= PARALLEL_MIN_ELEMENTS);
+        task.z = null;
+        task.p = null;
+        task.labels = null;
+        task.losses = null;
+        double total = 0;
+        for (int r = 0; r < rows; r++) {
+            total += losses[r];
         }
         return total / rows;
+    }
+
+    /** Softmax over rows below this many elements runs on the calling thread. */
+    private static final long PARALLEL_MIN_ELEMENTS = 1 << 15;
+    private static final ThreadLocal<RowTask> TASK = ThreadLocal.withInitial(RowTask::new);
+
+    /** The arguments of one forward call, so the parallel dispatch allocates nothing. */
+    private static final class RowTask implements Parallel.RangeTask {
+        float[] z;
+        float[] p;
+        int[] labels;
+        float[] losses;
+        int n;
+
+        @Override
+        public void run(int from, int to) {
+            for (int r = from; r < to; r++) {
+                losses[r] = row(z, p, r * n, n, labels[r]);
+            }
+        }
+    }
+
+    /** Softmax of one row into p and its loss. */
+    private static float row(float[] z, float[] p, int o, int n, int label) {
+        float zl = z[o + label];
+        float max = rowMax(z, o, n);
+        float sum = 0;
+        int j = 0;
+        if (n >= L) {
+            FloatVector acc = FloatVector.zero(VectorOps.S);
+            for (; j + L <= n; j += L) {
+                FloatVector e = FloatVector.fromArray(VectorOps.S, z, o + j).sub(max).lanewise(EXP);
+                e.intoArray(p, o + j);
+                acc = acc.add(e);
+            }
+            sum = acc.reduceLanes(ADD);
+        }
+        for (; j < n; j++) {
+            float e = (float) Math.exp(z[o + j] - max);
+            p[o + j] = e;
+            sum += e;
+        }
+        float inv = 1f / sum;
+        j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector.fromArray(VectorOps.S, p, o + j).mul(inv).intoArray(p, o + j);
+        }
+        for (; j < n; j++) {
+            p[o + j] *= inv;
+        }
+        return (float) (Math.log(sum) + max - zl);
     }
 
     private static float rowMax(float[] z, int o, int n) {

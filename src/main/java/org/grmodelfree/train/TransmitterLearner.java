@@ -49,6 +49,17 @@ public final class TransmitterLearner {
      * @return the mean fed-back loss
      */
     public double learn(int[] msgs, FMatrixRMaj x, FMatrixRMaj xp, float[] losses, double lr) {
+        double mean = gradient(msgs, x, xp, losses);
+        adam.step(lr);
+        tx.parametersChanged();
+        return mean;
+    }
+
+    /**
+     * Writes the policy-gradient estimate into the transmitter's parameter gradients without
+     * updating anything; arguments as for {@link #learn}. Returns the mean fed-back loss.
+     */
+    public double gradient(int[] msgs, FMatrixRMaj x, FMatrixRMaj xp, float[] losses) {
         int rows = x.numRows;
         if (losses.length < rows) {
             throw new IllegalArgumentException("transmitter learner: " + losses.length + " losses for a batch of " + rows);
@@ -71,8 +82,6 @@ public final class TransmitterLearner {
         }
         policy.scoreGradient(x, xp, weights, 1f / rows, gx);
         tx.backward(msgs, gx);
-        adam.step(lr);
-        tx.parametersChanged();
         return mean;
     }
 }

@@ -1,0 +1,185 @@
+package org.grmodelfree.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import java.util.stream.Stream;
+import org.ejml.data.FMatrixRMaj;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Gemm against a double-precision naive product, over shapes that hit every kernel branch. */
+class GemmTest {
+
+    private final Random rand = new Random(345);
+
+    /** (m, k, n): c is m x n, the inner dimension k. */
+    static Stream<Arguments> shapes() {
+        return Stream.of(
+                Arguments.of(1, 1, 1),
+                Arguments.of(3, 5, 7),
+                Arguments.of(5, 17, 9),
+                Arguments.of(13, 8, 33),
+                Arguments.of(4, 3, 2),     // n = 2, one full row block
+                Arguments.of(7, 9, 5),     // n < 8, remainder rows
+                Arguments.of(8, 4, 8),     // n = 8: one vector
+                Arguments.of(9, 6, 16),    // n = 16: one double vector
+                Arguments.of(11, 7, 20),   // n = 20: double vector + tail
+                Arguments.of(6, 1, 24),    // k = 1
+                Arguments.of(2, 31, 1),    // n = 1, only the scalar tail
+                Arguments.of(17, 0, 6),    // k = 0: output must be zeroed
+                Arguments.of(64, 128, 96), // above the parallel threshold
+                Arguments.of(101, 67, 43)); // parallel with ragged splits
+    }
+
+    @ParameterizedTest(name = "mult {0}x{1} * {1}x{2}")
+    @MethodSource("shapes")
+    void multMatchesNaiveDoubleProduct(int m, int k, int n) {
+        FMatrixRMaj a = random(m, k);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj aCopy = a.copy();
+        FMatrixRMaj bCopy = b.copy();
+        FMatrixRMaj c = filled(m, n, Float.NaN); // must be overwritten, not accumulated
+        assertSame(c, new Gemm().mult(a, b, c));
+        assertClose(naive(a, b, false), absProducts(a, b, false), c);
+        assertArrayEquals(aCopy.data, a.data, "a modified");
+        assertArrayEquals(bCopy.data, b.data, "b modified");
+    }
+
+    @ParameterizedTest(name = "multTransA {1}x{0}^T * {1}x{2}")
+    @MethodSource("shapes")
+    void multTransAMatchesNaiveDoubleProduct(int m, int k, int n) {
+        FMatrixRMaj a = random(k, m);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj aCopy = a.copy();
+        FMatrixRMaj bCopy = b.copy();
+        FMatrixRMaj c = filled(m, n, 1e30f);
+        assertSame(c, new Gemm().multTransA(a, b, c));
+        assertClose(naive(a, b, true), absProducts(a, b, true), c);
+        assertArrayEquals(aCopy.data, a.data, "a modified");
+        assertArrayEquals(bCopy.data, b.data, "b modified");
+    }
+
+    @Test
+    void largeProductOnTheParallelPath() {
+        FMatrixRMaj a = random(1000, 256);
+        FMatrixRMaj b = random(256, 256);
+        FMatrixRMaj c = new FMatrixRMaj(1000, 256);
+        new Gemm().mult(a, b, c);
+        assertClose(naive(a, b, false), absProducts(a, b, false), c);
+    }
+
+    @Test
+    void oneInstanceReusedAcrossShapesGivesTheSameAsFreshOnes() {
+        Gemm g = new Gemm();
+        for (int[] s : new int[][] {{64, 128, 96}, {3, 5, 7}, {40, 200, 80}, {1, 1, 1}}) {
+            FMatrixRMaj a = random(s[0], s[1]);
+            FMatrixRMaj b = random(s[1], s[2]);
+            FMatrixRMaj c1 = new FMatrixRMaj(s[0], s[2]);
+            FMatrixRMaj c2 = new FMatrixRMaj(s[0], s[2]);
+            g.mult(a, b, c1);
+            new Gemm().mult(a, b, c2);
+            assertArrayEquals(c2.data, c1.data);
+        }
+    }
+
+    @Test
+    void wrongShapesAreRejected() {
+        Gemm g = new Gemm();
+        assertThrows(IllegalArgumentException.class,
+                () -> g.mult(new FMatrixRMaj(3, 4), new FMatrixRMaj(5, 2), new FMatrixRMaj(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.mult(new FMatrixRMaj(3, 4), new FMatrixRMaj(4, 2), new FMatrixRMaj(2, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.mult(new FMatrixRMaj(3, 4), new FMatrixRMaj(4, 2), new FMatrixRMaj(3, 3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(5, 2), new FMatrixRMaj(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 2), new FMatrixRMaj(4, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 2), new FMatrixRMaj(3, 1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> g.mult(new FMatrixRMaj(3, 4), new FMatrixRMaj(5, 2), new FMatrixRMaj(3, 2)));
+        assertTrue(e.getMessage().contains("3x4") && e.getMessage().contains("5x2"), e.getMessage());
+    }
+
+    @Test
+    void outputAliasingAnInputIsRejected() {
+        Gemm g = new Gemm();
+        FMatrixRMaj sq = random(4, 4);
+        FMatrixRMaj other = random(4, 4);
+        assertThrows(IllegalArgumentException.class, () -> g.mult(sq, other, sq));
+        assertThrows(IllegalArgumentException.class, () -> g.mult(other, sq, sq));
+        assertThrows(IllegalArgumentException.class, () -> g.multTransA(sq, other, sq));
+        assertThrows(IllegalArgumentException.class, () -> g.multTransA(other, sq, sq));
+        // a view sharing the storage of an input aliases it too
+        FMatrixRMaj view = FMatrixRMaj.wrap(4, 4, other.data);
+        assertThrows(IllegalArgumentException.class, () -> g.mult(sq, other, view));
+        // the same matrix as both inputs is fine
+        FMatrixRMaj c = new FMatrixRMaj(4, 4);
+        g.mult(sq, sq, c);
+        assertClose(naive(sq, sq, false), absProducts(sq, sq, false), c);
+    }
+
+    private FMatrixRMaj random(int rows, int cols) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = (float) (2 * rand.nextDouble() - 1);
+        }
+        return m;
+    }
+
+    private static FMatrixRMaj filled(int rows, int cols, float v) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        java.util.Arrays.fill(m.data, v);
+        return m;
+    }
+
+    /** a b (or a^T b) in double. */
+    private static double[] naive(FMatrixRMaj a, FMatrixRMaj b, boolean transA) {
+        return product(a, b, transA, false);
+    }
+
+    /** |a| |b| in double: the scale the float rounding error is relative to. */
+    private static double[] absProducts(FMatrixRMaj a, FMatrixRMaj b, boolean transA) {
+        return product(a, b, transA, true);
+    }
+
+    private static double[] product(FMatrixRMaj a, FMatrixRMaj b, boolean transA, boolean abs) {
+        int m = transA ? a.numCols : a.numRows;
+        int k = transA ? a.numRows : a.numCols;
+        int n = b.numCols;
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                double av = transA ? a.data[p * a.numCols + i] : a.data[i * a.numCols + p];
+                if (abs) {
+                    av = Math.abs(av);
+                }
+                for (int j = 0; j < n; j++) {
+                    double bv = b.data[p * n + j];
+                    c[i * n + j] += av * (abs ? Math.abs(bv) : bv);
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Relative tolerance 1e-4 against the magnitude of the summed products (no cancellation blow-up). */
+    private static void assertClose(double[] expected, double[] scale, FMatrixRMaj actual) {
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(actual.data[i] - expected[i]);
+            if (!(err <= 1e-4 * scale[i] + 1e-30)) {
+                fail(String.format("element (%d, %d) of %dx%d: %s, expected %s (error %.3g, scale %.3g)",
+                        i / actual.numCols, i % actual.numCols, actual.numRows, actual.numCols,
+                        actual.data[i], expected[i], err, scale[i]));
+            }
+        }
+    }
+}

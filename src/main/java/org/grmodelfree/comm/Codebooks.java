@@ -73,17 +73,28 @@ public final class Codebooks {
     /**
      * Block error rate of uncoded QPSK over N symbols on Rayleigh block fading with perfect channel
      * knowledge at the receiver (coherent detection): the AWGN expression averaged over
-     * |h|^2 ~ Exp(1) by Simpson's rule. A reference that the learned system, which must estimate h,
-     * is not expected to reach.
+     * |h|^2 ~ Exp(1). The integrand is concentrated within about 1/SNR of zero, so the integral is
+     * taken over panels that start at 1e-3/SNR and double in width up to 50, each by 64-step
+     * Simpson. A reference that the learned system, which must estimate h, is not expected to reach.
      */
     public static double qpskBlerRayleigh(int symbols, double snrDb) {
         double snr = Math.pow(10, snrDb / 10);
-        int steps = 20_000;
-        double top = 50;
-        double h = top / steps;
+        double total = 0;
+        double a = 0;
+        double b = Math.min(1e-3 / snr, 50);
+        while (a < 50) {
+            total += simpson(symbols, snr, a, b, 64);
+            a = b;
+            b = Math.min(2 * b, 50);
+        }
+        return total;
+    }
+
+    private static double simpson(int symbols, double snr, double a, double b, int steps) {
+        double h = (b - a) / steps;
         double sum = 0;
         for (int i = 0; i <= steps; i++) {
-            double g = i * h;
+            double g = a + i * h;
             double q = 0.5 * Erf.erfc(Math.sqrt(g * snr) / Math.sqrt(2));
             double f = Math.exp(-g) * -Math.expm1(2 * symbols * Math.log1p(-q));
             sum += f * (i == 0 || i == steps ? 1 : (i % 2 == 1 ? 4 : 2));

@@ -1,7 +1,5 @@
 package org.grmodelfree.nn;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.FloatVector;
@@ -87,14 +85,14 @@ public final class SoftmaxCrossEntropy {
         if (n >= L) {
             FloatVector acc = FloatVector.zero(VectorOps.S);
             for (; j + L <= n; j += L) {
-                FloatVector e = FloatVector.fromArray(VectorOps.S, z, o + j).sub(max).lanewise(EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(VectorOps.S, z, o + j).sub(max));
                 e.intoArray(p, o + j);
                 acc = acc.add(e);
             }
-            sum = acc.reduceLanes(ADD);
+            sum = VectorMath.sumLanes(acc);
         }
         for (; j < n; j++) {
-            float e = (float) Math.exp(z[o + j] - max);
+            float e = VectorMath.exp(z[o + j] - max);
             p[o + j] = e;
             sum += e;
         }

@@ -1,8 +1,6 @@
 package org.grmodelfree.nn;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -109,11 +107,11 @@ public final class VectorOps {
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromArray(S, xd, i);
             VectorMask<Float> pos = v.compare(GT, 0f);
-            v.min(0f).lanewise(EXP).sub(1f).blend(v, pos).intoArray(yd, i);
+            VectorMath.exp(v.min(0f)).sub(1f).blend(v, pos).intoArray(yd, i);
         }
         for (; i < n; i++) {
             float v = xd[i];
-            yd[i] = v > 0f ? v : (float) Math.expm1(v);
+            yd[i] = v > 0f ? v : VectorMath.exp(Math.min(v, 0f)) - 1f;
         }
     }
 
@@ -149,10 +147,10 @@ public final class VectorOps {
         int n = x.getNumElements();
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector.fromArray(S, xd, i).lanewise(TANH).intoArray(yd, i);
+            VectorMath.tanh(FloatVector.fromArray(S, xd, i)).intoArray(yd, i);
         }
         for (; i < n; i++) {
-            yd[i] = (float) Math.tanh(xd[i]);
+            yd[i] = VectorMath.tanh(xd[i]);
         }
     }
 

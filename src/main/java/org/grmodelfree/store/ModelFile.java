@@ -21,7 +21,9 @@ import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
 
@@ -173,6 +175,55 @@ public final class ModelFile {
     }
 
     static Loaded decode(byte[] bytes) throws IOException {
+        try {
+            checkLengths(bytes);
+            return decodeChecked(bytes);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException("malformed model file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * Walks the msgpack headers without materialising anything and rejects a declared length that
+     * is larger than the bytes left, so a damaged header cannot make the decoder allocate gigabytes.
+     */
+    private static void checkLengths(byte[] bytes) throws IOException {
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
+            long pending = 1;
+            while (pending > 0) {
+                if (!u.hasNext()) {
+                    throw new ModelFormatException("truncated or not msgpack (input ends inside a value)");
+                }
+                pending--;
+                MessageFormat f = u.getNextFormat();
+                switch (f.getValueType()) {
+                    case ARRAY -> pending += declared(u.unpackArrayHeader(), 1, u, bytes, "array");
+                    case MAP -> pending += 2 * declared(u.unpackMapHeader(), 2, u, bytes, "map");
+                    case BINARY -> u.readPayloadAsReference(declared(u.unpackBinaryHeader(), 1, u, bytes, "byte string"));
+                    case STRING -> u.readPayloadAsReference(declared(u.unpackRawStringHeader(), 1, u, bytes, "string"));
+                    case EXTENSION -> u.readPayloadAsReference(
+                            declared(u.unpackExtensionTypeHeader().getLength(), 1, u, bytes, "extension"));
+                    default -> u.skipValue();
+                }
+            }
+        } catch (MessageSizeException e) {
+            throw new ModelFormatException("a length header is larger than any model file", e);
+        }
+    }
+
+    private static int declared(int n, int minBytesEach, MessageUnpacker u, byte[] bytes, String what) {
+        long left = bytes.length - u.getTotalReadBytes();
+        if (n < 0 || (long) n * minBytesEach > left) {
+            throw new ModelFormatException("truncated or damaged: a " + what + " declares " + (n & 0xffffffffL)
+                    + " entries but only " + left + " bytes follow");
+        }
+        return n;
+    }
+
+    private static Loaded decodeChecked(byte[] bytes) throws IOException {
         Value root;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             root = u.unpackValue();
@@ -197,15 +248,18 @@ public final class ModelFile {
                     + VERSION + ")");
         }
         TrainConfig config = configFrom(map(m, "config"));
-        int iteration = (int) integer(m, "iteration");
+        int iteration = int32(m, "iteration");
+        if (iteration < 0) {
+            throw new ModelFormatException("iteration " + iteration + " is negative");
+        }
         double seconds = number(m, "train_seconds");
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (Value t : array(m, "tensors")) {
             Map<Value, Value> tm = asMap(t, "tensor");
             String name = string(tm, "name");
-            int rows = (int) integer(tm, "rows");
-            int cols = (int) integer(tm, "cols");
+            int rows = int32(tm, "rows");
+            int cols = int32(tm, "cols");
             float[] data = floats(tm, "data", name);
             if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
                 throw new ModelFormatException("tensor " + name + " declares " + rows + "x" + cols + " but holds "
@@ -279,14 +333,24 @@ public final class ModelFile {
                 throw new ModelFormatException("optimiser " + i + " has " + saved.size() + " moment arrays, expected "
                         + live.length);
             }
+            long steps = loaded.optimisers().get(i).steps();
+            if (steps < 0) {
+                throw new ModelFormatException("optimiser " + i + " has a negative step count " + steps);
+            }
             for (int j = 0; j < live.length; j++) {
                 if (saved.get(j).length != live[j].length) {
                     throw new ModelFormatException("optimiser " + i + " moment " + j + " has " + saved.get(j).length
                             + " values, expected " + live[j].length);
                 }
+                for (float f : saved.get(j)) {
+                    if (!Float.isFinite(f) || (j % 2 == 1 && f < 0)) {
+                        throw new ModelFormatException("optimiser " + i + " moment " + j + " holds " + f
+                                + (j % 2 == 1 ? " (second moments must be finite and not negative)" : ""));
+                    }
+                }
                 System.arraycopy(saved.get(j), 0, live[j], 0, live[j].length);
             }
-            opts.get(i).steps(loaded.optimisers().get(i).steps());
+            opts.get(i).steps(steps);
         }
         t.transmitter().parametersChanged();
         t.iteration(loaded.iteration());
@@ -296,13 +360,13 @@ public final class ModelFile {
     private static TrainConfig configFrom(Map<Value, Value> c) {
         try {
             return new TrainConfig(ChannelKind.parse(string(c, "channel")), number(c, "snr_db"),
-                    Method.parse(string(c, "method")), (int) integer(c, "messages"), (int) integer(c, "symbols"),
-                    (int) integer(c, "tx_hidden"), (int) integer(c, "rx_hidden"), (int) integer(c, "iterations"),
-                    (int) integer(c, "batch_rx"), (int) integer(c, "batch_tx"), (int) integer(c, "rx_steps"),
-                    (int) integer(c, "tx_steps"), number(c, "lr_rx"), number(c, "lr_tx"),
+                    Method.parse(string(c, "method")), int32(c, "messages"), int32(c, "symbols"),
+                    int32(c, "tx_hidden"), int32(c, "rx_hidden"), int32(c, "iterations"),
+                    int32(c, "batch_rx"), int32(c, "batch_tx"), int32(c, "rx_steps"),
+                    int32(c, "tx_steps"), number(c, "lr_rx"), number(c, "lr_tx"),
                     number(c, "lr_final_factor"), number(c, "sigma2"), number(c, "sigma2_final"),
-                    Baseline.parse(string(c, "baseline")), (int) integer(c, "fine_tune_steps"), integer(c, "seed"),
-                    (int) integer(c, "eval_every"), (int) integer(c, "eval_messages"), (int) integer(c, "patience"));
+                    Baseline.parse(string(c, "baseline")), int32(c, "fine_tune_steps"), integer(c, "seed"),
+                    int32(c, "eval_every"), int32(c, "eval_messages"), int32(c, "patience"));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
         }
@@ -321,7 +385,11 @@ public final class ModelFile {
         if (!v.isStringValue()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected a string");
         }
-        return v.asStringValue().asString();
+        try {
+            return v.asStringValue().asString();
+        } catch (MessagePackException e) {
+            throw new ModelFormatException("key '" + key + "' is not valid UTF-8", e);
+        }
     }
 
     private static long integer(Map<Value, Value> m, String key) {
@@ -330,6 +398,14 @@ public final class ModelFile {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an integer");
         }
         return v.asIntegerValue().toLong();
+    }
+
+    private static int int32(Map<Value, Value> m, String key) {
+        long v = integer(m, key);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new ModelFormatException("key '" + key + "' is " + v + ", outside the 32-bit range");
+        }
+        return (int) v;
     }
 
     private static double number(Map<Value, Value> m, String key) {

@@ -6,7 +6,6 @@ package org.grmodelfree.train;
 public record BlerPoint(double snrDb, long errors, long messages, double bler, double ciLow, double ciHigh) {
     public static BlerPoint of(double snrDb, long errors, long messages) {
         double[] ci = ClopperPearson.interval(errors, messages, 0.95);
-        return new BlerPoint(snrDb, errors, messages, messages == 0 ? Double.NaN : (double) errors / messages,
-                ci[0], ci[1]);
+        return new BlerPoint(snrDb, errors, messages, (double) errors / messages, ci[0], ci[1]);
     }
 }

@@ -9,6 +9,9 @@ public final class ClopperPearson {
 
     /** {low, high} for k successes in n trials at the given confidence (e.g. 0.95). */
     public static double[] interval(long k, long n, double confidence) {
+        if (!(confidence > 0 && confidence < 1)) {
+            throw new IllegalArgumentException("Clopper-Pearson: confidence must lie in (0, 1), got " + confidence);
+        }
         if (n <= 0 || k < 0 || k > n) {
             throw new IllegalArgumentException("Clopper-Pearson: need 0 <= k <= n, n > 0, got k=" + k + " n=" + n);
         }

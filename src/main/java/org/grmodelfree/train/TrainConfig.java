@@ -46,7 +46,8 @@ public record TrainConfig(
         require(txHidden >= 1 && rxHidden >= 1, "hidden widths must be positive");
         require(iterations >= 0, "iterations must not be negative, got " + iterations);
         require(batchRx >= 1 && batchTx >= 1, "batch sizes must be positive, got " + batchRx + " and " + batchTx);
-        require(rxSteps >= 1 && txSteps >= 0, "need at least one receiver step per iteration");
+        require(rxSteps >= 1, "need at least one receiver step per iteration, got " + rxSteps);
+        require(txSteps >= 0, "transmitter steps must not be negative, got " + txSteps);
         require(lrRx > 0 && lrTx > 0 && Double.isFinite(lrRx) && Double.isFinite(lrTx),
                 "learning rates must be positive");
         require(lrFinalFactor > 0 && lrFinalFactor <= 1, "final learning-rate factor must lie in (0, 1], got "
@@ -55,8 +56,10 @@ public record TrainConfig(
         require(sigma2Final > 0 && sigma2Final < 1, "final exploration variance must lie in (0, 1), got "
                 + sigma2Final);
         require(Double.isFinite(snrDb), "SNR must be a number");
-        require(fineTuneSteps >= 0 && evalEvery >= 0 && evalMessages >= 1 && patience >= 0,
-                "fine-tune steps, evaluation interval and patience must not be negative");
+        require(fineTuneSteps >= 0, "fine-tune steps must not be negative, got " + fineTuneSteps);
+        require(evalEvery >= 0, "evaluation interval must not be negative, got " + evalEvery);
+        require(evalMessages >= 1, "evaluation messages must be at least 1, got " + evalMessages);
+        require(patience >= 0, "patience must not be negative, got " + patience);
         require(channel != null && method != null && baseline != null, "channel, method and baseline are required");
     }
 

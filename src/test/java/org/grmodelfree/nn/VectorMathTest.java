@@ -1,0 +1,66 @@
+package org.grmodelfree.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+class VectorMathTest {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    @Test
+    void expIsAccurateOverTheFloatRange() {
+        double worst = 0;
+        for (float x = -87f; x <= 88f; x += 0.0137f) {
+            double rel = Math.abs(VectorMath.exp(x) - Math.exp(x)) / Math.exp(x);
+            worst = Math.max(worst, rel);
+        }
+        assertTrue(worst < 5e-7, "worst relative error " + worst);
+        assertEquals(1f, VectorMath.exp(0f));
+        assertTrue(VectorMath.exp(-1000f) < 1e-37f && VectorMath.exp(-1000f) >= 0f);
+        assertTrue(Float.isFinite(VectorMath.exp(1000f)));
+    }
+
+    @Test
+    void tanhIsAccurateAndSaturates() {
+        double worst = 0;
+        for (float x = -12f; x <= 12f; x += 0.0031f) {
+            worst = Math.max(worst, Math.abs(VectorMath.tanh(x) - Math.tanh(x)));
+        }
+        assertTrue(worst < 3e-7, "worst absolute error " + worst);
+        assertEquals(1f, VectorMath.tanh(50f));
+        assertEquals(-1f, VectorMath.tanh(-50f));
+    }
+
+    @Test
+    void vectorLanesEqualTheScalarFunctionBitForBit() {
+        float[] in = new float[S.length() * 512];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (r.nextDouble() * 200 - 100);
+        }
+        float[] e = new float[in.length];
+        float[] t = new float[in.length];
+        for (int i = 0; i < in.length; i += S.length()) {
+            VectorMath.exp(FloatVector.fromArray(S, in, i)).intoArray(e, i);
+            VectorMath.tanh(FloatVector.fromArray(S, in, i)).intoArray(t, i);
+        }
+        for (int i = 0; i < in.length; i++) {
+            assertEquals(Float.floatToRawIntBits(VectorMath.exp(in[i])), Float.floatToRawIntBits(e[i]), "exp " + in[i]);
+            assertEquals(Float.floatToRawIntBits(VectorMath.tanh(in[i])), Float.floatToRawIntBits(t[i]), "tanh " + in[i]);
+        }
+    }
+
+    @Test
+    void sumLanesAddsInLaneOrder() {
+        float[] v = new float[S.length()];
+        float expected = 0f;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i == 0 ? 1e8f : 1f;
+            expected += v[i];
+        }
+        assertEquals(expected, VectorMath.sumLanes(FloatVector.fromArray(S, v, 0)));
+    }
+}

@@ -496,6 +496,8 @@ public final class Plots {
             chart.setTitle((title == null || title.isEmpty() ? "" : title + " ")
                     + "(no plottable points)");
             chart.getStyler().setChartTitleVisible(true);
+        } else {
+            wholeDecades(chart);
         }
         BufferedImage image = BitmapEncoder.getBufferedImage(chart);
         AtomicFiles.write(png, out -> {
@@ -503,6 +505,44 @@ public final class Plots {
                 throw new IOException("no PNG encoder available");
             }
         });
+    }
+
+    /**
+     * XChart labels a logarithmic axis at powers of ten only, so data inside one decade would get
+     * no tick labels: widen every log axis to whole decades around the plotted values.
+     */
+    private static void wholeDecades(XYChart chart) {
+        XYStyler st = chart.getStyler();
+        double[] x = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] y = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            extend(x, series.getXData());
+            extend(y, series.getYData());
+        }
+        if (st.isXAxisLogarithmic() && x[0] <= x[1]) {
+            st.setXAxisMin(decadeBelow(x[0])).setXAxisMax(decadeAbove(x[0], x[1]));
+        }
+        if (st.isYAxisLogarithmic() && y[0] <= y[1]) {
+            st.setYAxisMin(decadeBelow(y[0])).setYAxisMax(decadeAbove(y[0], y[1]));
+        }
+    }
+
+    private static void extend(double[] range, double[] values) {
+        for (double v : values) {
+            if (v > 0 && Double.isFinite(v)) {
+                range[0] = Math.min(range[0], v);
+                range[1] = Math.max(range[1], v);
+            }
+        }
+    }
+
+    private static double decadeBelow(double v) {
+        return Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+    }
+
+    private static double decadeAbove(double low, double high) {
+        double top = Math.pow(10, Math.ceil(Math.log10(high) - 1e-9));
+        return top <= decadeBelow(low) ? top * 10 : top;
     }
 
     private static Color colour(int index) {

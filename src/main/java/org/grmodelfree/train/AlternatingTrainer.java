@@ -15,12 +15,7 @@ import org.grmodelfree.nn.Adam;
  * No gradient passes through the channel or the receiver; the transmitter only ever sees
  * (messages, x, x_p, losses).
  */
-public final class AlternatingTrainer implements Trainer {
-    /** Random-stream ids within an iteration. */
-    static final int RX_STREAM = 0;
-    static final int TX_STREAM = 1 << 20;
-
-    private final TrainConfig c;
+public final class AlternatingTrainer extends BaseTrainer {
     private final TransmitterLearner txl;
     private final ReceiverLearner rxl;
     private final Channel channel;
@@ -31,10 +26,8 @@ public final class AlternatingTrainer implements Trainer {
     private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj xp = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
-    private int iteration;
-
     public AlternatingTrainer(TrainConfig c) {
-        this.c = c;
+        super(c);
         Rng init = new Rng(c.seed());
         Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
         Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
@@ -49,17 +42,12 @@ public final class AlternatingTrainer implements Trainer {
     }
 
     @Override
-    public TrainConfig config() {
-        return c;
-    }
-
-    @Override
     public IterationStats iterate() {
-        int it = iteration;
+        int it = iteration();
         double scale = c.lrScale(it);
         double rxLoss = 0;
         for (int s = 0; s < c.rxSteps(); s++) {
-            rxLoss = receiverStep(it, RX_STREAM + s, c.lrRx() * scale);
+            rxLoss = receiverOnlyStep(it, RX_STREAM + s, c.lrRx() * scale);
         }
         double txLoss = Double.NaN;
         txl.policy().setSigma2(c.sigma2At(it));
@@ -74,37 +62,18 @@ public final class AlternatingTrainer implements Trainer {
             rxl.losses(y, msgs, losses);
             txLoss = txl.learn(msgs, x, xp, losses, c.lrTx() * scale);
         }
-        iteration++;
+        advance();
         return new IterationStats(it, rxLoss, txLoss);
     }
 
-    private double receiverStep(long it, int stream, double lr) {
+    @Override
+    double receiverOnlyStep(long it, int stream, double lr) {
         source.position(it, stream);
         source.next(msgs, c.batchRx());
         rng.reseed(c.seed(), it, stream);
         txl.transmitter().encode(msgs, c.batchRx(), x);
         channel.apply(x, y, rng);
         return rxl.train(y, msgs, lr);
-    }
-
-    @Override
-    public double fineTuneReceiver(int steps) {
-        double loss = Double.NaN;
-        double lr = c.lrRx() * c.lrFinalFactor();
-        for (int s = 0; s < steps; s++) {
-            loss = receiverStep(c.iterations() + 1L, 2 * TX_STREAM + s, lr);
-        }
-        return loss;
-    }
-
-    @Override
-    public int iteration() {
-        return iteration;
-    }
-
-    @Override
-    public void iteration(int done) {
-        this.iteration = done;
     }
 
     @Override

@@ -14,8 +14,7 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  * The model-aware baseline: transmitter, differentiable channel model and receiver as one network,
  * one Adam step on the mean cross-entropy through all three per iteration (batch batchRx).
  */
-public final class SupervisedTrainer implements Trainer {
-    private final TrainConfig c;
+public final class SupervisedTrainer extends BaseTrainer {
     private final Transmitter tx;
     private final Receiver rx;
     private final Adam txAdam;
@@ -29,10 +28,8 @@ public final class SupervisedTrainer implements Trainer {
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj probs = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj gx = new FMatrixRMaj(1, 1);
-    private int iteration;
-
     public SupervisedTrainer(TrainConfig c) {
-        this.c = c;
+        super(c);
         Rng init = new Rng(c.seed());
         this.tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
         this.rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
@@ -46,17 +43,17 @@ public final class SupervisedTrainer implements Trainer {
     }
 
     @Override
-    public TrainConfig config() {
-        return c;
+    public IterationStats iterate() {
+        int it = iteration();
+        double lr = c.lrScale(it);
+        double loss = step(it, RX_STREAM, c.lrRx() * lr, c.lrTx() * lr, true);
+        advance();
+        return new IterationStats(it, loss, loss);
     }
 
     @Override
-    public IterationStats iterate() {
-        int it = iteration;
-        double lr = c.lrScale(it);
-        double loss = step(it, AlternatingTrainer.RX_STREAM, c.lrRx() * lr, c.lrTx() * lr, true);
-        iteration++;
-        return new IterationStats(it, loss, loss);
+    double receiverOnlyStep(long it, int stream, double lr) {
+        return step(it, stream, lr, 0, false);
     }
 
     private double step(long it, int stream, double lrRx, double lrTx, boolean trainTx) {
@@ -79,26 +76,6 @@ public final class SupervisedTrainer implements Trainer {
             tx.parametersChanged();
         }
         return mean;
-    }
-
-    @Override
-    public double fineTuneReceiver(int steps) {
-        double loss = Double.NaN;
-        double lr = c.lrRx() * c.lrFinalFactor();
-        for (int s = 0; s < steps; s++) {
-            loss = step(c.iterations() + 1L, 2 * AlternatingTrainer.TX_STREAM + s, lr, 0, false);
-        }
-        return loss;
-    }
-
-    @Override
-    public int iteration() {
-        return iteration;
-    }
-
-    @Override
-    public void iteration(int done) {
-        this.iteration = done;
     }
 
     @Override

@@ -27,8 +27,6 @@ public final class Transmitter implements Layer {
     private final Embedding embedding;
     private final Dense dense;
     private final EnergyNormalization norm = new EnergyNormalization();
-    private final int[] all;
-    private final FMatrixRMaj e;
     private final FMatrixRMaj h;
     private final FMatrixRMaj z;
     private final FMatrixRMaj code;
@@ -46,11 +44,6 @@ public final class Transmitter implements Layer {
         this.symbols = symbols;
         this.embedding = new Embedding("tx.embedding", messages, hidden, rng);
         this.dense = new Dense("tx.dense", hidden, 2 * symbols, rng);
-        this.all = new int[messages];
-        for (int i = 0; i < messages; i++) {
-            all[i] = i;
-        }
-        e = new FMatrixRMaj(messages, hidden);
         h = new FMatrixRMaj(messages, hidden);
         z = new FMatrixRMaj(messages, 2 * symbols);
         code = new FMatrixRMaj(messages, 2 * symbols);
@@ -71,8 +64,8 @@ public final class Transmitter implements Layer {
     /** The normalised codebook, M x 2N, a live view valid until the parameters change. */
     public FMatrixRMaj codebook() {
         if (stale) {
-            embedding.forward(all, e);
-            VectorOps.elu(e, h);
+            // The codebook embeds every message once, in order: the lookup is the table itself.
+            VectorOps.elu(embedding.table().value(), h);
             dense.forward(h, z);
             norm.forward(z, code);
             stale = false;
@@ -110,8 +103,8 @@ public final class Transmitter implements Layer {
         }
         norm.backward(z, gCode, gz);
         dense.backward(h, gz, gh);
-        VectorOps.eluBackward(e, h, gh, gh);
-        embedding.backward(all, gh);
+        // The lookup of every message in order is the identity, so its gradient is ELU's directly.
+        VectorOps.eluBackward(embedding.table().value(), h, gh, embedding.table().grad());
     }
 
     /**

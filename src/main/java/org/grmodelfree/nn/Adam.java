@@ -11,7 +11,9 @@ import org.ejml.data.FMatrixRMaj;
  * then after each backward pass call {@link #step(double)}; {@link #reset()} clears the moments.
  * Updates parameter values in place.
  */
-public final class Adam {
+public final class Adam implements Parallel.RangeTask {
+    /** Arrays shorter than this are updated on the calling thread. */
+    private static final int PARALLEL_MIN = 1 << 14;
     private final List<Param> params;
     private final float[][] m;
     private final float[][] v;
@@ -20,6 +22,9 @@ public final class Adam {
     private final float eps;
     private float weightDecay;
     private long t;
+    private int current;
+    private float stepA;
+    private float stepE;
 
     public Adam(List<Param> params) {
         this(params, 0.9f, 0.999f, 1e-7f);
@@ -78,40 +83,50 @@ public final class Adam {
         t++;
         float c1 = (float) (1 - Math.pow(beta1, t));
         float c2 = (float) (1 - Math.pow(beta2, t));
-        float a = (float) (lr * Math.sqrt(c2) / c1);
-        float e = (float) (eps * Math.sqrt(c2));
+        stepA = (float) (lr * Math.sqrt(c2) / c1);
+        stepE = (float) (eps * Math.sqrt(c2));
+        for (int p = 0; p < m.length; p++) {
+            current = p;
+            int n = m[p].length;
+            Parallel.run(this, n, 64, n >= PARALLEL_MIN);
+        }
+    }
+
+    /** Updates elements [from, to) of the current parameter. */
+    @Override
+    public void run(int from, int to) {
+        int p = current;
+        float a = stepA;
+        float e = stepE;
         float b1 = beta1;
         float b2 = beta2;
         float ob1 = 1 - beta1;
         float ob2 = 1 - beta2;
         float wd = weightDecay;
         int lanes = VectorOps.L;
-        for (int p = 0; p < m.length; p++) {
-            FMatrixRMaj value = params.get(p).value();
-            float[] w = value.data;
-            float[] g = params.get(p).grad().data;
-            float[] mp = m[p];
-            float[] vp = v[p];
-            int n = mp.length;
-            int i = 0;
-            for (; i + lanes <= n; i += lanes) {
-                FloatVector gv = FloatVector.fromArray(VectorOps.S, g, i);
-                FloatVector wv = FloatVector.fromArray(VectorOps.S, w, i);
-                if (wd != 0f) {
-                    gv = gv.add(wv.mul(wd));
-                }
-                FloatVector mv = FloatVector.fromArray(VectorOps.S, mp, i).mul(b1).add(gv.mul(ob1));
-                FloatVector vv = FloatVector.fromArray(VectorOps.S, vp, i).mul(b2).add(gv.mul(gv).mul(ob2));
-                mv.intoArray(mp, i);
-                vv.intoArray(vp, i);
-                wv.sub(mv.mul(a).div(vv.sqrt().add(e))).intoArray(w, i);
+        FMatrixRMaj value = params.get(p).value();
+        float[] w = value.data;
+        float[] g = params.get(p).grad().data;
+        float[] mp = m[p];
+        float[] vp = v[p];
+        int i = from;
+        for (; i + lanes <= to; i += lanes) {
+            FloatVector gv = FloatVector.fromArray(VectorOps.S, g, i);
+            FloatVector wv = FloatVector.fromArray(VectorOps.S, w, i);
+            if (wd != 0f) {
+                gv = gv.add(wv.mul(wd));
             }
-            for (; i < n; i++) {
-                float gi = g[i] + wd * w[i];
-                mp[i] = b1 * mp[i] + ob1 * gi;
-                vp[i] = b2 * vp[i] + ob2 * gi * gi;
-                w[i] -= a * mp[i] / ((float) Math.sqrt(vp[i]) + e);
-            }
+            FloatVector mv = FloatVector.fromArray(VectorOps.S, mp, i).mul(b1).add(gv.mul(ob1));
+            FloatVector vv = FloatVector.fromArray(VectorOps.S, vp, i).mul(b2).add(gv.mul(gv).mul(ob2));
+            mv.intoArray(mp, i);
+            vv.intoArray(vp, i);
+            wv.sub(mv.mul(a).div(vv.sqrt().add(e))).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i] + wd * w[i];
+            mp[i] = b1 * mp[i] + ob1 * gi;
+            vp[i] = b2 * vp[i] + ob2 * gi * gi;
+            w[i] -= a * mp[i] / ((float) Math.sqrt(vp[i]) + e);
         }
     }
 }

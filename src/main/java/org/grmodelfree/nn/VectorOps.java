@@ -187,9 +187,16 @@ public final class VectorOps {
         float[] bd = b.data;
         int r = a.numRows;
         int c = a.numCols;
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                bd[j * r + i] = ad[i * c + j];
+        // 16 x 16 tiles keep both the rows read and the rows written in L1.
+        for (int i0 = 0; i0 < r; i0 += 16) {
+            int i1 = Math.min(r, i0 + 16);
+            for (int j0 = 0; j0 < c; j0 += 16) {
+                int j1 = Math.min(c, j0 + 16);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        bd[j * r + i] = ad[i * c + j];
+                    }
+                }
             }
         }
     }

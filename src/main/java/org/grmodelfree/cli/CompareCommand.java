@@ -359,13 +359,13 @@ final class CompareCommand implements Callable<Integer> {
             avg.add(Series.line("B = " + bb + " x " + trials + " estimates", ss, ac));
         }
         Plots.lines(out.resolve("gradient_" + tag + "_cosine.png"),
-                "Policy gradient vs true gradient (" + what + "): cosine similarity, mean +- std",
+                "Cosine to the true gradient, " + what + " (mean +- std)",
                 "exploration variance s^2", "cosine similarity", true, false, cos);
         Plots.lines(out.resolve("gradient_" + tag + "_relerr.png"),
-                "Policy gradient vs true gradient (" + what + "): relative error",
+                "Relative error of the policy gradient, " + what,
                 "exploration variance s^2", "|g_pg - g| / |g|", true, true, rel);
         Plots.lines(out.resolve("gradient_" + tag + "_bias.png"),
-                "Averaged estimates vs true gradient (" + what + "): what remains is bias",
+                "Cosine of averaged estimates, " + what + " (bias)",
                 "exploration variance s^2", "cosine similarity", true, false, avg);
     }
 
@@ -431,8 +431,8 @@ final class CompareCommand implements Callable<Integer> {
                 "codebook_cosine_std", "codebook_rel_error_mean", "codebook_rel_error_std", "codebook_averaged_cosine",
                 "param_cosine_mean", "param_cosine_std", "param_rel_error_mean", "param_rel_error_std",
                 "param_averaged_cosine"), rows);
-        plotSpace(cells, bs, ss, true, "codebook", "dL/dx of the codebook");
-        plotSpace(cells, bs, ss, false, "params", "transmitter parameters");
+        plotSpace(cells, bs, ss, true, "codebook", "codebook space");
+        plotSpace(cells, bs, ss, false, "params", "parameter space");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", model == null ? "trained: supervised, AWGN 10 dB, " + STUDY_ITERATIONS + " iterations"
                 : model.toString());

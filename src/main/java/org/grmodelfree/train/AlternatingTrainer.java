@@ -2,8 +2,6 @@ package org.grmodelfree.train;
 
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
-import org.grmodelfree.comm.Channel;
-import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
@@ -18,9 +16,6 @@ import org.grmodelfree.nn.Adam;
 public final class AlternatingTrainer extends BaseTrainer {
     private final TransmitterLearner txl;
     private final ReceiverLearner rxl;
-    private final Channel channel;
-    private final MessageSource source;
-    private final Rng rng;
     private final int[] msgs;
     private final float[] losses;
     private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
@@ -33,9 +28,6 @@ public final class AlternatingTrainer extends BaseTrainer {
         Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
         this.txl = new TransmitterLearner(tx, c.sigma2(), c.baseline());
         this.rxl = new ReceiverLearner(rx);
-        this.channel = c.channel().at(c.snrDb());
-        this.source = new MessageSource(c.messages(), c.seed());
-        this.rng = new Rng(c.seed());
         int b = Math.max(c.batchRx(), c.batchTx());
         this.msgs = new int[b];
         this.losses = new float[b];
@@ -53,9 +45,7 @@ public final class AlternatingTrainer extends BaseTrainer {
         txl.policy().setSigma2(c.sigma2At(it));
         for (int s = 0; s < c.txSteps(); s++) {
             int stream = TX_STREAM + s;
-            source.position(it, stream);
-            source.next(msgs, c.batchTx());
-            rng.reseed(c.seed(), it, stream);
+            drawBatch(it, stream, msgs, c.batchTx());
             txl.transmitter().encode(msgs, c.batchTx(), x);
             txl.policy().perturb(x, xp, rng);
             channel.apply(xp, y, rng);
@@ -68,9 +58,7 @@ public final class AlternatingTrainer extends BaseTrainer {
 
     @Override
     double receiverOnlyStep(long it, int stream, double lr) {
-        source.position(it, stream);
-        source.next(msgs, c.batchRx());
-        rng.reseed(c.seed(), it, stream);
+        drawBatch(it, stream, msgs, c.batchRx());
         txl.transmitter().encode(msgs, c.batchRx(), x);
         channel.apply(x, y, rng);
         return rxl.train(y, msgs, lr);

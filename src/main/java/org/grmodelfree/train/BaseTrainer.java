@@ -1,8 +1,13 @@
 package org.grmodelfree.train;
 
+import org.grmodelfree.comm.Channel;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.Rng;
+
 /**
- * What both built-in-channel trainers share: the configuration, the iteration counter, the
- * random-stream layout of an iteration and receiver-only fine-tuning.
+ * What both built-in-channel trainers share: the configuration, the channel, the shared-seed
+ * message source and noise generator with their per-batch positioning, the iteration counter and
+ * receiver-only fine-tuning.
  */
 abstract class BaseTrainer implements Trainer {
     /** Random-stream ids within an iteration: receiver steps from 0, transmitter steps from here. */
@@ -12,10 +17,27 @@ abstract class BaseTrainer implements Trainer {
     static final int FINE_TUNE_STREAM = 2 * TX_STREAM;
 
     final TrainConfig c;
+    final Channel channel;
+    /** Generator for everything random within a batch, reseeded by {@link #drawBatch}. */
+    final Rng rng;
+    private final MessageSource source;
     private int iteration;
 
     BaseTrainer(TrainConfig c) {
         this.c = c;
+        this.channel = c.channel().at(c.snrDb());
+        this.source = new MessageSource(c.messages(), c.seed());
+        this.rng = new Rng(c.seed());
+    }
+
+    /**
+     * Positions messages and noise at batch (it, stream) and fills msgs[0..count) with its
+     * messages; afterwards {@link #rng} draws that batch's exploration and channel noise.
+     */
+    final void drawBatch(long it, int stream, int[] msgs, int count) {
+        source.position(it, stream);
+        source.next(msgs, count);
+        rng.reseed(c.seed(), it, stream);
     }
 
     /** One supervised receiver step on batch (it, stream) with learning rate lr; returns its mean loss. */

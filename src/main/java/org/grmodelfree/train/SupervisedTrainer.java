@@ -2,8 +2,6 @@ package org.grmodelfree.train;
 
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
-import org.grmodelfree.comm.Channel;
-import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
@@ -19,9 +17,6 @@ public final class SupervisedTrainer extends BaseTrainer {
     private final Receiver rx;
     private final Adam txAdam;
     private final Adam rxAdam;
-    private final Channel channel;
-    private final MessageSource source;
-    private final Rng rng;
     private final int[] msgs;
     private final float[] losses;
     private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
@@ -35,9 +30,6 @@ public final class SupervisedTrainer extends BaseTrainer {
         this.rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
         this.txAdam = new Adam(tx.params());
         this.rxAdam = new Adam(rx.params());
-        this.channel = c.channel().at(c.snrDb());
-        this.source = new MessageSource(c.messages(), c.seed());
-        this.rng = new Rng(c.seed());
         this.msgs = new int[c.batchRx()];
         this.losses = new float[c.batchRx()];
     }
@@ -58,9 +50,7 @@ public final class SupervisedTrainer extends BaseTrainer {
 
     private double step(long it, int stream, double lrRx, double lrTx, boolean trainTx) {
         int b = c.batchRx();
-        source.position(it, stream);
-        source.next(msgs, b);
-        rng.reseed(c.seed(), it, stream);
+        drawBatch(it, stream, msgs, b);
         tx.encode(msgs, b, x);
         channel.apply(x, y, rng);
         FMatrixRMaj logits = rx.forward(y);

@@ -39,10 +39,13 @@ class CliTest {
     /** Small and fast: M = 16, N = 2. */
     static String[] tiny(Path out, int iterations, String... more) {
         List<String> a = new java.util.ArrayList<>(List.of("train", "--messages", "16", "--symbols", "2",
-                "--iterations", Integer.toString(iterations), "--batch-rx", "128", "--batch-tx", "128", "--eval-every", "20",
+                "--iterations", Integer.toString(iterations), "--batch-rx", "128", "--batch-tx", "128",
                 "--test-messages", "2000", "--max-messages", "4000", "--curve-snr-db", "0,10", "--quiet",
                 "--out", out.toString()));
         a.addAll(List.of(more));
+        if (!a.contains("--eval-every")) {
+            a.addAll(List.of("--eval-every", "20"));
+        }
         return a.toArray(String[]::new);
     }
 
@@ -130,6 +133,31 @@ class CliTest {
         JsonNode table = JSON.readTree(ev.resolve("evaluation.json").toFile());
         assertEquals(3, table.get("bler_curve").size());
         assertTrue(Files.size(ev.resolve("evaluation.png")) > 0);
+    }
+
+    @Test
+    void patienceStopsARunThatNoLongerImproves(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("patience");
+        // A BLER estimate every 5 iterations; stop after 2 estimates without a new best.
+        Run r = run(tiny(out, 2000, "--eval-every", "5", "--patience", "2"));
+        assertEquals(0, r.status(), r.err());
+        JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals("patience", s.get("stopped_by").asText());
+        int done = s.get("iterations").asInt();
+        assertTrue(done < 2000 && done % 5 == 0, "stopped at " + done);
+        List<String> curve = Files.readAllLines(out.resolve("learning_curve.csv"));
+        assertEquals(done + 1, curve.size());
+        // the last two estimates are no better than the best before them
+        List<Double> estimates = new java.util.ArrayList<>();
+        for (String line : curve.subList(1, curve.size())) {
+            String v = line.split(",")[4];
+            if (!v.equals("nan")) {
+                estimates.add(Double.parseDouble(v));
+            }
+        }
+        int n = estimates.size();
+        double bestBefore = estimates.subList(0, n - 2).stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertTrue(estimates.get(n - 1) >= bestBefore && estimates.get(n - 2) >= bestBefore, estimates.toString());
     }
 
     @Test

@@ -1,0 +1,93 @@
+package org.grmodelfree.train;
+
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.Transmitter;
+
+/**
+ * The transmitter's end of a split run: encodes each scheduled batch (no exploration: the policy
+ * sampler perturbs transmitter-phase batches downstream) and learns from what the sampler actually
+ * sent together with the losses fed back for it. A transmitter-phase batch must get its feedback
+ * ({@link #learn}) before the next batch is encoded: that bounds how far the transmitter can run
+ * ahead of the receiver to one batch. Knows nothing of frames or sockets.
+ */
+public final class TransmitterSide {
+    private final TrainConfig c;
+    private final Schedule schedule;
+    private final TransmitterLearner learner;
+    private final MessageSource source;
+    private final int[] msgs;
+    private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj xp = new FMatrixRMaj(1, 1);
+    private long pending = -1;
+
+    public TransmitterSide(TransmitterLearner learner, TrainConfig c) {
+        this.c = c;
+        this.schedule = Schedule.of(c);
+        this.learner = learner;
+        this.source = new MessageSource(c.messages(), c.seed());
+        this.msgs = new int[Math.max(c.batchRx(), c.batchTx())];
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public TransmitterLearner learner() {
+        return learner;
+    }
+
+    /** Complex samples of one batch's payload: batch size times N. */
+    public int payloadSymbols(long batchId) {
+        return batchSize(schedule.slot(batchId)) * c.symbols();
+    }
+
+    private int batchSize(Schedule.Slot s) {
+        return s.transmitterPhase() ? c.batchTx() : c.batchRx();
+    }
+
+    /**
+     * Writes the encoded batch (batch size x 2N floats, interleaved complex) into out[off..] and
+     * returns the number of complex samples. out modified.
+     */
+    public int encode(long batchId, float[] out, int off) {
+        if (pending >= 0) {
+            throw new IllegalStateException("transmitter: batch " + pending
+                    + " still waits for its feedback; batch " + batchId + " cannot be encoded before it");
+        }
+        Schedule.Slot s = schedule.slot(batchId);
+        int b = batchSize(s);
+        source.position(s.iteration(), s.stream());
+        source.next(msgs, b);
+        Transmitter tx = learner.transmitter();
+        tx.encode(msgs, b, x);
+        System.arraycopy(x.data, 0, out, off, b * 2 * c.symbols());
+        if (s.transmitterPhase()) {
+            pending = batchId;
+        }
+        return b * c.symbols();
+    }
+
+    /** The exploration variance the sampler must use for a batch (the schedule may anneal it). */
+    public double sigma2(long batchId) {
+        return c.sigma2At(schedule.slot(batchId).iteration());
+    }
+
+    /**
+     * One policy-gradient step for the pending transmitter-phase batch from what was sent (sent,
+     * batch x 2N floats) and the per-example losses; returns the mean loss. Arguments not modified.
+     */
+    public double learn(long batchId, float[] sent, float[] losses) {
+        if (batchId != pending) {
+            throw new IllegalStateException("transmitter: feedback for batch " + batchId + " but batch " + pending
+                    + " is the one waiting for it");
+        }
+        Schedule.Slot s = schedule.slot(batchId);
+        int b = c.batchTx();
+        xp.reshape(b, 2 * c.symbols());
+        System.arraycopy(sent, 0, xp.data, 0, xp.getNumElements());
+        learner.policy().setSigma2(c.sigma2At(s.iteration()));
+        pending = -1;
+        return learner.learn(msgs, x, xp, losses, c.lrTx() * c.lrScale(s.iteration()));
+    }
+}

@@ -8,5 +8,13 @@
  * ({@link org.grmodelfree.wire.ControlCodec}). All decoders reject bad input with
  * {@link org.grmodelfree.wire.WireFormatException} and nothing else. Codecs are stateless and
  * know nothing about sockets; this package depends on no other {@code org.grmodelfree} package.
+ *
+ * <p>Transport over JeroMQ, one class per link, each taking its {@code ZContext} from the
+ * caller: {@link org.grmodelfree.wire.StreamOut} and {@link org.grmodelfree.wire.StreamIn}
+ * (gr-zeromq push_sink and pull_source roles), {@link org.grmodelfree.wire.PmtMessageOut} and
+ * {@link org.grmodelfree.wire.PmtMessageIn} (GNU Radio message ports),
+ * {@link org.grmodelfree.wire.ControlLink} (msgpack between JVM blocks). Addresses go through
+ * {@link org.grmodelfree.wire.Endpoints}; a peer that does not answer in time raises
+ * {@link org.grmodelfree.wire.PeerTimeoutException}.
  */
 package org.grmodelfree.wire;

@@ -1,0 +1,107 @@
+package org.grmodelfree.wire;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+/**
+ * A two-way link for {@link ControlMessage}s between two of the project's JVM blocks: one
+ * msgpack map ({@link ControlCodec}) per ZeroMQ frame. One end binds, the other connects.
+ *
+ * <p>Socket type: DEALER at both ends. Both ends may send at any time, each frame is exactly one
+ * message (no routing envelope, unlike ROUTER, whose sender must first learn the peer's
+ * identity), and DEALER reconnects after the peer restarts, which ZeroMQ's PAIR is not built
+ * to do over tcp. A send with no peer connected waits up to the send timeout, then throws
+ * {@link PeerTimeoutException}. The link is meant for exactly one peer: with several connected,
+ * DEALER would deal messages among them in turn.
+ *
+ * <p>Receive contract: {@link #receive} returns the next valid message. A malformed, unknown or
+ * oversize frame never escapes as an exception: it is skipped, {@link #rejectedCount()} goes
+ * up and {@link #lastRejection()} says why (the caller logs it), and the call keeps waiting for
+ * a good message until its timeout, after which it throws {@link PeerTimeoutException}, whose
+ * message also reports the frames skipped meanwhile.
+ *
+ * <p>Sending encodes a new byte array per message (control messages are rare); receiving
+ * decodes from a buffer allocated at construction. Not thread-safe: one thread uses the link.
+ */
+public final class ControlLink implements AutoCloseable {
+
+    /** Default receive limit per message: room for about 260 000 losses. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    /** Default send timeout. */
+    public static final int DEFAULT_SEND_TIMEOUT_MILLIS = 5000;
+    private static final int LINGER_MILLIS = 200;
+    private static final FrameSocket.Decoder<ControlMessage> DECODER = ControlCodec::decode;
+
+    private final FrameSocket frames;
+
+    /**
+     * @param context owned by the caller, who closes it after this
+     * @param address address to bind or connect; null binds {@link Endpoints#DEFAULT_BIND}
+     * @param bind bind (true) or connect (false)
+     * @param sendTimeoutMillis how long a send may wait for the peer
+     * @param maxMessageBytes longest message received; longer ones are rejected
+     */
+    public ControlLink(ZContext context, String address, boolean bind, int sendTimeoutMillis,
+            int maxMessageBytes) {
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("control link: max message bytes "
+                    + maxMessageBytes + " < 1");
+        }
+        this.frames = new FrameSocket(context, SocketType.DEALER, "control link", address, bind,
+                sendTimeoutMillis, maxMessageBytes, LINGER_MILLIS);
+    }
+
+    /** Binds {@code address} (null: loopback, free port) with the default limits. */
+    public static ControlLink bind(ZContext context, String address) {
+        return new ControlLink(context, address, true, DEFAULT_SEND_TIMEOUT_MILLIS,
+                DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /** Connects to {@code address} with the default limits. */
+    public static ControlLink connect(ZContext context, String address) {
+        return new ControlLink(context, address, false, DEFAULT_SEND_TIMEOUT_MILLIS,
+                DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Sends one message.
+     *
+     * @param message not modified
+     * @throws PeerTimeoutException if the peer does not take it within the send timeout
+     */
+    public void send(ControlMessage message) {
+        byte[] bytes = ControlCodec.encode(message);
+        frames.send(bytes, bytes.length, "control message " + message);
+    }
+
+    /**
+     * Returns the next valid message, skipping and counting bad frames (see the class comment).
+     *
+     * @param timeoutMillis how long to wait in all; 0 takes only what has arrived
+     * @throws PeerTimeoutException if no valid message arrives in time
+     */
+    public ControlMessage receive(long timeoutMillis) {
+        return frames.receiveValid(timeoutMillis, DECODER, "control message");
+    }
+
+    /** @return bad frames skipped so far */
+    public long rejectedCount() {
+        return frames.rejectedCount();
+    }
+
+    /** @return why the last bad frame was skipped, naming the endpoint, or "" if none was */
+    public String lastRejection() {
+        return frames.lastRejection();
+    }
+
+    /** @return the endpoint bound (with the real port) or connected to */
+    public String endpoint() {
+        return frames.endpoint();
+    }
+
+    /** Closes the socket, lingering briefly so a last message still goes out. Idempotent. */
+    @Override
+    public void close() {
+        frames.close();
+    }
+}

@@ -1,0 +1,214 @@
+package org.grmodelfree.wire;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+/**
+ * A complex64 sample stream in, in the role of gr-zeromq's {@code pull_source}: a PULL socket
+ * receiving raw little-endian complex64 items, optionally behind the {@code pass_tags} header.
+ *
+ * <p>Roles (GNURADIO.md): a GNU Radio {@code push_sink} binds, so an input it feeds connects
+ * ({@link #connect}); {@link #bind} is for a peer that connects, such as a {@link StreamOut}
+ * told to connect. Keep the input open for the whole run: reconnecting mid-stream loses samples.
+ *
+ * <p>Message boundaries mean nothing (GNU Radio does not keep them): a message may hold any
+ * whole number of items, and {@link #receive} hands them out in pieces of at most the size the
+ * caller asks for, keeping the rest for later calls. A whole message is checked before any of
+ * its samples is handed out; a bad one (length not a multiple of 8 after the header, a NaN or
+ * infinite sample, a bad header, longer than the limit) is dropped whole and reported by a
+ * {@link WireFormatException} naming the endpoint, and the next call goes on with the next
+ * message. Unlike the message inputs, the stream input throws rather than skips: losing samples
+ * matters to the caller, whose framing must resynchronise.
+ *
+ * <p>With {@code pass_tags}, each header's offset is checked against the offset expected from
+ * the items received so far, starting at 0: a jump forward counts as {@link #droppedItems()}; a
+ * jump back (the sender restarted) is accepted and counted by {@link #offsetRewinds()}.
+ * Without it, offsets simply count the items received.
+ *
+ * <p>Buffers are allocated at construction; receiving allocates nothing of its own (JeroMQ
+ * allocates each incoming frame, and tags, when present, are decoded into new objects). Not
+ * thread-safe: one thread receives.
+ */
+public final class StreamIn implements AutoCloseable {
+
+    /** Default receive limit per message, in bytes: 131072 items without tags. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
+    private final FrameSocket frames;
+    private final boolean passTags;
+    private final float[] samples;
+    private final List<StreamTagHeader.Tag> tags = new ArrayList<>();
+    private final List<StreamTagHeader.Tag> tagsView = Collections.unmodifiableList(tags);
+    /** Current message: items [pos, end) of samples are not handed out yet. */
+    private int pos;
+    private int end;
+    private long messageOffset;
+    private long expectedOffset;
+    private long dropped;
+    private long rewinds;
+
+    /**
+     * @param context owned by the caller, who closes it after this
+     * @param address address to connect or bind; null binds {@link Endpoints#DEFAULT_BIND}
+     * @param bind bind (true) or connect (false)
+     * @param passTags expect the gr-zeromq tag header in front of every message
+     * @param maxMessageBytes longest message accepted, header included, at least 8
+     */
+    public StreamIn(ZContext context, String address, boolean bind, boolean passTags,
+            int maxMessageBytes) {
+        if (maxMessageBytes < Complex64Codec.BYTES_PER_ITEM
+                || maxMessageBytes > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("stream input: max message bytes "
+                    + maxMessageBytes + " out of range");
+        }
+        this.frames = new FrameSocket(context, SocketType.PULL, "stream input", address, bind,
+                0, maxMessageBytes, 0);
+        this.passTags = passTags;
+        this.samples = new float[2 * (maxMessageBytes / Complex64Codec.BYTES_PER_ITEM)];
+    }
+
+    /** Connects to {@code address} (e.g. a GNU Radio push_sink) with the default limit. */
+    public static StreamIn connect(ZContext context, String address, boolean passTags) {
+        return new StreamIn(context, address, false, passTags, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /** Binds {@code address} (null: loopback, free port) with the default limit. */
+    public static StreamIn bind(ZContext context, String address, boolean passTags) {
+        return new StreamIn(context, address, true, passTags, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Receives between 1 and {@code maxItems} items: the rest of the current message if some
+     * is left, otherwise from the next non-empty message, waiting up to {@code timeoutMillis}
+     * for it. Never returns items of two messages in one call.
+     *
+     * @param dst interleaved re, im output, {@code 2 * returned} floats from {@code off}.
+     *     Modified.
+     * @param maxItems at least 1
+     * @param timeoutMillis how long to wait for a message; 0 takes only what has arrived
+     * @return the number of items written, at least 1
+     * @throws PeerTimeoutException if no message arrives in time
+     * @throws WireFormatException if the next message is bad; it is dropped whole
+     */
+    public int receive(float[] dst, int off, int maxItems, long timeoutMillis) {
+        if (maxItems < 1) {
+            throw new IllegalArgumentException("stream input: maxItems " + maxItems + " < 1");
+        }
+        Objects.checkFromIndexSize(off, 2 * maxItems, dst.length);
+        FrameSocket.checkTimeout(timeoutMillis);
+        if (pos == end) {
+            next(timeoutMillis);
+        }
+        int n = Math.min(maxItems, end - pos);
+        System.arraycopy(samples, 2 * pos, dst, off, 2 * n);
+        pos += n;
+        return n;
+    }
+
+    /** Waits for the next message with at least one item and makes it current. */
+    private void next(long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            long left = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
+            int len = frames.receive(left);
+            if (len < 0) {
+                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
+                        + ": no samples within " + timeoutMillis + " ms");
+            }
+            if (accept(len) > 0) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
+                        + ": only empty messages within " + timeoutMillis + " ms");
+            }
+        }
+    }
+
+    /** Checks and decodes the frame in the buffer; returns its item count. */
+    private int accept(int len) {
+        byte[] buf = frames.buffer();
+        int start = 0;
+        long offset = expectedOffset;
+        int items;
+        try {
+            if (passTags) {
+                start = StreamTagHeader.decode(buf, 0, len, tags);
+                offset = StreamTagHeader.offset(buf, 0, len);
+            }
+            items = Complex64Codec.decodeFinite(buf, start, len - start, samples, 0);
+        } catch (WireFormatException e) {
+            tags.clear();
+            String reason = frames.label() + ": " + e.getMessage() + "; message of " + len
+                    + " bytes dropped";
+            frames.reject(reason);
+            throw new WireFormatException(reason, e);
+        }
+        if (Long.compareUnsigned(offset, expectedOffset) > 0) {
+            dropped += offset - expectedOffset;
+        } else if (offset != expectedOffset) {
+            rewinds++;
+        }
+        messageOffset = offset;
+        expectedOffset = offset + items;
+        pos = 0;
+        end = items;
+        return items;
+    }
+
+    /**
+     * @return the absolute offset of the next item {@link #receive} returns, if no items are
+     *     dropped before it
+     */
+    public long nextOffset() {
+        return pos < end ? messageOffset + pos : expectedOffset;
+    }
+
+    /** @return items skipped by forward jumps of the pass_tags offset (0 without pass_tags) */
+    public long droppedItems() {
+        return dropped;
+    }
+
+    /** @return how often the pass_tags offset went backwards (sender restarts) */
+    public long offsetRewinds() {
+        return rewinds;
+    }
+
+    /** @return messages rejected as bad so far */
+    public long rejectedCount() {
+        return frames.rejectedCount();
+    }
+
+    /** @return why the last bad message was rejected, or "" if none was */
+    public String lastRejection() {
+        return frames.lastRejection();
+    }
+
+    /**
+     * @return the tags of the message the last returned items came from (pass_tags only), with
+     *     absolute offsets; a read-only view that changes when the next message is taken
+     */
+    public List<StreamTagHeader.Tag> tags() {
+        return tagsView;
+    }
+
+    /** @return items of the current message not yet handed out */
+    public int bufferedItems() {
+        return end - pos;
+    }
+
+    /** @return the endpoint connected to or bound (with the real port) */
+    public String endpoint() {
+        return frames.endpoint();
+    }
+
+    /** Closes the socket at once (linger 0). Idempotent. */
+    @Override
+    public void close() {
+        frames.close();
+    }
+}

@@ -1,0 +1,129 @@
+package org.grmodelfree.wire;
+
+import java.util.List;
+import java.util.Objects;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+/**
+ * A complex64 sample stream out, in the role of gr-zeromq's {@code push_sink}: a PUSH socket
+ * that sends raw little-endian complex64 items, optionally behind the {@code pass_tags} header
+ * ({@link StreamTagHeader}, with the absolute offset of the first item and no tags).
+ *
+ * <p>Roles (GNURADIO.md): a GNU Radio {@code pull_source} connects, so an output that feeds it
+ * binds ({@link #bind}); {@link #connect} is for feeding a peer that binds, such as a
+ * {@link StreamIn} told to bind.
+ *
+ * <p>PUSH never drops: when no peer is connected or the peer stops reading, a send waits, up to
+ * the send timeout, then throws {@link PeerTimeoutException}. Buffers longer than
+ * {@link #maxItemsPerMessage()} go out as several messages, as GNU Radio's do (8191 items by
+ * default). The encode buffer is allocated at construction and grows only for longer messages;
+ * JeroMQ itself copies every frame it sends. Not thread-safe: one thread sends.
+ */
+public final class StreamOut implements AutoCloseable {
+
+    /** GNU Radio's default largest message, in items. */
+    public static final int DEFAULT_MAX_ITEMS_PER_MESSAGE = 8191;
+    /** Default send timeout. */
+    public static final int DEFAULT_SEND_TIMEOUT_MILLIS = 5000;
+    /** Linger on close, so the last samples still reach a connected peer. */
+    private static final int LINGER_MILLIS = 200;
+
+    private final FrameSocket frames;
+    private final boolean passTags;
+    private final int maxItemsPerMessage;
+    private byte[] buf;
+    private long itemsSent;
+
+    /**
+     * @param context owned by the caller, who closes it after this
+     * @param address address to bind or connect; null binds {@link Endpoints#DEFAULT_BIND}
+     * @param bind bind (true) or connect (false)
+     * @param passTags put the gr-zeromq tag header in front of every message
+     * @param maxItemsPerMessage at least 1; longer sends are split
+     * @param sendTimeoutMillis how long one message may wait for a peer; 0 fails at once
+     */
+    public StreamOut(ZContext context, String address, boolean bind, boolean passTags,
+            int maxItemsPerMessage, int sendTimeoutMillis) {
+        if (maxItemsPerMessage < 1 || maxItemsPerMessage > (Integer.MAX_VALUE - 1024) / 8) {
+            throw new IllegalArgumentException("stream output: max items per message "
+                    + maxItemsPerMessage + " out of range");
+        }
+        this.frames = new FrameSocket(context, SocketType.PUSH, "stream output", address, bind,
+                sendTimeoutMillis, 0, LINGER_MILLIS);
+        this.passTags = passTags;
+        this.maxItemsPerMessage = maxItemsPerMessage;
+        this.buf = new byte[messageBytes(Math.min(maxItemsPerMessage, DEFAULT_MAX_ITEMS_PER_MESSAGE))];
+    }
+
+    /** Binds {@code address} (null: loopback, free port) with the default limits. */
+    public static StreamOut bind(ZContext context, String address, boolean passTags) {
+        return new StreamOut(context, address, true, passTags, DEFAULT_MAX_ITEMS_PER_MESSAGE,
+                DEFAULT_SEND_TIMEOUT_MILLIS);
+    }
+
+    /** Connects to {@code address} with the default limits. */
+    public static StreamOut connect(ZContext context, String address, boolean passTags) {
+        return new StreamOut(context, address, false, passTags, DEFAULT_MAX_ITEMS_PER_MESSAGE,
+                DEFAULT_SEND_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Sends {@code items} complex samples, split into messages of at most
+     * {@link #maxItemsPerMessage()} items. Sending 0 items sends nothing.
+     *
+     * @param interleaved re, im, re, im, ... from {@code off}. Not modified.
+     * @throws PeerTimeoutException if a message waits longer than the send timeout; the
+     *     messages before it were sent and {@link #itemsSent()} counts them
+     */
+    public void send(float[] interleaved, int off, int items) {
+        if (items < 0) {
+            throw new IllegalArgumentException("stream output: items " + items + " is negative");
+        }
+        Objects.checkFromIndexSize(off, 2 * items, interleaved.length);
+        for (int done = 0; done < items; ) {
+            int n = Math.min(maxItemsPerMessage, items - done);
+            int len = messageBytes(n);
+            if (buf.length < len) {
+                buf = new byte[len];
+            }
+            int h = passTags ? StreamTagHeader.encode(itemsSent, List.of(), buf, 0) : 0;
+            Complex64Codec.encode(interleaved, off + 2 * done, n, buf, h);
+            frames.send(buf, len, n + " items (stream items " + itemsSent + " to "
+                    + (itemsSent + n - 1) + "; " + done + " of the " + items
+                    + " items of this send went out)");
+            itemsSent += n;
+            done += n;
+        }
+    }
+
+    /** @return items sent so far: the absolute offset of the next item */
+    public long itemsSent() {
+        return itemsSent;
+    }
+
+    /** @return the largest message, in items */
+    public int maxItemsPerMessage() {
+        return maxItemsPerMessage;
+    }
+
+    /** @return whether messages carry the gr-zeromq tag header */
+    public boolean passTags() {
+        return passTags;
+    }
+
+    /** @return the endpoint bound (with the real port) or connected to */
+    public String endpoint() {
+        return frames.endpoint();
+    }
+
+    /** Closes the socket, lingering briefly so queued samples still go out. Idempotent. */
+    @Override
+    public void close() {
+        frames.close();
+    }
+
+    private int messageBytes(int items) {
+        return (passTags ? StreamTagHeader.BASE_LENGTH : 0) + Complex64Codec.BYTES_PER_ITEM * items;
+    }
+}

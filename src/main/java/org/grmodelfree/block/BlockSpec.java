@@ -1,0 +1,109 @@
+package org.grmodelfree.block;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one declaration of a block: its name, its ports and its parameters. Everything else about
+ * the block's interface (command-line parsing, {@code --describe}, the check of its GRC YAML) is
+ * derived from it.
+ *
+ * @param name the block's command-line name, e.g. "receiver"; also the YAML id suffix
+ * @param label what GRC shows
+ * @param doc a paragraph of documentation
+ * @param ports in declaration order
+ * @param params in declaration order
+ */
+public record BlockSpec(String name, String label, String doc, List<PortSpec> ports, List<ParamSpec> params) {
+
+    public BlockSpec {
+        ports = List.copyOf(ports);
+        params = List.copyOf(params);
+        if (name == null || !PortSpec.ID.matcher(name.replace('-', '_')).matches()) {
+            throw new IllegalArgumentException("block name '" + name + "' must be lower case letters, digits, - and _");
+        }
+        Set<String> seen = new HashSet<>();
+        for (PortSpec p : ports) {
+            if (!seen.add("port " + p.id() + " " + p.direction())) {
+                throw new IllegalArgumentException("block '" + name + "' declares " + p.direction() + " port '" + p.id()
+                        + "' twice");
+            }
+        }
+        for (ParamSpec p : params) {
+            if (!seen.add("param " + p.id())) {
+                throw new IllegalArgumentException("block '" + name + "' declares parameter '" + p.id() + "' twice");
+            }
+        }
+    }
+
+    /** The declared parameter, or an IllegalArgumentException listing the known ones. */
+    public ParamSpec param(String id) {
+        for (ParamSpec p : params) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("block '" + name + "' has no parameter '" + id + "' (it has: "
+                + String.join(", ", params.stream().map(ParamSpec::id).toList()) + ")");
+    }
+
+    /**
+     * Parses command-line arguments of the form {@code --id value} (or {@code --id=value}): every
+     * declared parameter not given takes its default; unknown, repeated, valueless or invalid ones
+     * are rejected with a message naming them.
+     */
+    public Params parse(List<String> args) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Set<String> given = new HashSet<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new IllegalArgumentException("block '" + name + "': expected --parameter value, got '" + a + "'");
+            }
+            String id;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                id = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else {
+                id = a.substring(2);
+                if (i + 1 >= args.size()) {
+                    throw new IllegalArgumentException("block '" + name + "': --" + id + " needs a value");
+                }
+                value = args.get(++i);
+            }
+            ParamSpec p = param(id.replace('-', '_'));
+            if (!given.add(p.id())) {
+                throw new IllegalArgumentException("block '" + name + "': --" + id + " is given twice");
+            }
+            values.put(p.id(), p.parse(value));
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (ParamSpec p : params) {
+            all.put(p.id(), values.containsKey(p.id()) ? values.get(p.id()) : p.parse(p.defaultValue()));
+        }
+        return new Params(this, all);
+    }
+
+    /** The block as an ordered map for {@code --describe} (printed as JSON). */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("label", label);
+        m.put("doc", doc);
+        List<Map<String, Object>> in = new ArrayList<>();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PortSpec p : ports) {
+            (p.direction() == PortSpec.Direction.IN ? in : out).add(p.describe());
+        }
+        m.put("inputs", in);
+        m.put("outputs", out);
+        m.put("parameters", params.stream().map(ParamSpec::describe).toList());
+        return m;
+    }
+}

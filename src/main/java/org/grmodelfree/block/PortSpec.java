@@ -1,0 +1,99 @@
+package org.grmodelfree.block;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One port of a block, as GNU Radio Companion sees it: a stream port with an item type, or a
+ * message port; its id is the id in the block's YAML.
+ *
+ * @param id lower-case identifier, e.g. "out" or "losses"
+ * @param domain stream or message
+ * @param direction in or out
+ * @param item item type of a stream port; {@link Item#NONE} for message ports
+ * @param optional whether the port may stay unconnected
+ * @param doc one line of documentation
+ */
+public record PortSpec(String id, Domain domain, Direction direction, Item item, boolean optional, String doc) {
+    static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+
+    /** GRC's port domains. */
+    public enum Domain {
+        STREAM, MESSAGE;
+
+        public String grc() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Which way data flows. */
+    public enum Direction {
+        IN, OUT
+    }
+
+    /** Stream item types, with GRC's dtype names and sizes. */
+    public enum Item {
+        COMPLEX("complex", 8), FLOAT("float", 4), BYTE("byte", 1), NONE(null, 0);
+
+        private final String grc;
+        private final int bytes;
+
+        Item(String grc, int bytes) {
+            this.grc = grc;
+            this.bytes = bytes;
+        }
+
+        /** GRC's dtype, null for message ports. */
+        public String grc() {
+            return grc;
+        }
+
+        public int bytes() {
+            return bytes;
+        }
+    }
+
+    public PortSpec {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("port id '" + id + "' must be lower case letters, digits and _");
+        }
+        if ((domain == Domain.STREAM) == (item == Item.NONE)) {
+            throw new IllegalArgumentException("port '" + id + "': stream ports need an item type, message ports none");
+        }
+        if (doc == null || doc.isBlank()) {
+            throw new IllegalArgumentException("port '" + id + "' needs documentation");
+        }
+    }
+
+    public static PortSpec streamIn(String id, Item item, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.IN, item, false, doc);
+    }
+
+    public static PortSpec streamOut(String id, Item item, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.OUT, item, false, doc);
+    }
+
+    public static PortSpec messageIn(String id, boolean optional, String doc) {
+        return new PortSpec(id, Domain.MESSAGE, Direction.IN, Item.NONE, optional, doc);
+    }
+
+    public static PortSpec messageOut(String id, boolean optional, String doc) {
+        return new PortSpec(id, Domain.MESSAGE, Direction.OUT, Item.NONE, optional, doc);
+    }
+
+    /** This port as an ordered map for {@code --describe}. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("domain", domain.grc());
+        m.put("direction", direction.name().toLowerCase(Locale.ROOT));
+        if (item != Item.NONE) {
+            m.put("dtype", item.grc());
+        }
+        m.put("optional", optional);
+        m.put("doc", doc);
+        return m;
+    }
+}

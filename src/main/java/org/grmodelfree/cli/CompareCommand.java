@@ -108,9 +108,18 @@ final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    /** Mean and standard deviation per evaluation point over seeds. */
-    record Curves(double[] iterations, double[][] bler, double[][] loss) {
-        double[] mean(double[][] v) {
+    /**
+     * Per-seed BLER and loss at each evaluation point, with their mean and standard deviation over
+     * seeds, computed once by {@link #of}.
+     */
+    record Curves(double[] iterations, double[][] bler, double[][] loss, double[] blerMean, double[] blerStd,
+                  double[] lossMean, double[] lossStd) {
+
+        static Curves of(double[] iterations, double[][] bler, double[][] loss) {
+            return new Curves(iterations, bler, loss, mean(bler), std(bler), mean(loss), std(loss));
+        }
+
+        static double[] mean(double[][] v) {
             double[] m = new double[v[0].length];
             for (double[] row : v) {
                 for (int i = 0; i < m.length; i++) {
@@ -120,7 +129,7 @@ final class CompareCommand implements Callable<Integer> {
             return m;
         }
 
-        double[] std(double[][] v) {
+        static double[] std(double[][] v) {
             double[] m = mean(v);
             double[] s = new double[m.length];
             if (v.length < 2) {
@@ -139,12 +148,11 @@ final class CompareCommand implements Callable<Integer> {
 
         /** Mean over evaluation points of log10 of the mean BLER: lower means faster convergence. */
         double meanLogBler() {
-            double[] m = mean(bler);
             double s = 0;
-            for (double v : m) {
+            for (double v : blerMean) {
                 s += Math.log10(Math.max(v, 1e-7));
             }
-            return s / m.length;
+            return s / blerMean.length;
         }
 
         /** Mean over evaluation points of the across-seed standard deviation of log10 BLER. */
@@ -209,7 +217,7 @@ final class CompareCommand implements Callable<Integer> {
                     note(String.format(Locale.ROOT, "%s %-11s seed %2d/%d: BLER %.2e after %d iterations (%.1f s)",
                             ch.id(), m.id(), s + 1, seeds, bler[s][points - 1], iterations, (System.nanoTime() - r0) / 1e9));
                 }
-                curves.put(m, new Curves(its, bler, loss));
+                curves.put(m, Curves.of(its, bler, loss));
             }
             summary.put(ch.id(), channelResult(ch, curves, firstSeed, o));
         }
@@ -230,8 +238,8 @@ final class CompareCommand implements Callable<Integer> {
             String n = e.getKey().id();
             header.addAll(List.of(n + "_bler_mean", n + "_bler_std", n + "_loss_mean", n + "_loss_std"));
             Curves c = e.getValue();
-            double[] mean = c.mean(c.bler());
-            double[] std = c.std(c.bler());
+            double[] mean = c.blerMean();
+            double[] std = c.blerStd();
             double[] lo = new double[mean.length];
             double[] hi = new double[mean.length];
             for (int i = 0; i < mean.length; i++) {
@@ -244,12 +252,12 @@ final class CompareCommand implements Callable<Integer> {
         for (int i = 0; i < alt.iterations().length; i++) {
             List<Double> r = new ArrayList<>(List.of(alt.iterations()[i]));
             for (Curves c : curves.values()) {
-                r.add(c.mean(c.bler())[i]);
-                r.add(c.std(c.bler())[i]);
-                r.add(c.mean(c.loss())[i]);
-                r.add(c.std(c.loss())[i]);
+                r.add(c.blerMean()[i]);
+                r.add(c.blerStd()[i]);
+                r.add(c.lossMean()[i]);
+                r.add(c.lossStd()[i]);
             }
-            rows.add(r.stream().mapToDouble(Double::doubleValue).toArray());
+            rows.add(Outputs.unbox(r));
         }
         String up = ch.id().toUpperCase(Locale.ROOT);
         Csv.write(out.resolve("compare_learning_" + ch.id() + ".csv"), header, rows);
@@ -291,7 +299,7 @@ final class CompareCommand implements Callable<Integer> {
                 r.add((double) pts.get(i).messages());
             }
             r.add(ref[i]);
-            blerRows.add(r.stream().mapToDouble(Double::doubleValue).toArray());
+            blerRows.add(Outputs.unbox(r));
         }
         blerSeries.add(Series.dashed(ch == ChannelKind.AWGN ? "uncoded QPSK" : "uncoded QPSK, perfect CSI", snrs, ref));
         List<String> bh = new ArrayList<>(List.of("snr_db"));
@@ -308,8 +316,8 @@ final class CompareCommand implements Callable<Integer> {
         double altSpread = alt.spread();
         double supSpread = sup.spread();
         int last = alt.iterations().length - 1;
-        r.put("final_bler_mean", Map.of("alternating", alt.mean(alt.bler())[last], "supervised", sup.mean(sup.bler())[last]));
-        r.put("final_bler_std", Map.of("alternating", alt.std(alt.bler())[last], "supervised", sup.std(sup.bler())[last]));
+        r.put("final_bler_mean", Map.of("alternating", alt.blerMean()[last], "supervised", sup.blerMean()[last]));
+        r.put("final_bler_std", Map.of("alternating", alt.blerStd()[last], "supervised", sup.blerStd()[last]));
         r.put("mean_log10_bler_over_run", Map.of("alternating", altSpeed, "supervised", supSpeed));
         r.put("mean_std_log10_bler_across_seeds", Map.of("alternating", altSpread, "supervised", supSpread));
         boolean supFaster = supSpeed < altSpeed;
@@ -322,8 +330,8 @@ final class CompareCommand implements Callable<Integer> {
                     + (altSpread < supSpread ? "less spread: holds" : "less spread: does not hold");
         r.put("paper_claim", claim);
         o.printf(Locale.ROOT, "%s (%d seeds, %d iterations): final mean BLER alternating %.2e +- %.1e, supervised %.2e +- %.1e%n",
-                up, seeds, iterations, alt.mean(alt.bler())[last], alt.std(alt.bler())[last],
-                sup.mean(sup.bler())[last], sup.std(sup.bler())[last]);
+                up, seeds, iterations, alt.blerMean()[last], alt.blerStd()[last],
+                sup.blerMean()[last], sup.blerStd()[last]);
         o.printf(Locale.ROOT, "  mean log10 BLER over the run (lower = faster): alternating %.3f, supervised %.3f%n", altSpeed, supSpeed);
         o.printf(Locale.ROOT, "  spread across seeds (mean std of log10 BLER): alternating %.3f, supervised %.3f%n", altSpread, supSpread);
         o.println("  " + claim);
@@ -408,7 +416,7 @@ final class CompareCommand implements Callable<Integer> {
         note("true gradient: back-propagation through the channel over 200000 messages");
         GradientStudy.Truth truth = study.trueGradient(200_000, 10_000);
         int[] bs = batches.stream().mapToInt(Integer::intValue).toArray();
-        double[] ss = sigma2s.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] ss = Outputs.unbox(sigma2s);
         List<GradientStudy.Cell> cells = new ArrayList<>();
         for (int bb : bs) {
             for (double s2 : ss) {

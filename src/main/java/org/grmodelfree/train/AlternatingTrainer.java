@@ -3,7 +3,6 @@ package org.grmodelfree.train;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.comm.Receiver;
-import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
 
@@ -23,11 +22,9 @@ public final class AlternatingTrainer extends BaseTrainer {
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
     public AlternatingTrainer(TrainConfig c) {
         super(c);
-        Rng init = new Rng(c.seed());
-        Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
-        Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
-        this.txl = new TransmitterLearner(tx, c.sigma2(), c.baseline());
-        this.rxl = new ReceiverLearner(rx);
+        Networks n = Networks.create(c);
+        this.txl = new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline());
+        this.rxl = new ReceiverLearner(n.receiver());
         int b = Math.max(c.batchRx(), c.batchTx());
         this.msgs = new int[b];
         this.losses = new float[b];

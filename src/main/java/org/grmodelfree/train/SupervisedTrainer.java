@@ -3,7 +3,6 @@ package org.grmodelfree.train;
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.comm.Receiver;
-import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.SoftmaxCrossEntropy;
@@ -25,9 +24,9 @@ public final class SupervisedTrainer extends BaseTrainer {
     private final FMatrixRMaj gx = new FMatrixRMaj(1, 1);
     public SupervisedTrainer(TrainConfig c) {
         super(c);
-        Rng init = new Rng(c.seed());
-        this.tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
-        this.rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
+        Networks n = Networks.create(c);
+        this.tx = n.transmitter();
+        this.rx = n.receiver();
         this.txAdam = new Adam(tx.params());
         this.rxAdam = new Adam(rx.params());
         this.msgs = new int[c.batchRx()];

@@ -61,9 +61,9 @@ class SplitTrainingTest {
     }
 
     static Run trainSplit(TrainConfig c) {
-        Rng init = new Rng(c.seed());
-        Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
-        Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
+        Networks nets = Networks.create(c);
+        Transmitter tx = nets.transmitter();
+        Receiver rx = nets.receiver();
         TransmitterSide txs = new TransmitterSide(new TransmitterLearner(tx, c.sigma2(), c.baseline()), c);
         ReceiverSide rxs = new ReceiverSide(new ReceiverLearner(rx), c);
         int payload = Math.max(c.batchRx(), c.batchTx()) * c.symbols();
@@ -154,9 +154,8 @@ class SplitTrainingTest {
     @Test
     void transmitterRefusesToRunAheadOfItsFeedback() {
         TrainConfig c = TrainerTest.small(Method.ALTERNATING, ChannelKind.AWGN, 3);
-        Rng init = new Rng(1);
         TransmitterSide txs = new TransmitterSide(new TransmitterLearner(
-                new Transmitter(c.messages(), c.symbols(), c.txHidden(), init), c.sigma2(), c.baseline()), c);
+                Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c);
         float[] x = new float[2 * c.batchTx() * c.symbols()];
         long txBatch = txs.schedule().batchId(0, c.rxSteps());
         txs.encode(txBatch, x, 0);

@@ -316,10 +316,10 @@ final class CompareCommand implements Callable<Integer> {
         double altSpread = alt.spread();
         double supSpread = sup.spread();
         int last = alt.iterations().length - 1;
-        r.put("final_bler_mean", Map.of("alternating", alt.blerMean()[last], "supervised", sup.blerMean()[last]));
-        r.put("final_bler_std", Map.of("alternating", alt.blerStd()[last], "supervised", sup.blerStd()[last]));
-        r.put("mean_log10_bler_over_run", Map.of("alternating", altSpeed, "supervised", supSpeed));
-        r.put("mean_std_log10_bler_across_seeds", Map.of("alternating", altSpread, "supervised", supSpread));
+        r.put("final_bler_mean", byMethod(alt.blerMean()[last], sup.blerMean()[last]));
+        r.put("final_bler_std", byMethod(alt.blerStd()[last], sup.blerStd()[last]));
+        r.put("mean_log10_bler_over_run", byMethod(altSpeed, supSpeed));
+        r.put("mean_std_log10_bler_across_seeds", byMethod(altSpread, supSpread));
         boolean supFaster = supSpeed < altSpeed;
         r.put("faster", supFaster ? "supervised" : "alternating");
         r.put("less_spread", altSpread < supSpread ? "alternating" : "supervised");
@@ -375,6 +375,14 @@ final class CompareCommand implements Callable<Integer> {
         Plots.lines(out.resolve("gradient_" + tag + "_bias.png"),
                 "Cosine of averaged estimates, " + what + " (bias)",
                 "exploration variance s^2", "cosine similarity", true, false, avg);
+    }
+
+    /** {alternating, supervised} in that order (Map.of has no defined order, so compare.json would vary). */
+    private static Map<String, Object> byMethod(double alternating, double supervised) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("alternating", alternating);
+        m.put("supervised", supervised);
+        return m;
     }
 
     private int gradientStudy() throws Exception {

@@ -12,7 +12,9 @@ import java.util.Objects;
 import java.util.Set;
 import org.grmodelfree.wire.ControlMessage.Hello;
 import org.grmodelfree.wire.ControlMessage.Losses;
+import org.grmodelfree.wire.ControlMessage.Lost;
 import org.grmodelfree.wire.ControlMessage.Phase;
+import org.grmodelfree.wire.ControlMessage.Sent;
 import org.grmodelfree.wire.ControlMessage.Stop;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessageInsufficientBufferException;
@@ -32,18 +34,22 @@ import org.msgpack.value.ValueType;
  *                "size" int (batch size)
  * "losses"       "batch" int, "iteration" int, "count" int,
  *                "losses" bin: count little-endian float32 values (4 * count bytes)
+ * "sent"         "batch" int, "iteration" int, "count" int (floats, even),
+ *                "samples" bin: count little-endian float32 values, interleaved re, im
+ * "lost"         "batch" int, "iteration" int, "reason" str
  * "stop"         "reason" str
  * </pre>
- * Losses travel as one binary blob of little-endian float32, the samples' byte order, so both
- * ends copy them straight to and from a {@code float[]}; "count" repeats the number of values
- * so a short or padded blob is caught. Hello and stop concern no batch, so they carry no
- * "batch" or "iteration" key.
+ * Losses and sent samples travel as one binary blob of little-endian float32, the samples'
+ * byte order, so both ends copy them straight to and from a {@code float[]}; "count" repeats
+ * the number of floats (not complex values) so a short or padded blob is caught. Hello and
+ * stop concern no batch, so they carry no "batch" or "iteration" key.
  *
  * <p>Decoding is strict: the top level must be a single map with no trailing bytes, keys must
  * be unique strings, every key the type needs must be present with the right msgpack type, no
  * other key may appear, the version must be {@value #VERSION}, and the values must satisfy the
- * {@link ControlMessage} constructors (non-negative ids, finite losses, ...). Anything else
- * raises {@link WireFormatException} with a message starting {@code "control message: "}.
+ * {@link ControlMessage} constructors (non-negative ids, finite losses and samples, an even
+ * number of sample floats, ...). Anything else raises {@link WireFormatException} with a
+ * message starting {@code "control message: "}.
  */
 public final class ControlCodec {
 
@@ -55,6 +61,7 @@ public final class ControlCodec {
     private static final String VERSION_KEY = "version";
     private static final String BATCH = "batch";
     private static final String ITERATION = "iteration";
+    private static final String COUNT = "count";
 
     private ControlCodec() {}
 
@@ -63,7 +70,8 @@ public final class ControlCodec {
 
     /**
      * @return the msgpack map for {@code message}
-     * @throws IllegalArgumentException if a loss was made non-finite after construction
+     * @throws IllegalArgumentException if a loss or sent sample was made non-finite after
+     *     construction
      */
     public static byte[] encode(ControlMessage message) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
@@ -81,9 +89,17 @@ public final class ControlCodec {
                 start(p, "losses", 4);
                 p.packString(BATCH).packLong(l.batchId());
                 p.packString(ITERATION).packLong(l.iteration());
-                p.packString("count").packInt(l.losses().length);
-                p.packString("losses").packBinaryHeader(4 * l.losses().length);
-                p.writePayload(lossBytes(l.losses()));
+                packFloats(p, "losses", l.losses());
+            } else if (message instanceof Sent st) {
+                start(p, "sent", 4);
+                p.packString(BATCH).packLong(st.batchId());
+                p.packString(ITERATION).packLong(st.iteration());
+                packFloats(p, "samples", st.samples());
+            } else if (message instanceof Lost lo) {
+                start(p, "lost", 3);
+                p.packString(BATCH).packLong(lo.batchId());
+                p.packString(ITERATION).packLong(lo.iteration());
+                p.packString("reason").packString(lo.reason());
             } else {
                 start(p, "stop", 1);
                 p.packString("reason").packString(((Stop) message).reason());
@@ -131,15 +147,19 @@ public final class ControlCodec {
         p.packString(VERSION_KEY).packInt(VERSION);
     }
 
-    private static byte[] lossBytes(float[] losses) {
-        byte[] blob = new byte[4 * losses.length];
-        for (int i = 0; i < losses.length; i++) {
-            if (!Float.isFinite(losses[i])) {
-                throw new IllegalArgumentException("losses[" + i + "] is " + losses[i]);
+    /** Packs "count" and then {@code key} as a blob of little-endian float32 values. */
+    private static void packFloats(MessageBufferPacker p, String key, float[] values)
+            throws IOException {
+        byte[] blob = new byte[4 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IllegalArgumentException(key + "[" + i + "] is " + values[i]);
             }
-            Bytes.LE_FLOAT.set(blob, 4 * i, losses[i]);
+            Bytes.LE_FLOAT.set(blob, 4 * i, values[i]);
         }
-        return blob;
+        p.packString(COUNT).packInt(values.length);
+        p.packString(key).packBinaryHeader(blob.length);
+        p.writePayload(blob);
     }
 
     // ---------------------------------------------------------------- decoding: msgpack
@@ -243,9 +263,17 @@ public final class ControlCodec {
                     return new Phase(integer(f, ITERATION, type), string(f, "phase", type),
                             intValue(f, "size", type), integer(f, BATCH, type));
                 case "losses":
-                    onlyKeys(f, type, BATCH, ITERATION, "count", "losses");
+                    onlyKeys(f, type, BATCH, ITERATION, COUNT, "losses");
                     return new Losses(integer(f, BATCH, type), integer(f, ITERATION, type),
-                            losses(f));
+                            floats(f, type, "losses"));
+                case "sent":
+                    onlyKeys(f, type, BATCH, ITERATION, COUNT, "samples");
+                    return new Sent(integer(f, BATCH, type), integer(f, ITERATION, type),
+                            floats(f, type, "samples"));
+                case "lost":
+                    onlyKeys(f, type, BATCH, ITERATION, "reason");
+                    return new Lost(integer(f, BATCH, type), integer(f, ITERATION, type),
+                            string(f, "reason", type));
                 case "stop":
                     onlyKeys(f, type, "reason");
                     return new Stop(string(f, "reason", type));
@@ -258,21 +286,22 @@ public final class ControlCodec {
         }
     }
 
-    private static float[] losses(Map<String, Field> f) {
-        int count = intValue(f, "count", "losses");
-        byte[] blob = (byte[]) get(f, "losses", "losses", ValueType.BINARY, "a binary blob");
+    /** Reads "count" and the float32 blob under {@code key}; finiteness is the record's. */
+    private static float[] floats(Map<String, Field> f, String type, String key) {
+        int count = intValue(f, COUNT, type);
+        byte[] blob = (byte[]) get(f, key, type, ValueType.BINARY, "a binary blob");
         if (blob.length % 4 != 0) {
-            throw fail("losses blob of " + blob.length + " bytes is not a multiple of 4");
+            throw fail(key + " blob of " + blob.length + " bytes is not a multiple of 4");
         }
         if (count != blob.length / 4) {
-            throw fail("count is " + count + " but the losses blob holds " + blob.length / 4
-                    + " values");
+            throw fail("count is " + count + " but the " + key + " blob holds "
+                    + blob.length / 4 + " values");
         }
-        float[] losses = new float[count];
+        float[] values = new float[count];
         for (int i = 0; i < count; i++) {
-            losses[i] = (float) Bytes.LE_FLOAT.get(blob, 4 * i);
+            values[i] = (float) Bytes.LE_FLOAT.get(blob, 4 * i);
         }
-        return losses;
+        return values;
     }
 
     private static void onlyKeys(Map<String, Field> f, String type, String... payloadKeys) {

@@ -18,7 +18,9 @@ import org.zeromq.ZContext;
  * oversize frame never escapes as an exception: it is skipped, {@link #rejectedCount()} goes
  * up and {@link #lastRejection()} says why (the caller logs it), and the call keeps waiting for
  * a good message until its timeout, after which it throws {@link PeerTimeoutException}, whose
- * message also reports the frames skipped meanwhile.
+ * message also reports the frames skipped meanwhile. {@link #poll} is the same without waiting
+ * and without exceptions: it returns null when no valid message has arrived, for a runner that
+ * waits on several inputs with an {@link InputPoller}.
  *
  * <p>Sending encodes a new byte array per message (control messages are rare); receiving
  * decodes from a buffer allocated at construction. Not thread-safe: one thread uses the link.
@@ -84,6 +86,17 @@ public final class ControlLink implements AutoCloseable {
         return frames.receiveValid(timeoutMillis, DECODER, "control message");
     }
 
+    /**
+     * Returns the next valid message that has already arrived, or null if there is none, never
+     * waiting. Bad frames that arrived before it are skipped and counted as by
+     * {@link #receive}, never thrown. Allocates nothing when nothing has arrived.
+     *
+     * @return the message, or null
+     */
+    public ControlMessage poll() {
+        return frames.pollValid(DECODER);
+    }
+
     /** @return bad frames skipped so far */
     public long rejectedCount() {
         return frames.rejectedCount();
@@ -97,6 +110,11 @@ public final class ControlLink implements AutoCloseable {
     /** @return the endpoint bound (with the real port) or connected to */
     public String endpoint() {
         return frames.endpoint();
+    }
+
+    /** The link's socket, for {@link InputPoller}. */
+    FrameSocket frames() {
+        return frames;
     }
 
     /** Closes the socket, lingering briefly so a last message still goes out. Idempotent. */

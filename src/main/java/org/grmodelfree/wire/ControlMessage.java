@@ -98,6 +98,67 @@ public sealed interface ControlMessage {
     }
 
     /**
+     * What the policy sampler actually sent for one transmitter-phase batch, so the peer can
+     * pair the batch's losses with the exact perturbed symbols.
+     *
+     * @param batchId the batch the samples belong to, from 0
+     * @param iteration training iteration, from 0
+     * @param samples interleaved re, im of the complex values sent: even length, every value
+     *     finite; not copied, so do not modify it afterwards
+     */
+    record Sent(long batchId, long iteration, float[] samples) implements ControlMessage {
+        /** Checks the arguments, including that every value is finite and the length even. */
+        public Sent {
+            checkNonNegative("batch", batchId);
+            checkNonNegative("iteration", iteration);
+            Objects.requireNonNull(samples, "samples");
+            if (samples.length % 2 != 0) {
+                throw new IllegalArgumentException(
+                        "samples hold interleaved complex values: odd length " + samples.length);
+            }
+            for (int i = 0; i < samples.length; i++) {
+                if (!Float.isFinite(samples[i])) {
+                    throw new IllegalArgumentException("samples[" + i + "] is " + samples[i]);
+                }
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sent s && s.batchId == batchId && s.iteration == iteration
+                    && Arrays.equals(s.samples, samples);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(batchId, iteration, Arrays.hashCode(samples));
+        }
+
+        @Override
+        public String toString() {
+            return "Sent[batchId=" + batchId + ", iteration=" + iteration + ", samples="
+                    + samples.length + " values]";
+        }
+    }
+
+    /**
+     * Tells the transmitter that a batch never arrived whole at the receiver, so it gets no
+     * losses for it.
+     *
+     * @param batchId the batch that was lost, from 0
+     * @param iteration training iteration, from 0
+     * @param reason human-readable reason, possibly empty
+     */
+    record Lost(long batchId, long iteration, String reason) implements ControlMessage {
+        /** Checks the arguments. */
+        public Lost {
+            checkNonNegative("batch", batchId);
+            checkNonNegative("iteration", iteration);
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
      * Asks the peer to stop.
      *
      * @param reason human-readable reason, possibly empty

@@ -16,7 +16,10 @@ import org.zeromq.ZMQ;
  */
 final class FrameSocket implements AutoCloseable {
 
-    /** Decodes one frame from {@code buf[0, len)}; throws WireFormatException if it is bad. */
+    /**
+     * Decodes one frame from {@code buf[0, len)}; never returns null, throws
+     * WireFormatException if the frame is bad.
+     */
     interface Decoder<T> {
         T decode(byte[] buf, int off, int len);
     }
@@ -87,6 +90,15 @@ final class FrameSocket implements AutoCloseable {
 
     long rejectedCount() {
         return rejected;
+    }
+
+    /** The socket itself, for {@link InputPoller} to register; no one else sends or receives. */
+    ZMQ.Socket socket() {
+        return socket;
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     String lastRejection() {
@@ -170,10 +182,9 @@ final class FrameSocket implements AutoCloseable {
                 // counted by receive
             }
             if (n >= 0) {
-                try {
-                    return decoder.decode(buf, 0, n);
-                } catch (WireFormatException e) {
-                    reject(label + ": " + e.getMessage());
+                T value = decodeOrReject(n, decoder);
+                if (value != null) {
+                    return value;
                 }
             }
             if (timedOut || System.nanoTime() - deadline >= 0) {
@@ -183,6 +194,39 @@ final class FrameSocket implements AutoCloseable {
                         + (skipped == 0 ? "" : " (" + skipped + " bad frames skipped, last: "
                                 + lastRejection + ")"));
             }
+        }
+    }
+
+    /**
+     * Returns the next frame that {@code decoder} accepts among those already arrived, without
+     * waiting, or null if none is left; bad frames on the way are skipped and counted as by
+     * {@link #receiveValid}.
+     */
+    <T> T pollValid(Decoder<T> decoder) {
+        while (true) {
+            int n;
+            try {
+                n = receive(0);
+            } catch (WireFormatException e) {
+                continue; // counted by receive
+            }
+            if (n < 0) {
+                return null;
+            }
+            T value = decodeOrReject(n, decoder);
+            if (value != null) {
+                return value;
+            }
+        }
+    }
+
+    /** Decodes {@code buf[0, n)}, or counts the frame as rejected and returns null. */
+    private <T> T decodeOrReject(int n, Decoder<T> decoder) {
+        try {
+            return decoder.decode(buf, 0, n);
+        } catch (WireFormatException e) {
+            reject(label + ": " + e.getMessage());
+            return null;
         }
     }
 

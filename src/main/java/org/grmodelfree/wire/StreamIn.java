@@ -22,7 +22,9 @@ import org.zeromq.ZContext;
  * infinite sample, a bad header, longer than the limit) is dropped whole and reported by a
  * {@link WireFormatException} naming the endpoint, and the next call goes on with the next
  * message. Unlike the message inputs, the stream input throws rather than skips: losing samples
- * matters to the caller, whose framing must resynchronise.
+ * matters to the caller, whose framing must resynchronise. {@link #poll} takes only what has
+ * arrived and returns 0 instead of timing out, for a runner that waits on several inputs with
+ * an {@link InputPoller}; a bad message still throws.
  *
  * <p>With {@code pass_tags}, each header's offset is checked against the offset expected from
  * the items received so far, starting at 0: a jump forward counts as {@link #droppedItems()}; a
@@ -95,36 +97,74 @@ public final class StreamIn implements AutoCloseable {
      * @throws WireFormatException if the next message is bad; it is dropped whole
      */
     public int receive(float[] dst, int off, int maxItems, long timeoutMillis) {
+        checkDestination(dst, off, maxItems);
+        FrameSocket.checkTimeout(timeoutMillis);
+        if (pos == end) {
+            int got = next(timeoutMillis);
+            if (got < 0) {
+                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
+                        + ": no samples within " + timeoutMillis + " ms");
+            }
+            if (got == 0) {
+                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
+                        + ": only empty messages within " + timeoutMillis + " ms");
+            }
+        }
+        return take(dst, off, maxItems);
+    }
+
+    /**
+     * As {@link #receive} with timeout 0, but returns 0 instead of throwing
+     * {@link PeerTimeoutException} when no message with items has arrived. Never waits; an
+     * empty message counts as this call's look, so the next call sees what follows it.
+     * Allocates nothing when nothing has arrived.
+     *
+     * @param dst interleaved re, im output, {@code 2 * returned} floats from {@code off}.
+     *     Modified.
+     * @param maxItems at least 1
+     * @return the number of items written, from 0 to {@code maxItems}
+     * @throws WireFormatException if the next message is bad; it is dropped whole and counted
+     */
+    public int poll(float[] dst, int off, int maxItems) {
+        checkDestination(dst, off, maxItems);
+        if (pos == end && next(0) <= 0) {
+            return 0;
+        }
+        return take(dst, off, maxItems);
+    }
+
+    private static void checkDestination(float[] dst, int off, int maxItems) {
         if (maxItems < 1) {
             throw new IllegalArgumentException("stream input: maxItems " + maxItems + " < 1");
         }
         Objects.checkFromIndexSize(off, 2 * maxItems, dst.length);
-        FrameSocket.checkTimeout(timeoutMillis);
-        if (pos == end) {
-            next(timeoutMillis);
-        }
+    }
+
+    /** Hands out up to {@code maxItems} items of the current message, which has some left. */
+    private int take(float[] dst, int off, int maxItems) {
         int n = Math.min(maxItems, end - pos);
         System.arraycopy(samples, 2 * pos, dst, off, 2 * n);
         pos += n;
         return n;
     }
 
-    /** Waits for the next message with at least one item and makes it current. */
-    private void next(long timeoutMillis) {
+    /**
+     * Waits up to {@code timeoutMillis} for the next message with at least one item and makes
+     * it current.
+     *
+     * @return its item count; 0 if only empty messages arrived in time, -1 if none did
+     */
+    private int next(long timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
             long left = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
             int len = frames.receive(left);
             if (len < 0) {
-                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
-                        + ": no samples within " + timeoutMillis + " ms");
+                return -1;
             }
-            if (accept(len) > 0) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new PeerTimeoutException(frames.endpoint(), timeoutMillis, frames.label()
-                        + ": only empty messages within " + timeoutMillis + " ms");
+            int items = accept(len);
+            if (items > 0 || System.nanoTime() - deadline >= 0) {
+                return items;
             }
         }
     }
@@ -204,6 +244,11 @@ public final class StreamIn implements AutoCloseable {
     /** @return the endpoint connected to or bound (with the real port) */
     public String endpoint() {
         return frames.endpoint();
+    }
+
+    /** The input's socket, for {@link InputPoller}. */
+    FrameSocket frames() {
+        return frames;
     }
 
     /** Closes the socket at once (linger 0). Idempotent. */

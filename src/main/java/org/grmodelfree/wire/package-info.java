@@ -5,9 +5,12 @@
  * optional gr-zeromq tag header ({@link org.grmodelfree.wire.Complex64Codec},
  * {@link org.grmodelfree.wire.StreamTagHeader}); GNU Radio's PMT serialisation for its message
  * ports ({@link org.grmodelfree.wire.PmtCodec}); msgpack maps between the project's own blocks
- * ({@link org.grmodelfree.wire.ControlCodec}). All decoders reject bad input with
- * {@link org.grmodelfree.wire.WireFormatException} and nothing else. Codecs are stateless and
- * know nothing about sockets; this package depends on no other {@code org.grmodelfree} package.
+ * ({@link org.grmodelfree.wire.ControlCodec}): hello, phase, losses, the samples the policy
+ * sampler sent for a batch ({@link org.grmodelfree.wire.ControlMessage.Sent}), a batch lost on
+ * the way ({@link org.grmodelfree.wire.ControlMessage.Lost}), and stop. All decoders reject
+ * bad input with {@link org.grmodelfree.wire.WireFormatException} and nothing else. Codecs are
+ * stateless and know nothing about sockets; this package depends on no other
+ * {@code org.grmodelfree} package.
  *
  * <p>Transport over JeroMQ, one class per link, each taking its {@code ZContext} from the
  * caller: {@link org.grmodelfree.wire.StreamOut} and {@link org.grmodelfree.wire.StreamIn}
@@ -15,6 +18,9 @@
  * {@link org.grmodelfree.wire.PmtMessageIn} (GNU Radio message ports),
  * {@link org.grmodelfree.wire.ControlLink} (msgpack between JVM blocks). Addresses go through
  * {@link org.grmodelfree.wire.Endpoints}; a peer that does not answer in time raises
- * {@link org.grmodelfree.wire.PeerTimeoutException}.
+ * {@link org.grmodelfree.wire.PeerTimeoutException}. A runner serving several inputs from one
+ * thread waits on all of them with one {@link org.grmodelfree.wire.InputPoller}, then takes
+ * what arrived with the inputs' non-blocking {@code poll} methods, which return 0 or null
+ * rather than throw when nothing has.
  */
 package org.grmodelfree.wire;

@@ -3,6 +3,7 @@ package org.grmodelfree.wire;
 import static org.grmodelfree.wire.TestBytes.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import org.grmodelfree.wire.ControlMessage.Hello;
 import org.grmodelfree.wire.ControlMessage.Losses;
+import org.grmodelfree.wire.ControlMessage.Lost;
 import org.grmodelfree.wire.ControlMessage.Phase;
+import org.grmodelfree.wire.ControlMessage.Sent;
 import org.grmodelfree.wire.ControlMessage.Stop;
 import org.junit.jupiter.api.Test;
 import org.msgpack.core.MessageBufferPacker;
@@ -34,6 +37,10 @@ class ControlCodecTest {
                 new Phase(Long.MAX_VALUE, Phase.TRANSMITTER, 1, 1L << 40),
                 new Losses(3, 7, new float[] {0.5f, 1.25f, 0f, -0.0f, Float.MAX_VALUE}),
                 new Losses(0, 0, new float[0]),
+                new Sent(300, 9, new float[] {1.0f, -2.0f, Float.MIN_VALUE, -Float.MAX_VALUE}),
+                new Sent(0, 0, new float[0]),
+                new Lost(5, 1L << 32, "crc"),
+                new Lost(Long.MAX_VALUE, 0, ""),
                 new Stop("done"),
                 new Stop(""));
     }
@@ -79,6 +86,36 @@ class ControlCodecTest {
         return m;
     }
 
+    private static Map<String, Object> sentMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "sent");
+        m.put("version", 1);
+        m.put("batch", 300);
+        m.put("iteration", 9);
+        m.put("count", 2);
+        m.put("samples", hex("0000803f 000000c0")); // 1.0f, -2.0f little-endian
+        return m;
+    }
+
+    private static Map<String, Object> lostMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "lost");
+        m.put("version", 1);
+        m.put("batch", 5);
+        m.put("iteration", 9);
+        m.put("reason", "crc");
+        return m;
+    }
+
+    /** The "sent" message for batch 300, iteration 9, samples 1.0 - 2.0i, by hand. */
+    private static final String SENT_BYTES = "86" // fixmap 6
+            + " a4 74797065 a4 73656e74" // "type" "sent"
+            + " a7 76657273696f6e 01" // "version" 1
+            + " a5 6261746368 cd 012c" // "batch" uint16 300
+            + " a9 697465726174696f6e 09" // "iteration" 9
+            + " a5 636f756e74 02" // "count" 2 (floats)
+            + " a7 73616d706c6573 c4 08 0000803f 000000c0"; // "samples" bin8 of 8 bytes
+
     private static void assertRejected(String expectedMessage, byte[] bytes) {
         WireFormatException e = assertThrows(WireFormatException.class,
                 () -> ControlCodec.decode(bytes));
@@ -101,6 +138,144 @@ class ControlCodecTest {
         // fixmap 3: "type" "stop", "version" 1, "reason" "x"
         assertArrayEquals(hex("83 a4 74797065 a4 73746f70 a7 76657273696f6e 01"
                 + " a6 726561736f6e a1 78"), ControlCodec.encode(new Stop("x")));
+    }
+
+    @Test
+    void sentHasKnownBytes() {
+        Sent sent = new Sent(300, 9, new float[] {1.0f, -2.0f});
+        assertArrayEquals(hex(SENT_BYTES), ControlCodec.encode(sent));
+        assertEquals(sent, ControlCodec.decode(hex(SENT_BYTES)));
+        assertEquals(sent, ControlCodec.decode(map(sentMap())));
+        // empty: count 0 and a bin8 of 0 bytes
+        assertArrayEquals(hex("86 a4 74797065 a4 73656e74 a7 76657273696f6e 01"
+                + " a5 6261746368 00 a9 697465726174696f6e 00 a5 636f756e74 00"
+                + " a7 73616d706c6573 c4 00"), ControlCodec.encode(new Sent(0, 0, new float[0])));
+    }
+
+    @Test
+    void lostHasKnownBytes() {
+        // fixmap 5: "type" "lost", "version" 1, "batch" 5, "iteration" uint64 2^32,
+        // "reason" "crc"
+        byte[] expected = hex("85 a4 74797065 a4 6c6f7374 a7 76657273696f6e 01"
+                + " a5 6261746368 05 a9 697465726174696f6e cf 0000000100000000"
+                + " a6 726561736f6e a3 637263");
+        Lost lost = new Lost(5, 1L << 32, "crc");
+        assertArrayEquals(expected, ControlCodec.encode(lost));
+        assertEquals(lost, ControlCodec.decode(expected));
+        assertEquals(new Lost(5, 9, "crc"), ControlCodec.decode(map(lostMap())));
+    }
+
+    @Test
+    void sentAndLostCheckTheirArguments() {
+        IllegalArgumentException odd = assertThrows(IllegalArgumentException.class,
+                () -> new Sent(0, 0, new float[3]));
+        assertEquals("samples hold interleaved complex values: odd length 3", odd.getMessage());
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> new Sent(0, 0, new float[] {0f, 1f, 2f, Float.NaN}));
+        assertEquals("samples[3] is NaN", nan.getMessage());
+        IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                () -> new Sent(-1, 0, new float[2]));
+        assertEquals("batch -1 is negative", batch.getMessage());
+        IllegalArgumentException iteration = assertThrows(IllegalArgumentException.class,
+                () -> new Lost(0, -2, "x"));
+        assertEquals("iteration -2 is negative", iteration.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Lost(-1, 0, "x"));
+        assertThrows(IllegalArgumentException.class, () -> new Sent(0, -1, new float[0]));
+        assertThrows(NullPointerException.class, () -> new Sent(0, 0, null));
+        assertThrows(NullPointerException.class, () -> new Lost(0, 0, null));
+
+        Sent a = new Sent(1, 2, new float[] {1f, 2f});
+        Sent b = new Sent(1, 2, new float[] {1f, 2f});
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertFalse(a.equals(new Sent(1, 2, new float[] {1f, 3f})));
+        assertFalse(a.equals(new Sent(1, 3, new float[] {1f, 2f})));
+        assertEquals("Sent[batchId=1, iteration=2, samples=2 values]",
+                new Sent(1, 2, new float[] {123.5f, 678.25f}).toString());
+    }
+
+    @Test
+    void rejectsBadSentMessages() {
+        Map<String, Object> m = sentMap();
+        m.remove("samples");
+        assertRejected("missing key 'samples' in a 'sent' message", map(m));
+
+        m = sentMap();
+        m.remove("count");
+        assertRejected("missing key 'count' in a 'sent' message", map(m));
+
+        m = sentMap();
+        m.put("reason", "x");
+        assertRejected("unexpected key 'reason' in a 'sent' message", map(m));
+
+        m = sentMap();
+        m.put("losses", hex("0000803f"));
+        assertRejected("unexpected key 'losses' in a 'sent' message", map(m));
+
+        m = sentMap();
+        m.put("samples", "0000803f000000c0");
+        assertRejected("key 'samples' is a string, expected a binary blob", map(m));
+
+        m = sentMap();
+        m.put("count", 2.0);
+        assertRejected("key 'count' is a float, expected an integer", map(m));
+
+        m = sentMap();
+        m.put("count", 4);
+        assertRejected("count is 4 but the samples blob holds 2 values", map(m));
+
+        m = sentMap();
+        m.put("samples", hex("0000803f 000000c0 00"));
+        assertRejected("samples blob of 9 bytes is not a multiple of 4", map(m));
+
+        m = sentMap();
+        m.put("count", 3);
+        m.put("samples", hex("0000803f 000000c0 00000000"));
+        assertRejected("invalid 'sent' message: samples hold interleaved complex values:"
+                + " odd length 3", map(m));
+
+        m = sentMap();
+        m.put("samples", hex("0000803f 0000807f")); // 1.0f, +Infinity
+        assertRejected("invalid 'sent' message: samples[1] is Infinity", map(m));
+
+        m = sentMap();
+        m.put("iteration", -1);
+        assertRejected("invalid 'sent' message: iteration -1 is negative", map(m));
+
+        // cut inside the samples blob: 4 of its 8 bytes are there
+        assertRejected("truncated at byte 61, needed 4 more",
+                java.util.Arrays.copyOf(hex(SENT_BYTES), 61));
+    }
+
+    @Test
+    void rejectsBadLostMessages() {
+        Map<String, Object> m = lostMap();
+        m.remove("reason");
+        assertRejected("missing key 'reason' in a 'lost' message", map(m));
+
+        m = lostMap();
+        m.remove("iteration");
+        assertRejected("missing key 'iteration' in a 'lost' message", map(m));
+
+        m = lostMap();
+        m.put("count", 0);
+        assertRejected("unexpected key 'count' in a 'lost' message", map(m));
+
+        m = lostMap();
+        m.put("reason", null);
+        assertRejected("key 'reason' is nil, expected a string", map(m));
+
+        m = lostMap();
+        m.put("batch", "5");
+        assertRejected("key 'batch' is a string, expected an integer", map(m));
+
+        m = lostMap();
+        m.put("batch", -5);
+        assertRejected("invalid 'lost' message: batch -5 is negative", map(m));
+
+        m = lostMap();
+        m.put("version", 0);
+        assertRejected("unsupported version 0, this build speaks version 1", map(m));
     }
 
     @Test
@@ -225,6 +400,13 @@ class ControlCodecTest {
         assertEquals("losses[1] is NaN", e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> new Losses(0, 0, new float[] {Float.POSITIVE_INFINITY}));
+
+        float[] samples = {1f, 2f};
+        Sent sent = new Sent(0, 0, samples);
+        samples[0] = Float.NEGATIVE_INFINITY;
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> ControlCodec.encode(sent));
+        assertEquals("samples[0] is -Infinity", s.getMessage());
     }
 
     @Test

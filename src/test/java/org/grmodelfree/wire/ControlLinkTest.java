@@ -1,6 +1,7 @@
 package org.grmodelfree.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,9 @@ import java.util.List;
 import java.util.Random;
 import org.grmodelfree.wire.ControlMessage.Hello;
 import org.grmodelfree.wire.ControlMessage.Losses;
+import org.grmodelfree.wire.ControlMessage.Lost;
 import org.grmodelfree.wire.ControlMessage.Phase;
+import org.grmodelfree.wire.ControlMessage.Sent;
 import org.grmodelfree.wire.ControlMessage.Stop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +44,8 @@ class ControlLinkTest {
             new Phase(0, Phase.RECEIVER, 1, 0),
             new Losses(17, 3, new float[] {0.5f, 1.25f, 0f}),
             new Losses(0, 0, new float[0]),
+            new Sent(17, 3, new float[] {0.5f, -0.5f, 1f, 0f}),
+            new Lost(18, 3, "2 of 1000 messages missing"),
             new Stop("done"));
 
     @Test
@@ -92,6 +97,78 @@ class ControlLinkTest {
             assertTrue(e.getMessage().contains("1 bad frames skipped"), e.getMessage());
             assertTrue(link.lastRejection().contains("bogus"), link.lastRejection());
             peer.close();
+        }
+    }
+
+    /** Polls until a message arrives; fails after {@link #WAIT} ms. */
+    static ControlMessage pollUntilReceived(ControlLink link) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT * 1_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            ControlMessage m = link.poll();
+            if (m != null) {
+                return m;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("nothing arrived on " + link.endpoint() + " within " + WAIT
+                + " ms");
+    }
+
+    @Test
+    void pollReturnsNullUntilAMessageHasArrived() throws InterruptedException {
+        try (ControlLink a = ControlLink.bind(context, null);
+                ControlLink b = ControlLink.connect(context, a.endpoint())) {
+            assertNull(b.poll());
+            assertNull(a.poll());
+            Sent sent = new Sent(4, 2, new float[] {1f, 2f});
+            a.send(sent);
+            assertEquals(sent, pollUntilReceived(b));
+            assertNull(b.poll());
+            b.send(new Lost(4, 2, "timeout"));
+            assertEquals(new Lost(4, 2, "timeout"), pollUntilReceived(a));
+            assertEquals(0, a.rejectedCount());
+            assertEquals(0, b.rejectedCount());
+        }
+    }
+
+    @Test
+    void pollSkipsAndCountsGarbageBeforeAGoodMessage() throws Exception {
+        try (ControlLink link = ControlLink.bind(context, null)) {
+            ZMQ.Socket peer = context.createSocket(SocketType.DEALER);
+            peer.setLinger(0);
+            peer.connect(link.endpoint());
+            peer.send(new byte[] {(byte) 0xc1}, 0); // never used in msgpack
+            peer.send(unknownType(), 0);
+            peer.send(ControlCodec.encode(new Hello("tx", 1)), 0);
+
+            assertEquals(new Hello("tx", 1), pollUntilReceived(link));
+            assertEquals(2, link.rejectedCount());
+            assertTrue(link.lastRejection().contains("bogus"), link.lastRejection());
+            assertNull(link.poll());
+
+            peer.send(unknownType(), 0); // only garbage: skipped, never thrown
+            long deadline = System.nanoTime() + WAIT * 1_000_000L;
+            while (link.rejectedCount() < 3 && System.nanoTime() - deadline < 0) {
+                assertNull(link.poll());
+                Thread.sleep(1);
+            }
+            assertEquals(3, link.rejectedCount());
+            peer.close();
+        }
+    }
+
+    @Test
+    void pollWithNothingArrivedAllocatesNothing() {
+        try (ControlLink link = ControlLink.bind(context, null)) {
+            for (int i = 0; i < 20_000; i++) { // warm up past JIT compilation
+                link.poll();
+            }
+            long before = TestBytes.allocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                assertNull(link.poll());
+            }
+            long allocated = TestBytes.allocatedBytes() - before;
+            assertTrue(allocated < 1024, "1000 empty polls allocated " + allocated + " bytes");
         }
     }
 

@@ -172,6 +172,85 @@ class StreamLinkTest {
         }
     }
 
+    /** Polls until items arrive, counting the bad messages thrown on the way. */
+    private static int pollUntilItems(StreamIn in, float[] dst, int maxItems, int[] badSeen)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT * 1_000_000L;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                int n = in.poll(dst, 0, maxItems);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (WireFormatException e) {
+                badSeen[0]++;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("no items on " + in.endpoint() + " within " + WAIT + " ms");
+    }
+
+    @Test
+    void pollReturnsZeroUntilItemsArriveThenHandsThemOut() throws InterruptedException {
+        float[] sent = samples(10);
+        try (StreamOut out = StreamOut.bind(context, null, true);
+                StreamIn in = StreamIn.connect(context, out.endpoint(), true)) {
+            float[] dst = new float[2 * 6];
+            assertEquals(0, in.poll(dst, 0, 6));
+            out.send(sent, 0, 10);
+            int[] bad = {0};
+            assertEquals(6, pollUntilItems(in, dst, 6, bad));
+            assertArrayEquals(java.util.Arrays.copyOf(sent, 12), dst);
+            assertEquals(4, in.bufferedItems());
+            assertEquals(4, in.poll(dst, 2, 5)); // the rest of the message, no waiting
+            assertArrayEquals(java.util.Arrays.copyOfRange(sent, 12, 20),
+                    java.util.Arrays.copyOfRange(dst, 2, 10));
+            assertEquals(0, in.poll(dst, 0, 6));
+            assertEquals(10, in.nextOffset());
+            assertEquals(0, bad[0]);
+            assertThrows(IllegalArgumentException.class, () -> in.poll(dst, 0, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> in.poll(dst, 2, 6));
+        }
+    }
+
+    @Test
+    void pollThrowsForABadMessageThenReturnsTheGoodOneAfterIt() throws InterruptedException {
+        ZMQ.Socket push = raw(SocketType.PUSH, null);
+        try (StreamIn in = StreamIn.connect(context, push.getLastEndpoint(), false)) {
+            float[] dst = new float[16];
+            push.send(new byte[1003], 0);
+            push.send(new byte[0], 0); // empty: no items, no error
+            byte[] good = new byte[16];
+            Complex64Codec.encode(new float[] {0.5f, -1f, 3f, 4f}, 0, 2, good, 0);
+            push.send(good, 0);
+            int[] bad = {0};
+            assertEquals(2, pollUntilItems(in, dst, 8, bad));
+            assertArrayEquals(new float[] {0.5f, -1f, 3f, 4f}, java.util.Arrays.copyOf(dst, 4));
+            assertEquals(1, bad[0]);
+            assertEquals(1, in.rejectedCount());
+            assertTrue(in.lastRejection().contains("1003 bytes"), in.lastRejection());
+            assertEquals(0, in.poll(dst, 0, 8));
+        } finally {
+            push.close();
+        }
+    }
+
+    @Test
+    void pollWithNothingArrivedAllocatesNothing() {
+        try (StreamIn in = StreamIn.bind(context, null, true)) {
+            float[] dst = new float[16];
+            for (int i = 0; i < 20_000; i++) { // warm up past JIT compilation
+                in.poll(dst, 0, 8);
+            }
+            long before = TestBytes.allocatedBytes();
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(0, in.poll(dst, 0, 8));
+            }
+            long allocated = TestBytes.allocatedBytes() - before;
+            assertTrue(allocated < 1024, "1000 empty polls allocated " + allocated + " bytes");
+        }
+    }
+
     @Test
     void jeromqRecvIntoShortBufferTruncatesSilently() {
         // Documents what FrameSocket guards against: recv(byte[], off, len, flags) returns

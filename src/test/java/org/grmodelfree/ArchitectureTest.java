@@ -77,4 +77,55 @@ class ArchitectureTest {
             .should(com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS)
             .because("commands write to picocli's out and err writers so tests can capture them");
 
+    @ArchTest
+    static final ArchRule blocks_live_in_the_block_package_and_are_named_so = classes()
+            .that().implement(org.grmodelfree.block.Block.class)
+            .should().resideInAPackage("org.grmodelfree.block").andShould().haveSimpleNameEndingWith("Block")
+            .andShould().bePublic().andShould().haveModifier(com.tngtech.archunit.core.domain.JavaModifier.FINAL)
+            .because("a block is found by its name and package, as GNU Radio's are");
+
+    @ArchTest
+    static final ArchRule classes_named_block_are_blocks = classes()
+            .that().haveSimpleNameEndingWith("Block").and().areTopLevelClasses().and().areNotInterfaces()
+            .should().implement(org.grmodelfree.block.Block.class)
+            .because("the name promises the block contract");
+
+    @ArchTest
+    static final ArchRule blocks_declare_ports_and_parameters_once = classes()
+            .that().implement(org.grmodelfree.block.Block.class)
+            .should(declareSpec())
+            .because("ports and parameters are declared once, in a public static final BlockSpec SPEC, from which"
+                    + " the command line, --describe and the GRC YAML check are derived");
+
+    @ArchTest
+    static final ArchRule blocks_touch_no_socket = noClasses()
+            .that().implement(org.grmodelfree.block.Block.class)
+            .should().dependOnClassesThat().resideInAnyPackage("org.zeromq..", "zmq..", "org.msgpack..", "java.net..")
+            .orShould().dependOnClassesThat().belongToAnyOf(org.grmodelfree.wire.StreamIn.class,
+                    org.grmodelfree.wire.StreamOut.class, org.grmodelfree.wire.ControlLink.class,
+                    org.grmodelfree.wire.InputPoller.class, org.grmodelfree.wire.PmtMessageIn.class,
+                    org.grmodelfree.wire.PmtMessageOut.class, org.grmodelfree.wire.ControlCodec.class,
+                    org.grmodelfree.wire.PmtCodec.class, org.grmodelfree.wire.Complex64Codec.class,
+                    org.grmodelfree.wire.StreamTagHeader.class)
+            .because("a block works on buffers and typed messages through BlockIo; the runner owns the sockets");
+
+    private static com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass> declareSpec() {
+        return new com.tngtech.archunit.lang.ArchCondition<>("declare a public static final BlockSpec SPEC") {
+            @Override
+            public void check(com.tngtech.archunit.core.domain.JavaClass c,
+                              com.tngtech.archunit.lang.ConditionEvents events) {
+                boolean ok = c.tryGetField("SPEC").map(f -> f.getRawType().isEquivalentTo(org.grmodelfree.block.BlockSpec.class)
+                        && f.getModifiers().containsAll(java.util.Set.of(
+                                com.tngtech.archunit.core.domain.JavaModifier.PUBLIC,
+                                com.tngtech.archunit.core.domain.JavaModifier.STATIC,
+                                com.tngtech.archunit.core.domain.JavaModifier.FINAL))).orElse(false);
+                long specs = c.getFields().stream()
+                        .filter(f -> f.getRawType().isEquivalentTo(org.grmodelfree.block.BlockSpec.class)).count();
+                if (!ok || specs != 1) {
+                    events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c, c.getName()
+                            + " must declare exactly one BlockSpec, as public static final SPEC"));
+                }
+            }
+        };
+    }
 }

@@ -33,11 +33,34 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
                         + "' twice");
             }
         }
+        Set<String> portIds = new HashSet<>();
+        for (PortSpec p : ports) {
+            portIds.add(p.id());
+        }
         for (ParamSpec p : params) {
             if (!seen.add("param " + p.id())) {
                 throw new IllegalArgumentException("block '" + name + "' declares parameter '" + p.id() + "' twice");
             }
+            if (portIds.contains(p.id())) {
+                throw new IllegalArgumentException("block '" + name + "': parameter '" + p.id()
+                        + "' has the id of a port (port ids are the address options)");
+            }
         }
+    }
+
+    /** The declared port with this id, or an IllegalArgumentException listing the ports. */
+    public PortSpec port(String id) {
+        for (PortSpec p : ports) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("block '" + name + "' has no port '" + id + "' (it has: "
+                + String.join(", ", ports.stream().map(PortSpec::id).toList()) + ")");
+    }
+
+    private boolean hasPort(String id) {
+        return ports.stream().anyMatch(p -> p.id().equals(id));
     }
 
     /** The declared parameter, or an IllegalArgumentException listing the known ones. */
@@ -53,11 +76,13 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
 
     /**
      * Parses command-line arguments of the form {@code --id value} (or {@code --id=value}): every
-     * declared parameter not given takes its default; unknown, repeated, valueless or invalid ones
-     * are rejected with a message naming them.
+     * declared parameter not given takes its default; a port id takes the ZeroMQ address of that
+     * port ({@code tcp://host:port}); unknown, repeated, valueless or invalid ones are rejected
+     * with a message naming them.
      */
     public Params parse(List<String> args) {
         Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, String> addresses = new LinkedHashMap<>();
         Set<String> given = new HashSet<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -77,7 +102,14 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
                 }
                 value = args.get(++i);
             }
-            ParamSpec p = param(id.replace('-', '_'));
+            String key = id.replace('-', '_');
+            if (hasPort(key)) {
+                if (addresses.put(key, value) != null) {
+                    throw new IllegalArgumentException("block '" + name + "': --" + id + " is given twice");
+                }
+                continue;
+            }
+            ParamSpec p = param(key);
             if (!given.add(p.id())) {
                 throw new IllegalArgumentException("block '" + name + "': --" + id + " is given twice");
             }
@@ -87,7 +119,7 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
         for (ParamSpec p : params) {
             all.put(p.id(), values.containsKey(p.id()) ? values.get(p.id()) : p.parse(p.defaultValue()));
         }
-        return new Params(this, all);
+        return new Params(this, all, addresses);
     }
 
     /** The block as an ordered map for {@code --describe} (printed as JSON). */

@@ -7,10 +7,27 @@ import java.util.Map;
 public final class Params {
     private final BlockSpec spec;
     private final Map<String, Object> values;
+    private final Map<String, String> addresses;
 
-    Params(BlockSpec spec, Map<String, Object> values) {
+    Params(BlockSpec spec, Map<String, Object> values, Map<String, String> addresses) {
         this.spec = spec;
         this.values = Collections.unmodifiableMap(values);
+        this.addresses = Collections.unmodifiableMap(addresses);
+    }
+
+    public BlockSpec spec() {
+        return spec;
+    }
+
+    /** The ZeroMQ address given for a port ({@code --port tcp://...}), or null when none was given. */
+    public String address(String port) {
+        spec.port(port);
+        return addresses.get(port);
+    }
+
+    /** Whether the block declares this parameter. */
+    public boolean has(String id) {
+        return values.containsKey(id);
     }
 
     /** All values by parameter id, in declaration order. */

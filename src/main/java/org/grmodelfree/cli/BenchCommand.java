@@ -14,6 +14,12 @@ import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.grmodelfree.block.StreamBench;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.LearningCurve;
 import picocli.CommandLine.Spec;
 
 /** {@code modelfree bench}: time and allocation per training iteration, embedded. */
@@ -33,12 +39,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "300", description = "timed iterations per case (default: ${DEFAULT-VALUE})")
     int iterations;
 
+    @Option(names = "--no-blocks", description = "skip the block figures (streaming throughput, iteration over ZeroMQ)")
+    boolean noBlocks;
+
     /** One timed case. */
     record Result(Method method, int batch, double medianMs, double p90Ms, double gflops, double allocPerIteration) {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (warmup < 0 || iterations < 5) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--warmup must not be negative and --iterations must be at least 5");
@@ -66,6 +75,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         o.put("alloc_bytes_per_iteration", alloc);
+        if (!noBlocks) {
+            blocks(o, (Double) o.get("alternating_ms_b1000"));
+        }
         if (json) {
             spec.commandLine().getOut().println(Json.toCompactString(o));
         }
@@ -93,6 +105,59 @@ final class BenchCommand implements Callable<Integer> {
         double median = ms[iterations / 2];
         double p90 = ms[(int) (iterations * 0.9)];
         return new Result(m, batch, median, p90, flops(c) / (median / 1e3) / 1e9, (double) (a1 - a0) / iterations);
+    }
+
+    /**
+     * Streaming throughput of the transmitter and receiver blocks over loopback TCP (M = 256, N = 4,
+     * frames of 1000 messages) and the time per training iteration of the five block processes at
+     * B = 1000 against the embedded time.
+     */
+    private void blocks(Map<String, Object> o, double embeddedMs) throws Exception {
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        Path dir = Files.createTempDirectory("modelfree-bench");
+        try {
+            TrainConfig c = TrainConfig.defaults(ChannelKind.AWGN);
+            Path model = dir.resolve("model.msgpack");
+            ModelFile.save(model, Trainer.create(c), 0, new LearningCurve());
+            StreamBench.Result tx = StreamBench.transmitter(model, c, 2, 5);
+            o.put("transmitter_msamples_per_s", tx.msamplesPerSecond());
+            StreamBench.Result rxNeural = StreamBench.receiver(model, c, "neural", 2, 5);
+            o.put("receiver_neural_msamples_per_s", rxNeural.msamplesPerSecond());
+            StreamBench.Result rxMd = StreamBench.receiver(model, c, "min-distance", 2, 5);
+            o.put("receiver_min_distance_msamples_per_s", rxMd.msamplesPerSecond());
+            if (!json) {
+                out.printf(Locale.ROOT, "streaming over loopback TCP, M=256 N=4: transmitter %.1f Msamples/s,"
+                                + " receiver %.1f Msamples/s (neural), %.1f Msamples/s (min-distance)%n",
+                        tx.msamplesPerSecond(), rxNeural.msamplesPerSecond(), rxMd.msamplesPerSecond());
+                out.flush();
+            }
+            int its = warmup + iterations;
+            TrainConfig z = new TrainConfig(ChannelKind.AWGN, 10, Method.ALTERNATING, 256, 4, 256, 256, its, 1000,
+                    1000, 1, 1, 1e-3, 1e-3, 1, c.sigma2(), c.sigma2(), c.baseline(), 0, 1, 0, 1, 0);
+            java.io.StringWriter log = new java.io.StringWriter();
+            double zmqMs;
+            try (ZmqTraining.Link l = ZmqTraining.start(z, dir.resolve("link"), ZmqTraining.LinkOptions.defaults(),
+                    new java.io.PrintWriter(log))) {
+                l.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER), 3600);
+                List<LearningCurve.Point> pts = org.grmodelfree.store.BlockCheckpoint.load(l.txCheckpoint).state()
+                        .history().points();
+                LearningCurve.Point a = pts.get(warmup - 1);
+                LearningCurve.Point b = pts.get(pts.size() - 1);
+                zmqMs = (b.seconds() - a.seconds()) * 1e3 / (b.iteration() - a.iteration());
+            }
+            o.put("zmq_ms_b1000", zmqMs);
+            o.put("zmq_overhead", zmqMs / embeddedMs - 1);
+            if (!json) {
+                out.printf(Locale.ROOT, "alternating B=1000 over ZeroMQ (5 processes): %.3f ms/iteration, %+.0f%% against"
+                        + " embedded%n", zmqMs, 100 * (zmqMs / embeddedMs - 1));
+            }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     /** Floating-point operations of one iteration (2 per multiply-add of the dense layers). */

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modelfree", mixinStandardHelpOptions = true, version = "gr-modelfree 0.1.0",
         description = "Model-free end-to-end learning of a radio transmitter and receiver.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
+                BlockCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -19,7 +20,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, compare or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, evaluate, compare, bench or block");
     }
 
     public static void main(String[] args) {
@@ -45,6 +46,11 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** The process's standard input (only Main touches the standard streams). */
+    static java.io.InputStream standardInput() {
+        return System.in;
     }
 
     private static String commandPath(CommandLine cl) {

@@ -108,6 +108,31 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--transport", description = "embedded (one JVM, built-in channel) or zmq (the blocks as"
+            + " separate processes over ZeroMQ on loopback, with a test channel process) (default: ${DEFAULT-VALUE})",
+            defaultValue = "embedded")
+    String transport;
+
+    @Option(names = "--channel-shift", description = "zmq: samples the test channel drops at the start (default: ${DEFAULT-VALUE}, as channel_model)",
+            defaultValue = "3")
+    int channelShift;
+
+    @Option(names = "--channel-hold-back", description = "zmq: samples the test channel holds back (default: ${DEFAULT-VALUE}, as channel_model)",
+            defaultValue = "5")
+    int channelHoldBack;
+
+    @Option(names = "--feedback-delay-ms", description = "zmq: extra delay of the loss feedback (default: ${DEFAULT-VALUE})",
+            defaultValue = "0")
+    double feedbackDelayMs;
+
+    @Option(names = "--feedback-drop", description = "zmq: probability that a loss message is dropped (default: ${DEFAULT-VALUE})",
+            defaultValue = "0")
+    double feedbackDrop;
+
+    @Option(names = "--feedback-bits", description = "zmq: quantise fed-back losses to this many bits (default: ${DEFAULT-VALUE} = float32)",
+            defaultValue = "0")
+    int feedbackBits;
+
     @Override
     public Integer call() throws Exception {
         TrainConfig c = config();
@@ -118,8 +143,24 @@ final class TrainCommand implements Callable<Integer> {
         double[] snrs = curveSnrs != null ? curveSnrs.values()
                 : c.channel() == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
         Progress progress = new Progress(spec.commandLine().getErr(), quiet);
-        Map<String, Object> summary = TrainingSession.run(c, out, resume, resume ? iterations : null,
-                new TrainingSession.Settings(snrs, testMessages, maxMessages, 30), progress);
+        TrainingSession.Settings settings = new TrainingSession.Settings(snrs, testMessages, maxMessages, 30);
+        Map<String, Object> summary;
+        if (transport.equals("zmq")) {
+            if (resume) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--resume works with the embedded transport; block processes resume from their own checkpoints");
+            }
+            ZmqTraining.LinkOptions d = ZmqTraining.LinkOptions.defaults();
+            ZmqTraining.LinkOptions o = new ZmqTraining.LinkOptions(channelShift, channelHoldBack, feedbackDelayMs,
+                    feedbackDrop, feedbackBits, d.peerTimeoutSeconds(), d.feedbackTimeoutSeconds(),
+                    d.checkpointSeconds());
+            summary = ZmqTraining.run(c, out, o, settings, progress, spec.commandLine().getErr());
+        } else if (transport.equals("embedded")) {
+            summary = TrainingSession.run(c, out, resume, resume ? iterations : null, settings, progress);
+        } else {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--transport must be embedded or zmq, not '" + transport + "'");
+        }
         printSummary(spec.commandLine().getOut(), summary, out);
         return 0;
     }

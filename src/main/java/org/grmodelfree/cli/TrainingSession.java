@@ -99,6 +99,17 @@ final class TrainingSession {
             trainer.fineTuneReceiver(c.fineTuneSteps());
         }
         double trainSeconds = previousSeconds + (System.nanoTime() - t0) / 1e9;
+        return finish(trainer, curve, trainSeconds, stoppedBy, out, s, progress, Map.of());
+    }
+
+    /**
+     * Saves the trained model, evaluates it and writes every output file; extra entries go into
+     * summary.json after the standard ones. Returns the summary.
+     */
+    static Map<String, Object> finish(Trainer trainer, LearningCurve curve, double trainSeconds, String stoppedBy,
+                                      Path out, Settings s, Progress progress, Map<String, Object> extra)
+            throws IOException {
+        TrainConfig c = trainer.config();
         ModelFile.save(modelPath(out), trainer, trainSeconds, curve);
 
         progress.message("evaluating BLER (at least " + s.testMessages() + " messages at " + c.snrDb() + " dB)");
@@ -113,6 +124,7 @@ final class TrainingSession {
                 c.snrDb(), s.curveSnrs(), c.seed(), s.testMessages(), s.maxMessages());
         ev.putInto(summary);
         summary.put("config", ModelFile.configMap(c));
+        summary.putAll(extra);
         Outputs.writeRun(out, summary, ev, trainer.transmitter(), curve);
         return summary;
     }

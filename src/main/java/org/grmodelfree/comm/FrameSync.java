@@ -34,6 +34,7 @@ public final class FrameSync {
     private long headerErrors;
     private long partial;
     private long missed;
+    private long lastPartialId = -1;
 
     public FrameSync(FrameFormat format) {
         this.f = format;
@@ -102,6 +103,7 @@ public final class FrameSync {
             }
             if (metric(k + f.endMarkerOffset(), FrameSequences.END_MARKER, FrameFormat.END_MARKER) < f.threshold()) {
                 partial++;
+                lastPartialId = id & 0xFFFFFFFFL;
                 pos = k + p;
                 expected = -1;
                 continue;
@@ -229,6 +231,11 @@ public final class FrameSync {
     /** Frames with a valid header whose end marker was not where the payload ends (samples lost or added). */
     public long partialFrames() {
         return partial;
+    }
+
+    /** Batch id in the header of the last partial frame, -1 before the first. */
+    public long lastPartialBatchId() {
+        return lastPartialId;
     }
 
     /** Batch ids skipped between consecutive frames handed out. */

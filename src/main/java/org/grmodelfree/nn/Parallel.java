@@ -21,6 +21,13 @@ public final class Parallel {
     private static final int THREADS = Math.max(1,
             Integer.getInteger("modelfree.threads", Runtime.getRuntime().availableProcessors()));
     private static final Worker[] WORKERS = new Worker[THREADS - 1];
+    /**
+     * Spin-wait iterations of an idle worker before it parks ({@code -Dmodelfree.spins=N}); the
+     * caller spins 2/5 of it waiting for a chunk. Spinning saves the wake-up latency between the
+     * back-to-back dispatches of one step; where other processes share the cores (the block
+     * processes) a low value gives them the cores instead.
+     */
+    private static final int SPINS = Math.max(0, Integer.getInteger("modelfree.spins", 50_000));
 
     static {
         for (int i = 0; i < WORKERS.length; i++) {
@@ -106,7 +113,7 @@ public final class Parallel {
         Throwable await() {
             int spins = 0;
             while (!done) {
-                if (++spins < 20_000) {
+                if (++spins < SPINS * 2 / 5) {
                     Thread.onSpinWait();
                 } else {
                     waiter = Thread.currentThread();
@@ -125,7 +132,7 @@ public final class Parallel {
             while (true) {
                 RangeTask t = task;
                 if (t == null) {
-                    if (++idle < 50_000) {
+                    if (++idle < SPINS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);

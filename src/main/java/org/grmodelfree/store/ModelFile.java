@@ -60,15 +60,33 @@ public final class ModelFile {
     }
 
     static byte[] encode(Trainer trainer, double trainSeconds, LearningCurve history) throws IOException {
+        return encode(FORMAT, Map.of(), trainer.config(), trainer.iteration(), trainSeconds, params(trainer),
+                trainer.optimisers(), history);
+    }
+
+    /**
+     * The shared layout of model files and block checkpoints: format, version, extra keys (string
+     * or long values), config, iteration, train_seconds, tensors, optimisers, history.
+     */
+    static byte[] encode(String format, Map<String, Object> extra, TrainConfig config, int iteration,
+                         double trainSeconds, List<Param> params, List<Adam> opts, LearningCurve history)
+            throws IOException {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
-            p.packMapHeader(8);
-            p.packString("format").packString(FORMAT);
+            p.packMapHeader(8 + extra.size());
+            p.packString("format").packString(format);
             p.packString("version").packInt(VERSION);
+            for (Map.Entry<String, Object> e : extra.entrySet()) {
+                p.packString(e.getKey());
+                if (e.getValue() instanceof String v) {
+                    p.packString(v);
+                } else {
+                    p.packLong((Long) e.getValue());
+                }
+            }
             p.packString("config");
-            packConfig(p, trainer.config());
-            p.packString("iteration").packInt(trainer.iteration());
+            packConfig(p, config);
+            p.packString("iteration").packInt(iteration);
             p.packString("train_seconds").packDouble(trainSeconds);
-            List<Param> params = params(trainer);
             p.packString("tensors").packArrayHeader(params.size());
             for (Param prm : params) {
                 p.packMapHeader(4);
@@ -78,7 +96,6 @@ public final class ModelFile {
                 p.packString("data");
                 packFloats(p, prm.value().data, prm.size());
             }
-            List<Adam> opts = trainer.optimisers();
             p.packString("optimisers").packArrayHeader(opts.size());
             for (Adam a : opts) {
                 p.packMapHeader(2);
@@ -175,9 +192,17 @@ public final class ModelFile {
     }
 
     static Loaded decode(byte[] bytes) throws IOException {
+        return decode(bytes, FORMAT, Map.of());
+    }
+
+    /**
+     * Decodes the shared layout, checking the format string; the extra keys named in extra (key to
+     * an empty map on entry) are read as strings or integers into it. extra modified.
+     */
+    static Loaded decode(byte[] bytes, String expectedFormat, Map<String, Object> extra) throws IOException {
         try {
             checkLengths(bytes);
-            return decodeChecked(bytes);
+            return decodeChecked(bytes, expectedFormat, extra);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -223,7 +248,8 @@ public final class ModelFile {
         return n;
     }
 
-    private static Loaded decodeChecked(byte[] bytes) throws IOException {
+    private static Loaded decodeChecked(byte[] bytes, String expectedFormat, Map<String, Object> extra)
+            throws IOException {
         Value root;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             root = u.unpackValue();
@@ -239,13 +265,17 @@ public final class ModelFile {
         }
         Map<Value, Value> m = root.asMapValue().map();
         String format = string(m, "format");
-        if (!FORMAT.equals(format)) {
-            throw new ModelFormatException("format is '" + format + "', expected '" + FORMAT + "'");
+        if (!expectedFormat.equals(format)) {
+            throw new ModelFormatException("format is '" + format + "', expected '" + expectedFormat + "'");
         }
         long version = integer(m, "version");
         if (version != VERSION) {
             throw new ModelFormatException("format version " + version + " is not supported (this build reads "
                     + VERSION + ")");
+        }
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            Value v = get(m, e.getKey());
+            e.setValue(v.isStringValue() ? string(m, e.getKey()) : (Object) integer(m, e.getKey()));
         }
         TrainConfig config = configFrom(map(m, "config"));
         int iteration = int32(m, "iteration");
@@ -303,7 +333,22 @@ public final class ModelFile {
      */
     public static Trainer restore(Loaded loaded, TrainConfig config) {
         Trainer t = Trainer.create(config);
-        List<Param> params = params(t);
+        restoreParams(loaded, params(t));
+        List<Adam> opts = t.optimisers();
+        if (loaded.optimisers().size() != opts.size()) {
+            throw new ModelFormatException(loaded.optimisers().size() + " optimiser states, the method needs "
+                    + opts.size());
+        }
+        for (int i = 0; i < opts.size(); i++) {
+            restoreOptimiser(loaded.optimisers().get(i), opts.get(i), i);
+        }
+        t.transmitter().parametersChanged();
+        t.iteration(loaded.iteration());
+        return t;
+    }
+
+    /** Copies the file's tensors into params by name, checking shapes and finiteness. params modified. */
+    static void restoreParams(Loaded loaded, List<Param> params) {
         for (Param p : params) {
             float[] data = loaded.tensors().get(p.name());
             if (data == null) {
@@ -321,40 +366,34 @@ public final class ModelFile {
             }
             System.arraycopy(data, 0, p.value().data, 0, data.length);
         }
-        List<Adam> opts = t.optimisers();
-        if (loaded.optimisers().size() != opts.size()) {
-            throw new ModelFormatException(loaded.optimisers().size() + " optimiser states, the method needs "
-                    + opts.size());
+    }
+
+    /** Restores one optimiser's step count and moments, checking them. live modified. */
+    static void restoreOptimiser(OptimiserState state, Adam live, int index) {
+        float[][] moments = live.moments();
+        List<float[]> saved = state.moments();
+        if (saved.size() != moments.length) {
+            throw new ModelFormatException("optimiser " + index + " has " + saved.size() + " moment arrays, expected "
+                    + moments.length);
         }
-        for (int i = 0; i < opts.size(); i++) {
-            float[][] live = opts.get(i).moments();
-            List<float[]> saved = loaded.optimisers().get(i).moments();
-            if (saved.size() != live.length) {
-                throw new ModelFormatException("optimiser " + i + " has " + saved.size() + " moment arrays, expected "
-                        + live.length);
-            }
-            long steps = loaded.optimisers().get(i).steps();
-            if (steps < 0) {
-                throw new ModelFormatException("optimiser " + i + " has a negative step count " + steps);
-            }
-            for (int j = 0; j < live.length; j++) {
-                if (saved.get(j).length != live[j].length) {
-                    throw new ModelFormatException("optimiser " + i + " moment " + j + " has " + saved.get(j).length
-                            + " values, expected " + live[j].length);
-                }
-                for (float f : saved.get(j)) {
-                    if (!Float.isFinite(f) || (j % 2 == 1 && f < 0)) {
-                        throw new ModelFormatException("optimiser " + i + " moment " + j + " holds " + f
-                                + (j % 2 == 1 ? " (second moments must be finite and not negative)" : ""));
-                    }
-                }
-                System.arraycopy(saved.get(j), 0, live[j], 0, live[j].length);
-            }
-            opts.get(i).steps(steps);
+        long steps = state.steps();
+        if (steps < 0) {
+            throw new ModelFormatException("optimiser " + index + " has a negative step count " + steps);
         }
-        t.transmitter().parametersChanged();
-        t.iteration(loaded.iteration());
-        return t;
+        for (int j = 0; j < moments.length; j++) {
+            if (saved.get(j).length != moments[j].length) {
+                throw new ModelFormatException("optimiser " + index + " moment " + j + " has " + saved.get(j).length
+                        + " values, expected " + moments[j].length);
+            }
+            for (float f : saved.get(j)) {
+                if (!Float.isFinite(f) || (j % 2 == 1 && f < 0)) {
+                    throw new ModelFormatException("optimiser " + index + " moment " + j + " holds " + f
+                            + (j % 2 == 1 ? " (second moments must be finite and not negative)" : ""));
+                }
+            }
+            System.arraycopy(saved.get(j), 0, moments[j], 0, moments[j].length);
+        }
+        live.steps(steps);
     }
 
     private static TrainConfig configFrom(Map<Value, Value> c) {

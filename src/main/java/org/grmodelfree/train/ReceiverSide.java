@@ -17,6 +17,7 @@ public final class ReceiverSide {
     private final int[] msgs;
     private final float[] losses;
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
+    private double lastLoss = Double.NaN;
 
     public ReceiverSide(ReceiverLearner learner, TrainConfig c) {
         this.c = c;
@@ -35,6 +36,11 @@ public final class ReceiverSide {
         return learner;
     }
 
+    /** The mean loss of the last batch handled (before the step of a receiver-phase batch). */
+    public double lastLoss() {
+        return lastLoss;
+    }
+
     /**
      * Handles one received batch (batch size x 2N floats, interleaved, from received[0..]):
      * returns null after a receiver-phase training step, or the per-example losses of a
@@ -48,10 +54,10 @@ public final class ReceiverSide {
         y.reshape(b, 2 * c.symbols());
         System.arraycopy(received, 0, y.data, 0, y.getNumElements());
         if (!s.transmitterPhase()) {
-            learner.train(y, msgs, c.lrRx() * c.lrScale(s.iteration()));
+            lastLoss = learner.train(y, msgs, c.lrRx() * c.lrScale(s.iteration()));
             return null;
         }
-        learner.losses(y, msgs, losses);
+        lastLoss = learner.losses(y, msgs, losses);
         return losses;
     }
 }

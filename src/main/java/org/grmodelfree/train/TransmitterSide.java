@@ -68,6 +68,23 @@ public final class TransmitterSide {
         return b * c.symbols();
     }
 
+    /** The transmitter-phase batch waiting for its feedback, or -1. */
+    public long pending() {
+        return pending;
+    }
+
+    /**
+     * Gives up the pending batch, whose feedback was lost: no step is taken for it and the next
+     * batch may be encoded.
+     */
+    public void abandon(long batchId) {
+        if (batchId != pending) {
+            throw new IllegalStateException("transmitter: cannot abandon batch " + batchId + ", batch " + pending
+                    + " is the one waiting for feedback");
+        }
+        pending = -1;
+    }
+
     /** The exploration variance the sampler must use for a batch (the schedule may anneal it). */
     public double sigma2(long batchId) {
         return c.sigma2At(schedule.slot(batchId).iteration());

@@ -194,4 +194,28 @@ class CliTest {
         double cos = gj.get("cells").get(0).get("codebook").get("cosineMean").asDouble();
         assertTrue(cos >= -1 && cos <= 1, "cosine " + cos);
     }
+    @Test
+    void everyBlockDescribesItsPortsAndParametersAsJson() throws Exception {
+        for (org.grmodelfree.block.Blocks.Entry e : org.grmodelfree.block.Blocks.ALL) {
+            Run r = run("block", e.spec().name(), "--describe");
+            assertEquals(0, r.status(), r.err());
+            JsonNode j = JSON.readTree(r.out());
+            assertEquals(e.spec().name(), j.get("name").asText());
+            assertEquals(e.spec().ports().size(), j.get("inputs").size() + j.get("outputs").size());
+            assertEquals(e.spec().params().size(), j.get("parameters").size());
+        }
+        JsonNode rx = JSON.readTree(run("block", "receiver", "--describe").out());
+        assertEquals("complex", rx.get("inputs").get(0).get("dtype").asText());
+        assertEquals("losses", rx.get("outputs").get(0).get("id").asText());
+    }
+
+    @Test
+    void badBlockArgumentsGiveOneLineErrors() {
+        assertOneLineError(run("block", "mixer"), 2, "no block named 'mixer'");
+        assertOneLineError(run("block", "receiver", "--sigma2", "0.1"), 2, "block 'receiver' has no parameter 'sigma2'");
+        assertOneLineError(run("block", "channel", "--snr_db", "loud"), 2, "'loud' is not a number");
+        assertOneLineError(run("block", "channel", "--peer_timeout", "1"), 1, "input 'in' needs --in tcp://host:port");
+        assertOneLineError(run("block", "channel", "--in", "udp://x:1"), 1, "is not of the form tcp://host:port");
+        assertOneLineError(run("block", "transmitter", "--mode", "stream"), 1, "stream mode needs --model");
+    }
 }

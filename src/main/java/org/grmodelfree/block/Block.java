@@ -1,0 +1,47 @@
+package org.grmodelfree.block;
+
+import java.util.Map;
+
+/**
+ * A block's work, in the manner of a GNU Radio general_work: each call consumes what has arrived on
+ * the block's inputs and produces what it can, through a {@link BlockIo} that hides where the ports
+ * lead (ZeroMQ sockets under a {@link BlockRunner}, in-memory queues under a {@link LocalGraph}).
+ * A block never touches a socket. Every block class is named {@code *Block} and declares its ports
+ * and parameters once, in a {@code public static final BlockSpec SPEC}.
+ */
+public interface Block {
+
+    /** What one call of {@link #work} achieved. */
+    enum Status {
+        /** Consumed or produced something; call again. */
+        WORKED,
+        /** Needs input (or time) before it can go on: see {@link #waitingFor()} and {@link #wakeAt()}. */
+        IDLE,
+        /** Finished: the runner stops it. */
+        DONE
+    }
+
+    /** The block's declaration (its class's SPEC). */
+    BlockSpec spec();
+
+    /** Does what can be done now. May block only on a full output (backpressure). */
+    Status work(BlockIo io);
+
+    /** What the block waits for after returning IDLE, e.g. "losses of batch 17 on 'feedback'". */
+    String waitingFor();
+
+    /**
+     * The {@link BlockIo#nanoTime()} at which the block wants to be called even if no input
+     * arrives (a feedback timeout, a delayed message), or Long.MAX_VALUE.
+     */
+    default long wakeAt() {
+        return Long.MAX_VALUE;
+    }
+
+    /** Called once when the run ends, normally or not: last checkpoint, flush. */
+    default void stop(BlockIo io) {
+    }
+
+    /** Counters for the run's report (frames, skips, messages, ...), in a stable order. */
+    Map<String, Object> stats();
+}

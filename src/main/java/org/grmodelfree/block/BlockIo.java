@@ -1,0 +1,34 @@
+package org.grmodelfree.block;
+
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * A block's view of its ports, by port id. Reads and receives never block: they return what has
+ * already arrived. Writes and sends may block while a peer applies backpressure.
+ */
+public interface BlockIo {
+
+    /**
+     * Copies up to maxItems complex samples that have arrived on a stream input into dst (interleaved,
+     * from float index 2 * off) and returns their number, 0 when none has arrived.
+     */
+    int read(String port, float[] dst, int off, int maxItems);
+
+    /** Writes items complex samples (interleaved, from float index 2 * off) to a stream output. src not modified. */
+    void write(String port, float[] src, int off, int items);
+
+    /** The next message that has arrived on a message input, or null. */
+    ControlMessage receive(String port);
+
+    /** Sends a message on a message output. The message's arrays must not be modified afterwards. */
+    void send(String port, ControlMessage message);
+
+    /** Whether an optional port is connected to anything. */
+    boolean connected(String port);
+
+    /** The clock timeouts are measured on (nanoseconds, arbitrary origin). */
+    long nanoTime();
+
+    /** One line for the block's log, e.g. progress or a rejected message. */
+    void log(String line);
+}

@@ -1,0 +1,212 @@
+package org.grmodelfree.block;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.grmodelfree.wire.ControlLink;
+import org.grmodelfree.wire.ControlMessage;
+import org.grmodelfree.wire.InputPoller;
+import org.grmodelfree.wire.PeerTimeoutException;
+import org.grmodelfree.wire.StreamIn;
+import org.grmodelfree.wire.StreamOut;
+import org.grmodelfree.wire.WireFormatException;
+import org.zeromq.ZContext;
+
+/**
+ * Runs one block as its own process over ZeroMQ: owns the JeroMQ context, gives every port a socket
+ * in GNU Radio 3.10's roles (outputs bind, as push_sink does; inputs connect, as pull_source does;
+ * a port's address is the option named like the port, an output without one binds loopback on a
+ * free port), and calls the block's work whenever input arrives or its wake-up time comes. Bad
+ * input is logged and skipped; a peer that sends nothing for peer_timeout while the block waits,
+ * or stops taking output for as long, ends the run with a {@link PeerTimeoutException} naming the
+ * port and what the block was waiting for.
+ */
+public final class BlockRunner {
+    /** The longest single wait, so a stop request is seen promptly. */
+    private static final long MAX_WAIT_MILLIS = 100;
+    private static final long STATS_EVERY_NANOS = 10_000_000_000L;
+
+    private final Block block;
+    private final Params params;
+    private final Consumer<String> log;
+    private final long peerTimeoutNanos;
+    private volatile boolean stopRequested;
+    private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
+
+    public BlockRunner(Block block, Params params, Consumer<String> log) {
+        this.block = block;
+        this.params = params;
+        this.log = log;
+        this.peerTimeoutNanos = (long) (params.real("peer_timeout") * 1e9);
+    }
+
+    /** Asks the run to end after the current work call (thread-safe). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Port id to the endpoint bound or connected, once {@link #run} has set the ports up. */
+    public Map<String, String> endpoints() {
+        return endpoints;
+    }
+
+    private final class SocketIo implements BlockIo {
+        final Map<String, StreamIn> streamIn = new HashMap<>();
+        final Map<String, StreamOut> streamOut = new HashMap<>();
+        final Map<String, ControlLink> messageIn = new HashMap<>();
+        final Map<String, ControlLink> messageOut = new HashMap<>();
+        final Map<String, Long> rejected = new HashMap<>();
+
+        @Override
+        public int read(String port, float[] dst, int off, int maxItems) {
+            StreamIn in = streamIn.get(port);
+            if (in == null) {
+                return 0;
+            }
+            try {
+                return in.poll(dst, 2 * off, maxItems);
+            } catch (WireFormatException e) {
+                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                return 0;
+            }
+        }
+
+        @Override
+        public void write(String port, float[] src, int off, int items) {
+            StreamOut out = streamOut.get(port);
+            if (out != null) {
+                out.send(src, 2 * off, items);
+            }
+        }
+
+        @Override
+        public ControlMessage receive(String port) {
+            ControlLink in = messageIn.get(port);
+            if (in == null) {
+                return null;
+            }
+            ControlMessage m = in.poll();
+            long r = in.rejectedCount();
+            if (r != rejected.getOrDefault(port, 0L)) {
+                rejected.put(port, r);
+                log.accept("rejected on '" + port + "': " + in.lastRejection() + " [" + r + " so far]");
+            }
+            return m;
+        }
+
+        @Override
+        public void send(String port, ControlMessage message) {
+            ControlLink out = messageOut.get(port);
+            if (out != null) {
+                out.send(message);
+            }
+        }
+
+        @Override
+        public boolean connected(String port) {
+            return streamIn.containsKey(port) || streamOut.containsKey(port) || messageIn.containsKey(port)
+                    || messageOut.containsKey(port);
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public void log(String line) {
+            log.accept(line);
+        }
+    }
+
+    /**
+     * Sets up the ports and runs the block until it is done or a stop is requested; returns the
+     * block's final status. Failures propagate after the block's stop() has run.
+     */
+    public Block.Status run() {
+        boolean passTags = params.bool("pass_tags");
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, peerTimeoutNanos / 1_000_000);
+        SocketIo io = new SocketIo();
+        try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context)) {
+            List<String> inputs = new ArrayList<>();
+            for (PortSpec p : block.spec().ports()) {
+                String address = params.address(p.id());
+                boolean in = p.direction() == PortSpec.Direction.IN;
+                if (in && address == null) {
+                    if (!p.optional()) {
+                        throw new IllegalArgumentException(block.spec().name() + ": input '" + p.id()
+                                + "' needs --" + p.id() + " tcp://host:port, the address of the output it reads");
+                    }
+                    continue;
+                }
+                String endpoint;
+                if (p.domain() == PortSpec.Domain.STREAM) {
+                    if (in) {
+                        StreamIn s = new StreamIn(context, address, false, passTags, StreamIn.DEFAULT_MAX_MESSAGE_BYTES);
+                        io.streamIn.put(p.id(), s);
+                        poller.add(s);
+                        endpoint = s.endpoint();
+                    } else {
+                        StreamOut s = new StreamOut(context, address, true, passTags,
+                                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, timeoutMillis);
+                        io.streamOut.put(p.id(), s);
+                        endpoint = s.endpoint();
+                    }
+                } else {
+                    ControlLink l = new ControlLink(context, address, !in, timeoutMillis,
+                            ControlLink.DEFAULT_MAX_MESSAGE_BYTES);
+                    (in ? io.messageIn : io.messageOut).put(p.id(), l);
+                    if (in) {
+                        poller.add(l);
+                    }
+                    endpoint = l.endpoint();
+                }
+                endpoints.put(p.id(), endpoint);
+                if (in) {
+                    inputs.add(p.id() + " <- " + endpoint);
+                }
+                log.accept((in ? "input '" : "output '") + p.id() + "' " + (in ? "connects to " : "binds ") + endpoint);
+            }
+            return loop(io, poller, inputs);
+        } finally {
+            block.stop(io);
+        }
+    }
+
+    private Block.Status loop(SocketIo io, InputPoller poller, List<String> inputs) {
+        long lastProgress = System.nanoTime();
+        long lastStats = lastProgress;
+        while (!stopRequested) {
+            Block.Status s = block.work(io);
+            long now = System.nanoTime();
+            if (now - lastStats > STATS_EVERY_NANOS) {
+                log.accept("stats " + block.stats());
+                lastStats = now;
+            }
+            if (s == Block.Status.DONE) {
+                return s;
+            }
+            if (s == Block.Status.WORKED) {
+                lastProgress = now;
+                continue;
+            }
+            long wake = block.wakeAt();
+            long until = Math.min(wake, lastProgress + peerTimeoutNanos);
+            long waitMillis = Math.max(0, Math.min(MAX_WAIT_MILLIS, (until - now + 999_999) / 1_000_000));
+            if (poller.await(waitMillis)) {
+                continue;
+            }
+            now = System.nanoTime();
+            if (wake == Long.MAX_VALUE && now - lastProgress >= peerTimeoutNanos) {
+                throw new PeerTimeoutException(String.join(", ", inputs), peerTimeoutNanos / 1_000_000,
+                        String.format(Locale.ROOT, "%s: nothing arrived for %.1f s while waiting for %s (inputs: %s);"
+                                        + " has a peer stopped?", block.spec().name(), peerTimeoutNanos / 1e9,
+                                block.waitingFor(), inputs.isEmpty() ? "none" : String.join(", ", inputs)));
+            }
+        }
+        return Block.Status.IDLE;
+    }
+}

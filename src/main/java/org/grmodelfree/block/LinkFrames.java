@@ -1,0 +1,40 @@
+package org.grmodelfree.block;
+
+import org.grmodelfree.comm.FrameFormat;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.train.Schedule;
+import org.grmodelfree.train.TrainConfig;
+
+/**
+ * What the blocks of one link agree on about the sample stream: every batch travels in one frame
+ * whose payload holds the larger of the two batch sizes times N symbols (a smaller batch is padded
+ * with zeros); training batches are numbered by the {@link Schedule}, and the batch id one past the
+ * last training batch marks the end of the run. Streaming (inference) batches carry messages drawn
+ * from the shared seed at (batch id, {@link #STREAM_STREAM}), so the receiver can count errors.
+ */
+final class LinkFrames {
+    /** Random stream of streaming-mode messages, apart from the training streams. */
+    static final int STREAM_STREAM = 3 << 20;
+
+    private LinkFrames() {
+    }
+
+    /** Messages per frame: the larger batch. */
+    static int frameMessages(TrainConfig c) {
+        return Math.max(c.batchRx(), c.batchTx());
+    }
+
+    static FrameFormat format(TrainConfig c) {
+        return FrameFormat.of(frameMessages(c) * c.symbols());
+    }
+
+    /** The id of the end-of-run frame: one past the last training batch. */
+    static long endOfRun(TrainConfig c) {
+        return (long) c.iterations() * Schedule.of(c).batchesPerIteration();
+    }
+
+    /** Positions source at the messages of streaming batch batchId. */
+    static void streamMessages(MessageSource source, long batchId) {
+        source.position(batchId, STREAM_STREAM);
+    }
+}

@@ -1,0 +1,292 @@
+package org.grmodelfree.block;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * Runs blocks in one thread with in-memory connections instead of sockets: the harness of the
+ * block tests, and the way to run a flowgraph of blocks without any transport. Blocks are called in
+ * turn; when none can do anything, the graph's clock jumps to the earliest {@link Block#wakeAt()},
+ * so timeouts and delays cost no real time and a run is deterministic. If no block can proceed and
+ * none waits for time, the graph has stalled and {@link #run} says what each block waits for.
+ * Outputs left unconnected are collected and can be inspected.
+ */
+public final class LocalGraph {
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private long clock;
+    private Consumer<String> log = line -> { };
+
+    private static final class StreamQueue {
+        float[] data = new float[1 << 14];
+        int head;
+        int tail;
+        long total;
+
+        void put(float[] src, int off, int items) {
+            int n = 2 * items;
+            if (tail + n > data.length) {
+                System.arraycopy(data, head, data, 0, tail - head);
+                tail -= head;
+                head = 0;
+                if (tail + n > data.length) {
+                    data = Arrays.copyOf(data, Math.max(2 * data.length, tail + n));
+                }
+            }
+            System.arraycopy(src, 2 * off, data, tail, n);
+            tail += n;
+            total += items;
+        }
+
+        int take(float[] dst, int off, int max) {
+            int items = Math.min(max, (tail - head) / 2);
+            System.arraycopy(data, head, dst, 2 * off, 2 * items);
+            head += 2 * items;
+            if (head == tail) {
+                head = tail = 0;
+            }
+            return items;
+        }
+    }
+
+    private final class Node implements BlockIo {
+        final String name;
+        final Block block;
+        final Map<String, StreamQueue> streamIn = new HashMap<>();
+        final Map<String, ArrayDeque<ControlMessage>> messageIn = new HashMap<>();
+        final Map<String, List<Object>> outEdges = new HashMap<>();
+        final Map<String, StreamQueue> unconnectedStreams = new HashMap<>();
+        final Map<String, List<ControlMessage>> unconnectedMessages = new HashMap<>();
+        Block.Status status = Block.Status.WORKED;
+
+        Node(String name, Block block) {
+            this.name = name;
+            this.block = block;
+        }
+
+        @Override
+        public int read(String port, float[] dst, int off, int maxItems) {
+            StreamQueue q = streamIn.get(port);
+            return q == null ? 0 : q.take(dst, off, maxItems);
+        }
+
+        @Override
+        public void write(String port, float[] src, int off, int items) {
+            List<Object> to = outEdges.get(port);
+            if (to == null) {
+                unconnectedStreams.computeIfAbsent(port, k -> new StreamQueue()).put(src, off, items);
+                return;
+            }
+            for (Object q : to) {
+                ((StreamQueue) q).put(src, off, items);
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public ControlMessage receive(String port) {
+            ArrayDeque<ControlMessage> q = messageIn.get(port);
+            return q == null ? null : q.poll();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void send(String port, ControlMessage message) {
+            List<Object> to = outEdges.get(port);
+            if (to == null) {
+                unconnectedMessages.computeIfAbsent(port, k -> new ArrayList<>()).add(message);
+                return;
+            }
+            for (Object q : to) {
+                ((ArrayDeque<ControlMessage>) q).add(message);
+            }
+        }
+
+        /** Inputs count as connected when something feeds them; outputs always (unconnected ones are collected). */
+        @Override
+        public boolean connected(String port) {
+            return streamIn.containsKey(port) || messageIn.containsKey(port)
+                    || block.spec().port(port).direction() == PortSpec.Direction.OUT;
+        }
+
+        @Override
+        public long nanoTime() {
+            return clock;
+        }
+
+        @Override
+        public void log(String line) {
+            log.accept(name + ": " + line);
+        }
+
+        boolean inputsEmpty() {
+            for (StreamQueue q : streamIn.values()) {
+                if (q.tail > q.head) {
+                    return false;
+                }
+            }
+            for (ArrayDeque<ControlMessage> q : messageIn.values()) {
+                if (!q.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Adds a block under a name unique in the graph. */
+    public LocalGraph add(String name, Block block) {
+        if (nodes.putIfAbsent(name, new Node(name, block)) != null) {
+            throw new IllegalArgumentException("graph: a block named '" + name + "' is already in it");
+        }
+        return this;
+    }
+
+    /** Where log lines go (prefixed by the block's name); by default nowhere. */
+    public LocalGraph log(Consumer<String> sink) {
+        this.log = sink;
+        return this;
+    }
+
+    /** Connects an output port to an input port of the same domain and item type. */
+    public LocalGraph connect(String from, String fromPort, String to, String toPort) {
+        Node a = node(from);
+        Node b = node(to);
+        PortSpec out = a.block.spec().port(fromPort);
+        PortSpec in = b.block.spec().port(toPort);
+        if (out.direction() != PortSpec.Direction.OUT || in.direction() != PortSpec.Direction.IN) {
+            throw new IllegalArgumentException("graph: connect an output to an input, not " + from + "." + fromPort
+                    + " (" + out.direction() + ") to " + to + "." + toPort + " (" + in.direction() + ")");
+        }
+        if (out.domain() != in.domain() || out.item() != in.item()) {
+            throw new IllegalArgumentException("graph: " + from + "." + fromPort + " carries " + describe(out)
+                    + " but " + to + "." + toPort + " takes " + describe(in));
+        }
+        Object q;
+        if (in.domain() == PortSpec.Domain.STREAM) {
+            if (b.streamIn.containsKey(toPort)) {
+                throw new IllegalArgumentException("graph: " + to + "." + toPort + " is already connected");
+            }
+            q = new StreamQueue();
+            b.streamIn.put(toPort, (StreamQueue) q);
+        } else {
+            q = b.messageIn.computeIfAbsent(toPort, k -> new ArrayDeque<>());
+        }
+        a.outEdges.computeIfAbsent(fromPort, k -> new ArrayList<>()).add(q);
+        return this;
+    }
+
+    private static String describe(PortSpec p) {
+        return p.domain() == PortSpec.Domain.STREAM ? p.item().grc() + " samples" : "messages";
+    }
+
+    private Node node(String name) {
+        Node n = nodes.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("graph: no block named '" + name + "' (it has: "
+                    + String.join(", ", nodes.keySet()) + ")");
+        }
+        return n;
+    }
+
+    /**
+     * Runs until every block named in until has finished. Throws IllegalStateException naming what
+     * each block waits for if the graph stalls first; a block's failure propagates with its name.
+     */
+    public void run(String... until) {
+        for (String u : until) {
+            node(u);
+        }
+        try {
+            while (true) {
+                boolean worked = false;
+                for (Node n : nodes.values()) {
+                    if (n.status == Block.Status.DONE) {
+                        continue;
+                    }
+                    try {
+                        n.status = n.block.work(n);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(n.name + ": " + e.getMessage(), e);
+                    }
+                    worked |= n.status != Block.Status.IDLE;
+                }
+                if (Arrays.stream(until).allMatch(u -> nodes.get(u).status == Block.Status.DONE)) {
+                    return;
+                }
+                if (worked || nodes.values().stream().anyMatch(n -> n.status != Block.Status.DONE && !n.inputsEmpty())) {
+                    continue;
+                }
+                long wake = Long.MAX_VALUE;
+                for (Node n : nodes.values()) {
+                    if (n.status != Block.Status.DONE) {
+                        wake = Math.min(wake, n.block.wakeAt());
+                    }
+                }
+                if (wake == Long.MAX_VALUE) {
+                    StringBuilder sb = new StringBuilder("graph stalled:");
+                    for (Node n : nodes.values()) {
+                        if (n.status != Block.Status.DONE) {
+                            sb.append(' ').append(n.name).append(" waits for ").append(n.block.waitingFor()).append(';');
+                        }
+                    }
+                    throw new IllegalStateException(sb.substring(0, sb.length() - 1));
+                }
+                clock = Math.max(clock, wake);
+            }
+        } finally {
+            for (Node n : nodes.values()) {
+                n.block.stop(n);
+            }
+        }
+    }
+
+    /** The graph's clock (ns): advances only by jumps to wake-up times. */
+    public long clock() {
+        return clock;
+    }
+
+    /** Messages a block sent on an unconnected output port. */
+    public List<ControlMessage> messages(String block, String port) {
+        return List.copyOf(node(block).unconnectedMessages.getOrDefault(port, List.of()));
+    }
+
+    /** Samples a block wrote to an unconnected stream output, interleaved. */
+    public float[] samples(String block, String port) {
+        StreamQueue q = node(block).unconnectedStreams.get(port);
+        return q == null ? new float[0] : Arrays.copyOfRange(q.data, q.head, q.tail);
+    }
+
+    /** The status of a block after its last call. */
+    public Block.Status status(String block) {
+        return node(block).status;
+    }
+
+    /** Feeds samples into a block's stream input from outside the graph. */
+    public LocalGraph inject(String block, String port, float[] interleaved) {
+        Node n = node(block);
+        PortSpec p = n.block.spec().port(port);
+        if (p.domain() != PortSpec.Domain.STREAM || p.direction() != PortSpec.Direction.IN) {
+            throw new IllegalArgumentException("graph: " + block + "." + port + " is not a stream input");
+        }
+        n.streamIn.computeIfAbsent(port, k -> new StreamQueue()).put(interleaved, 0, interleaved.length / 2);
+        return this;
+    }
+
+    /** Feeds a message into a block's message input from outside the graph. */
+    public LocalGraph inject(String block, String port, ControlMessage m) {
+        Node n = node(block);
+        PortSpec p = n.block.spec().port(port);
+        if (p.domain() != PortSpec.Domain.MESSAGE || p.direction() != PortSpec.Direction.IN) {
+            throw new IllegalArgumentException("graph: " + block + "." + port + " is not a message input");
+        }
+        n.messageIn.computeIfAbsent(port, k -> new ArrayDeque<>()).add(m);
+        return this;
+    }
+}

@@ -1,0 +1,138 @@
+package org.grmodelfree.block;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grmodelfree.comm.Rng;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * The feedback link from the receiver's side to the transmitter's side: passes each batch's
+ * per-example losses (and the receiver's "lost" notices) on, in order. It is also where the
+ * feedback can be made imperfect, to measure what that costs: a fixed delay, a probability of
+ * dropping a message, and uniform quantisation of the losses to a number of bits (per message, from
+ * 0 to the batch's largest loss). It counts what it passed, dropped and delayed, and the
+ * quantisation error.
+ */
+public final class LossFeedbackBlock implements Block {
+    public static final BlockSpec SPEC = new BlockSpec("loss-feedback", "Model-free Loss Feedback",
+            "Carries per-example losses from the receiver to the transmitter, with optional delay, drops and"
+                    + " quantisation.",
+            List.of(PortSpec.messageIn("in", false, "losses from the receiver's 'losses'"),
+                    PortSpec.messageOut("out", false, "losses to the transmitter's 'feedback'")),
+            TrainingParams.concat(List.of(
+                    ParamSpec.real("delay_ms", "Delay (ms)", 0.0, 0.0, 3_600_000.0,
+                            "extra delay of every message, milliseconds"),
+                    ParamSpec.real("drop", "Drop probability", 0.0, 0.0, 1.0,
+                            "probability that a message is dropped"),
+                    ParamSpec.integer("quantize_bits", "Quantisation bits", 0, 0L, 24L,
+                            "bits per loss, uniform from 0 to the batch's largest loss (0: float32 as sent)"),
+                    ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the drops")),
+                    BlockParams.RUNNER));
+
+    private record Delayed(long due, long arrived, ControlMessage message) {
+    }
+
+    private final long delayNanos;
+    private final double drop;
+    private final int bits;
+    private final Rng rng;
+    private final ArrayDeque<Delayed> queue = new ArrayDeque<>();
+    private long received;
+    private long forwarded;
+    private long dropped;
+    private long lossValues;
+    private double maxQuantError;
+    private double sumSqQuantError;
+    private double sumDelayNanos;
+
+    public LossFeedbackBlock(Params p) {
+        this.delayNanos = (long) (p.real("delay_ms") * 1e6);
+        this.drop = p.real("drop");
+        this.bits = (int) p.integer("quantize_bits");
+        this.rng = new Rng(p.integer("seed") ^ 0xFEEDBAC4L);
+    }
+
+    @Override
+    public BlockSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Status work(BlockIo io) {
+        boolean worked = false;
+        ControlMessage m;
+        while ((m = io.receive("in")) != null) {
+            worked = true;
+            received++;
+            if (drop > 0 && rng.nextDouble() < drop) {
+                dropped++;
+                continue;
+            }
+            long now = io.nanoTime();
+            queue.add(new Delayed(now + delayNanos, now, quantise(m)));
+        }
+        long now = io.nanoTime();
+        while (!queue.isEmpty() && queue.peek().due() <= now) {
+            Delayed d = queue.poll();
+            io.send("out", d.message());
+            forwarded++;
+            sumDelayNanos += io.nanoTime() - d.arrived();
+            worked = true;
+        }
+        return worked ? Status.WORKED : Status.IDLE;
+    }
+
+    private ControlMessage quantise(ControlMessage m) {
+        if (bits == 0 || !(m instanceof ControlMessage.Losses l)) {
+            return m;
+        }
+        float[] v = l.losses().clone();
+        float max = 0;
+        for (float x : v) {
+            max = Math.max(max, x);
+        }
+        double levels = (1L << bits) - 1;
+        for (int i = 0; i < v.length; i++) {
+            float q = max > 0 ? (float) (Math.rint(v[i] / max * levels) * max / levels) : 0f;
+            double e = Math.abs(q - v[i]);
+            maxQuantError = Math.max(maxQuantError, e);
+            sumSqQuantError += e * e;
+            v[i] = q;
+        }
+        lossValues += v.length;
+        return new ControlMessage.Losses(l.batchId(), l.iteration(), v);
+    }
+
+    @Override
+    public String waitingFor() {
+        return queue.isEmpty() ? "losses on 'in'" : queue.size() + " delayed messages to fall due";
+    }
+
+    @Override
+    public long wakeAt() {
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().due();
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("received", received);
+        m.put("forwarded", forwarded);
+        m.put("dropped", dropped);
+        m.put("queued", (long) queue.size());
+        m.put("mean_latency_ms", forwarded == 0 ? Double.NaN : sumDelayNanos / forwarded / 1e6);
+        if (bits > 0) {
+            m.put("quantization_rms_error", lossValues == 0 ? Double.NaN : Math.sqrt(sumSqQuantError / lossValues));
+            m.put("quantization_max_error", maxQuantError);
+        }
+        return m;
+    }
+
+    /** A one-line summary of the counters. */
+    String summary() {
+        return String.format(Locale.ROOT, "%d forwarded, %d dropped of %d", forwarded, dropped, received);
+    }
+}

@@ -1,0 +1,137 @@
+package org.grmodelfree.block;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.grmodelfree.comm.FrameFormat;
+import org.grmodelfree.comm.FrameSync;
+import org.grmodelfree.comm.FrameWriter;
+import org.grmodelfree.comm.Rng;
+import org.grmodelfree.train.Schedule;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * The Gaussian policy sampler, between the transmitter and the channel. In train mode it finds the
+ * frames of the transmitter's stream, replaces the payload x of every transmitter-phase batch by
+ * x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2 I), posts x_p on "sent" for the transmitter's learner
+ * (before the frame goes on), and passes every other frame unchanged. In stream mode, or with
+ * exploration off, samples pass straight through. The noise of batch b is drawn from the seed and
+ * b, so a run is reproducible.
+ */
+public final class PolicySamplerBlock implements Block {
+    public static final BlockSpec SPEC = new BlockSpec("policy-sampler", "Model-free Policy Sampler",
+            "Gaussian exploration of the transmitter's output in transmitter-phase batches:"
+                    + " x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2 I); posts x_p for the transmitter's policy gradient.",
+            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "frames from the transmitter (no channel between)"),
+                    PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "frames to the channel"),
+                    PortSpec.messageOut("sent", true, "train mode: x_p of each transmitter-phase batch"
+                            + " (to the transmitter's 'sent')")),
+            TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
+                    BlockParams.RUNNER));
+
+    /** Seed offset of the exploration noise. */
+    private static final long NOISE_SEED = 0x5A3D_1E55L;
+
+    private final TrainConfig c;
+    private final boolean train;
+    private final Schedule schedule;
+    private final FrameSync sync;
+    private final FrameWriter writer;
+    private final float[] in;
+    private final float[] payload;
+    private final float[] frame;
+    private final long endOfRun;
+    private final Rng rng = new Rng(0);
+    private boolean leadInWritten;
+    private boolean done;
+    private long samplesIn;
+    private long framesPerturbed;
+    private long framesPassed;
+
+    public PolicySamplerBlock(Params p) {
+        this.c = TrainingParams.config(p);
+        this.train = p.string("mode").equals("train");
+        this.schedule = Schedule.of(c);
+        FrameFormat f = LinkFrames.format(c);
+        this.sync = new FrameSync(f);
+        this.writer = new FrameWriter(f);
+        this.in = new float[2 * Math.max(8192, f.frameLength())];
+        this.payload = new float[2 * f.payloadSymbols()];
+        this.frame = new float[2 * (f.leadIn() + f.frameLength())];
+        this.endOfRun = LinkFrames.endOfRun(c);
+    }
+
+    @Override
+    public BlockSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Status work(BlockIo io) {
+        if (done) {
+            return Status.DONE;
+        }
+        int n = io.read("in", in, 0, in.length / 2);
+        if (n == 0) {
+            return Status.IDLE;
+        }
+        samplesIn += n;
+        if (!train) {
+            io.write("out", in, 0, n);
+            return Status.WORKED;
+        }
+        sync.push(in, 0, n);
+        while (sync.next(payload)) {
+            long id = sync.batchId();
+            int o = leadInWritten ? 0 : writer.writeLeadIn(frame, 0);
+            leadInWritten = true;
+            if (id < endOfRun && schedule.slot(id).transmitterPhase()) {
+                perturb(io, id);
+                framesPerturbed++;
+            } else {
+                framesPassed++;
+            }
+            o += writer.write(id, payload, 0, frame, o);
+            io.write("out", frame, 0, o);
+            if (id >= endOfRun) {
+                done = true;
+                io.log("end of run passed on after " + framesPerturbed + " perturbed and " + framesPassed
+                        + " unchanged frames");
+                return Status.DONE;
+            }
+        }
+        return Status.WORKED;
+    }
+
+    private void perturb(BlockIo io, long id) {
+        Schedule.Slot slot = schedule.slot(id);
+        double s2 = c.sigma2At(slot.iteration());
+        float a = (float) Math.sqrt(1 - s2);
+        float std = (float) Math.sqrt(s2 / 2);
+        rng.reseed(c.seed() + NOISE_SEED, slot.iteration(), slot.stream());
+        int values = 2 * c.batchTx() * c.symbols();
+        for (int i = 0; i < values; i++) {
+            payload[i] = a * payload[i] + std * (float) rng.nextGaussian();
+        }
+        if (io.connected("sent")) {
+            io.send("sent", new ControlMessage.Sent(id, slot.iteration(), java.util.Arrays.copyOf(payload, values)));
+        }
+    }
+
+    @Override
+    public String waitingFor() {
+        return "samples on 'in'";
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples_in", samplesIn);
+        m.put("frames_perturbed", framesPerturbed);
+        m.put("frames_unchanged", framesPassed);
+        m.put("frame_header_errors", sync.headerErrors());
+        m.put("partial_frames", sync.partialFrames());
+        return m;
+    }
+}

@@ -1,0 +1,334 @@
+package org.grmodelfree.block;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.FrameFormat;
+import org.grmodelfree.comm.FrameSync;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.MinDistanceDecoder;
+import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.Networks;
+import org.grmodelfree.train.ReceiverLearner;
+import org.grmodelfree.train.ReceiverSide;
+import org.grmodelfree.train.Schedule;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * The learned receiver: finds the batch frames in the complex64 stream it is given (after any
+ * channel that delays, drops or holds back samples) and, by each frame's batch id, regenerates the
+ * batch's training messages from the shared seed. In train mode it takes a supervised step on
+ * receiver-phase batches and posts the per-example losses of transmitter-phase batches on
+ * "losses"; a frame that arrives damaged or not at all is counted, and if it was a
+ * transmitter-phase batch the transmitter is told at once ("lost"), so nothing is ever paired with
+ * the wrong messages. In stream mode it decides every message of every frame with a trained model
+ * and counts block errors against the seeded messages.
+ */
+public final class ReceiverBlock implements Block {
+    public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
+            "Finds batch frames in complex64 samples, decodes them with a learned receiver, trains it on the"
+                    + " shared-seed training messages and feeds back per-example losses.",
+            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel"),
+                    PortSpec.messageOut("losses", true, "train mode: per-example losses of transmitter-phase"
+                            + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)")),
+            TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
+                    List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
+                            BlockParams.FRAMES,
+                            ParamSpec.choice("decoder", "Decoder", "neural", List.of("neural", "min-distance"),
+                                    "stream mode: the neural receiver, or minimum-distance decisions over the model's"
+                                            + " codebook (maximum likelihood on AWGN)")),
+                    BlockParams.RUNNER));
+
+    private final TrainConfig c;
+    private final boolean train;
+    private final Schedule schedule;
+    private final FrameSync sync;
+    private final float[] in;
+    private final float[] payload;
+    private final long endOfRun;
+    private final long frameLimit;
+    private final Path checkpoint;
+    private final double checkpointSeconds;
+    private final ReceiverSide side;
+    private final ReceiverLearner learner;
+    private final LearningCurve curve = new LearningCurve();
+    private final MessageSource source;
+    private final int[] msgs;
+    private final int[] decisions;
+    private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
+    private final MinDistanceDecoder minDistance;
+
+    private long nextBatch;
+    private boolean done;
+    private long started = Long.MIN_VALUE;
+    private long lastCheckpoint;
+    private double previousSeconds;
+    private double lastRxLoss = Double.NaN;
+    private long trained;
+    private long fedBack;
+    private long stale;
+    private long lostReported;
+    private long reportedPartial;
+    private long framesDecoded;
+    private long samplesIn;
+    private long learnNanos;
+    private long messagesDecided;
+    private long blockErrors;
+
+    public ReceiverBlock(Params p) {
+        this.c = TrainingParams.config(p);
+        this.train = p.string("mode").equals("train");
+        this.schedule = Schedule.of(c);
+        FrameFormat f = LinkFrames.format(c);
+        this.sync = new FrameSync(f);
+        this.in = new float[2 * 8192];
+        this.payload = new float[2 * f.payloadSymbols()];
+        this.endOfRun = LinkFrames.endOfRun(c);
+        this.frameLimit = p.integer("frames");
+        this.checkpoint = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
+        this.checkpointSeconds = p.real("checkpoint_seconds");
+        this.msgs = new int[LinkFrames.frameMessages(c)];
+        this.decisions = new int[LinkFrames.frameMessages(c)];
+        this.source = new MessageSource(c.messages(), c.seed());
+        if (train) {
+            this.learner = new ReceiverLearner(Networks.create(c).receiver());
+            this.side = new ReceiverSide(learner, c);
+            this.minDistance = null;
+            resume();
+        } else {
+            org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string("model"));
+            this.learner = new ReceiverLearner(model.receiver());
+            this.side = null;
+            boolean md = p.string("decoder").equals("min-distance");
+            if (md && model.config().channel() != org.grmodelfree.comm.ChannelKind.AWGN) {
+                throw new IllegalArgumentException("receiver: the min-distance decoder is for AWGN models; this model"
+                        + " is for " + model.config().channel().id());
+            }
+            this.minDistance = md ? new MinDistanceDecoder(model.transmitter().codebook()) : null;
+        }
+    }
+
+    private void resume() {
+        if (checkpoint == null || !Files.exists(checkpoint)) {
+            return;
+        }
+        try {
+            BlockCheckpoint.Loaded l = BlockCheckpoint.load(checkpoint);
+            BlockCheckpoint.restore(l, SPEC.name(), c, learner.receiver().params(), learner.optimiser());
+            nextBatch = l.nextBatch();
+            previousSeconds = l.state().trainSeconds();
+            for (LearningCurve.Point pt : l.state().history().points()) {
+                curve.add(pt);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Receiver receiver() {
+        return learner.receiver();
+    }
+
+    /** Per-iteration mean receiver-phase losses (tx loss NaN). */
+    public LearningCurve curve() {
+        return curve;
+    }
+
+    /** The id of the next batch expected. */
+    public long nextBatch() {
+        return nextBatch;
+    }
+
+    @Override
+    public BlockSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Status work(BlockIo io) {
+        if (done) {
+            return Status.DONE;
+        }
+        long now = io.nanoTime();
+        if (started == Long.MIN_VALUE) {
+            started = now;
+            lastCheckpoint = now;
+            if (train && nextBatch > 0) {
+                io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoint,
+                        nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
+            }
+        }
+        int n = io.read("in", in, 0, in.length / 2);
+        if (n == 0) {
+            return Status.IDLE;
+        }
+        samplesIn += n;
+        sync.push(in, 0, n);
+        while (!done && sync.next(payload)) {
+            framesDecoded++;
+            if (train) {
+                onTrainingFrame(io, sync.batchId(), now);
+            } else {
+                onStreamFrame(sync.batchId());
+            }
+        }
+        if (train) {
+            reportPartial(io);
+        }
+        if (done) {
+            io.log(train ? String.format(Locale.ROOT, "done: %d receiver steps, %d batches fed back, %d lost",
+                    trained, fedBack, lostReported) : streamSummary());
+            return Status.DONE;
+        }
+        return Status.WORKED;
+    }
+
+    private void onTrainingFrame(BlockIo io, long id, long now) {
+        if (id >= endOfRun) {
+            for (long b = nextBatch; b < endOfRun; b++) {
+                reportLost(io, b, "missing before the end of the run");
+            }
+            nextBatch = endOfRun;
+            checkpoint(now, true);
+            done = true;
+            return;
+        }
+        if (id < nextBatch) {
+            stale++;
+            io.log("frame of batch " + id + " ignored: batch " + nextBatch + " is next (" + stale + " so far)");
+            return;
+        }
+        for (long b = nextBatch; b < id && b < nextBatch + 1000; b++) {
+            reportLost(io, b, "no frame arrived; the next was batch " + id);
+        }
+        Schedule.Slot slot = schedule.slot(id);
+        long t0 = System.nanoTime();
+        float[] losses = side.onBatch(id, payload);
+        learnNanos += System.nanoTime() - t0;
+        if (losses == null) {
+            trained++;
+            lastRxLoss = lastStepLoss();
+        } else if (io.connected("losses")) {
+            io.send("losses", new ControlMessage.Losses(id, slot.iteration(), Arrays.copyOf(losses, c.batchTx())));
+            fedBack++;
+        }
+        if (slot.step() == c.rxSteps() - 1) {
+            curve.add(new LearningCurve.Point(slot.iteration() + 1, seconds(now), lastRxLoss, Double.NaN,
+                    Double.NaN));
+        }
+        nextBatch = id + 1;
+        checkpoint(now, false);
+    }
+
+    private double lastStepLoss() {
+        return side.lastLoss();
+    }
+
+    /** A frame whose header was read but whose end marker was missing: tell the transmitter. */
+    private void reportPartial(BlockIo io) {
+        if (sync.partialFrames() > reportedPartial) {
+            reportedPartial = sync.partialFrames();
+            long id = sync.lastPartialBatchId();
+            if (id >= nextBatch && id < endOfRun) {
+                reportLost(io, id, "the frame arrived damaged (samples lost or added inside it)");
+            }
+        }
+    }
+
+    private void reportLost(BlockIo io, long id, String why) {
+        lostReported++;
+        Schedule.Slot slot = schedule.slot(id);
+        if (lostReported <= 10 || Long.bitCount(lostReported) == 1) {
+            io.log("batch " + id + " lost: " + why + " [" + lostReported + " so far]");
+        }
+        if (slot.transmitterPhase() && io.connected("losses")) {
+            io.send("losses", new ControlMessage.Lost(id, slot.iteration(), why));
+        }
+    }
+
+    private void onStreamFrame(long id) {
+        if (frameLimit > 0 && id >= frameLimit) {
+            done = true;
+            return;
+        }
+        int b = LinkFrames.frameMessages(c);
+        LinkFrames.streamMessages(source, id);
+        source.next(msgs, b);
+        y.reshape(b, 2 * c.symbols());
+        System.arraycopy(payload, 0, y.data, 0, y.getNumElements());
+        blockErrors += minDistance != null ? minDistance.decide(y, msgs, decisions)
+                : learner.decide(y, msgs, decisions);
+        messagesDecided += b;
+    }
+
+    private String streamSummary() {
+        return String.format(Locale.ROOT, "done: %d frames, %d messages, %d block errors (BLER %.3e)", framesDecoded,
+                messagesDecided, blockErrors, messagesDecided == 0 ? Double.NaN : (double) blockErrors / messagesDecided);
+    }
+
+    private double seconds(long now) {
+        return previousSeconds + (now - started) / 1e9;
+    }
+
+    private void checkpoint(long now, boolean force) {
+        if (checkpoint == null || (!force && now - lastCheckpoint < checkpointSeconds * 1e9)) {
+            return;
+        }
+        try {
+            BlockCheckpoint.save(checkpoint, SPEC.name(), nextBatch, c,
+                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration(), seconds(now),
+                    learner.receiver().params(), learner.optimiser(), curve);
+        } catch (IOException e) {
+            throw new UncheckedIOException("receiver: cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+        lastCheckpoint = now;
+    }
+
+    @Override
+    public void stop(BlockIo io) {
+        if (train && !done && nextBatch > 0) {
+            checkpoint(io.nanoTime(), true);
+        }
+    }
+
+    @Override
+    public String waitingFor() {
+        if (!train) {
+            return "samples on 'in'";
+        }
+        return "samples of batch " + nextBatch + " on 'in'" + (nextBatch >= endOfRun ? " (the end-of-run frame)" : "");
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples_in", samplesIn);
+        m.put("frames_decoded", framesDecoded);
+        m.put("frame_header_errors", sync.headerErrors());
+        m.put("partial_frames", sync.partialFrames());
+        m.put("missed_frames", sync.missedFrames());
+        if (train) {
+            m.put("next_batch", nextBatch);
+            m.put("receiver_steps", trained);
+            m.put("batches_fed_back", fedBack);
+            m.put("batches_lost", lostReported);
+            m.put("stale_frames", stale);
+            m.put("last_rx_loss", lastRxLoss);
+            m.put("learning_seconds", learnNanos / 1e9);
+        } else {
+            m.put("messages", messagesDecided);
+            m.put("block_errors", blockErrors);
+        }
+        return m;
+    }
+}

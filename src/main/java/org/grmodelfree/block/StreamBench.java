@@ -1,0 +1,134 @@
+package org.grmodelfree.block;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.wire.StreamIn;
+import org.grmodelfree.wire.StreamOut;
+import org.zeromq.ZContext;
+
+/**
+ * Streaming (inference) throughput of the transmitter and receiver blocks over loopback TCP: each
+ * block runs under its {@link BlockRunner} in a thread of this JVM, exactly as in its own process,
+ * and a peer on the other end of its ZeroMQ stream port counts the samples (for the transmitter)
+ * or feeds frames as fast as the block takes them (for the receiver). Backpressure makes the
+ * peer's rate the block's rate.
+ */
+public final class StreamBench {
+
+    /** Samples moved in a timed window. */
+    public record Result(long samples, double seconds) {
+        public double msamplesPerSecond() {
+            return samples / seconds / 1e6;
+        }
+    }
+
+    private StreamBench() {
+    }
+
+    private static String freeAddress() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "tcp://127.0.0.1:" + s.getLocalPort();
+        }
+    }
+
+    private static Thread start(BlockRunner runner, List<Throwable> failure) {
+        Thread t = new Thread(() -> {
+            try {
+                runner.run();
+            } catch (Throwable e) {
+                failure.add(e);
+            }
+        }, "bench-block");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The transmitter (stream mode, the model's codebook) sending to a counting pull socket. */
+    public static Result transmitter(Path model, TrainConfig c, double warmupSeconds, double seconds)
+            throws Exception {
+        String address = freeAddress();
+        List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address));
+        Params p = TransmitterBlock.SPEC.parse(a);
+        BlockRunner runner = new BlockRunner(new TransmitterBlock(p), p, line -> { });
+        List<Throwable> failure = new ArrayList<>();
+        Thread t = start(runner, failure);
+        float[] buf = new float[2 * 8192];
+        try (ZContext ctx = new ZContext(); StreamIn in = StreamIn.connect(ctx, address, false)) {
+            long count = 0;
+            long t0 = 0;
+            long warm = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            while (true) {
+                count += in.receive(buf, 0, 8192, 10_000);
+                long now = System.nanoTime();
+                if (t0 == 0 && now >= warm) {
+                    t0 = now;
+                    count = 0;
+                } else if (t0 != 0 && now - t0 >= seconds * 1e9) {
+                    runner.requestStop();
+                    t.join(5000);
+                    rethrow(failure);
+                    return new Result(count, (now - t0) / 1e9);
+                }
+            }
+        }
+    }
+
+    /** The receiver (stream mode) fed with the transmitter's frames as fast as it takes them. */
+    public static Result receiver(Path model, TrainConfig c, String decoder, double warmupSeconds,
+                                  double seconds) throws Exception {
+        // frames from the transmitter block itself, without the stream's lead-in
+        List<String> tx = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        tx.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "8"));
+        TransmitterBlock txb = new TransmitterBlock(TransmitterBlock.SPEC.parse(tx));
+        LocalGraph g = new LocalGraph().add("tx", txb);
+        g.run("tx");
+        float[] all = g.samples("tx", "out");
+        int leadIn = LinkFrames.format(TrainingParams.config(TransmitterBlock.SPEC.parse(tx))).leadIn();
+        int frameLength = LinkFrames.format(TrainingParams.config(TransmitterBlock.SPEC.parse(tx))).frameLength();
+        int items = 8 * frameLength;
+        float[] frames = java.util.Arrays.copyOfRange(all, 2 * leadIn, 2 * (leadIn + items));
+
+        String address = freeAddress();
+        List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address));
+        Params p = ReceiverBlock.SPEC.parse(a);
+        ReceiverBlock rx = new ReceiverBlock(p);
+        BlockRunner runner = new BlockRunner(rx, p, line -> { });
+        try (ZContext ctx = new ZContext(); StreamOut out = new StreamOut(ctx, address, true, false,
+                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, 10_000)) {
+            List<Throwable> failure = new ArrayList<>();
+            Thread t = start(runner, failure);
+            long t0 = 0;
+            long sent = 0;
+            long warm = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            while (true) {
+                out.send(frames, 0, items);
+                sent += items;
+                long now = System.nanoTime();
+                if (t0 == 0 && now >= warm) {
+                    t0 = now;
+                    sent = 0;
+                } else if (t0 != 0 && now - t0 >= seconds * 1e9) {
+                    runner.requestStop();
+                    t.join(5000);
+                    rethrow(failure);
+                    return new Result(sent, (now - t0) / 1e9);
+                }
+            }
+        }
+    }
+
+    private static void rethrow(List<Throwable> failure) throws Exception {
+        if (!failure.isEmpty()) {
+            Throwable e = failure.get(0);
+            throw e instanceof Exception ex ? ex : new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package org.grmodelfree.block;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.FrameFormat;
+import org.grmodelfree.comm.FrameWriter;
+import org.grmodelfree.comm.MessageSource;
+import org.grmodelfree.comm.Transmitter;
+import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.Networks;
+import org.grmodelfree.train.Schedule;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.TransmitterLearner;
+import org.grmodelfree.train.TransmitterSide;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * The learned transmitter: encodes batches of messages into framed complex64 samples. In train
+ * mode it follows the schedule with the shared-seed training messages and, for each
+ * transmitter-phase batch, waits for what the policy sampler sent ("sent") and for the per-example
+ * losses ("feedback"), then takes one policy-gradient step; feedback that does not come within
+ * feedback_timeout is given up (the batch is skipped, counted and logged), and a run of max_skips
+ * such batches ends the block with an error naming what it waited for. In stream mode it encodes
+ * the seeded messages of streaming batches with a trained model.
+ */
+public final class TransmitterBlock implements Block {
+    public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
+            "Encodes messages into complex64 frames with a learned transmitter and learns it from fed-back losses"
+                    + " (policy gradient through a Gaussian policy sampler).",
+            List.of(PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
+                            "framed complex64 samples: lead-in zeros, then one frame per batch"),
+                    PortSpec.messageIn("sent", true, "train mode: what the policy sampler sent for each"
+                            + " transmitter-phase batch (from the sampler's 'sent')"),
+                    PortSpec.messageIn("feedback", true, "train mode: per-example losses of transmitter-phase"
+                            + " batches (from the loss feedback's 'out')")),
+            TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
+                    TrainingParams.LEARNING,
+                    List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
+                            BlockParams.FRAMES,
+                            ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01, 86400.0,
+                                    "seconds to wait for a batch's losses before skipping it").inAdvanced(),
+                            ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
+                                    "consecutive skipped batches after which the block stops with an error")
+                                    .inAdvanced()),
+                    BlockParams.RUNNER));
+
+    private final TrainConfig c;
+    private final boolean train;
+    private final Schedule schedule;
+    private final FrameWriter writer;
+    private final float[] frame;
+    private final float[] payload;
+    private final long endOfRun;
+    private final long frameLimit;
+    // train mode
+    private final TransmitterSide side;
+    private final Path checkpoint;
+    private final double checkpointSeconds;
+    private final long feedbackTimeoutNanos;
+    private final long maxSkips;
+    private final float[] sent;
+    private final float[] losses;
+    private final LearningCurve curve;
+    // stream mode
+    private final Transmitter streamTx;
+    private final MessageSource streamSource;
+    private final int[] streamMsgs;
+    private final FMatrixRMaj streamX = new FMatrixRMaj(1, 1);
+
+    private long nextBatch;
+    private boolean leadInWritten;
+    private boolean haveSent;
+    private boolean haveLosses;
+    private long pendingSince;
+    private long lastCheckpoint = Long.MIN_VALUE;
+    private long started = Long.MIN_VALUE;
+    private double previousSeconds;
+    private long framesSent;
+    private long learned;
+    private long skipped;
+    private long consecutiveSkips;
+    private long stale;
+    private long learnNanos;
+    private double lastLoss = Double.NaN;
+
+    public TransmitterBlock(Params p) {
+        this.c = TrainingParams.config(p);
+        this.train = p.string("mode").equals("train");
+        this.schedule = Schedule.of(c);
+        FrameFormat f = LinkFrames.format(c);
+        this.writer = new FrameWriter(f);
+        this.frame = new float[2 * (f.leadIn() + f.frameLength())];
+        this.payload = new float[2 * f.payloadSymbols()];
+        this.endOfRun = LinkFrames.endOfRun(c);
+        this.frameLimit = p.integer("frames");
+        this.checkpoint = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
+        this.checkpointSeconds = p.real("checkpoint_seconds");
+        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
+        this.maxSkips = p.integer("max_skips");
+        this.sent = new float[2 * c.batchTx() * c.symbols()];
+        this.losses = new float[c.batchTx()];
+        this.curve = new LearningCurve();
+        if (train) {
+            Networks n = Networks.create(c);
+            this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c);
+            this.streamTx = null;
+            this.streamSource = null;
+            this.streamMsgs = null;
+            resume();
+        } else {
+            this.side = null;
+            this.streamTx = loadModel(p.string("model")).transmitter();
+            this.streamSource = new MessageSource(c.messages(), c.seed());
+            this.streamMsgs = new int[LinkFrames.frameMessages(c)];
+        }
+    }
+
+    /** The trained link model of stream mode; names the parameter when it is missing. */
+    static org.grmodelfree.train.Trainer loadModel(String path) {
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("stream mode needs --model: the trained model.msgpack");
+        }
+        try {
+            return ModelFile.restore(ModelFile.load(Path.of(path)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read model " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void resume() {
+        if (checkpoint == null || !Files.exists(checkpoint)) {
+            return;
+        }
+        try {
+            BlockCheckpoint.Loaded l = BlockCheckpoint.load(checkpoint);
+            TransmitterLearner learner = side.learner();
+            BlockCheckpoint.restore(l, SPEC.name(), c, learner.transmitter().params(), learner.optimiser());
+            learner.transmitter().parametersChanged();
+            nextBatch = l.nextBatch();
+            previousSeconds = l.state().trainSeconds();
+            for (LearningCurve.Point pt : l.state().history().points()) {
+                curve.add(pt);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The id of the next batch to encode (after a resume: where the checkpoint left off). */
+    public long nextBatch() {
+        return nextBatch;
+    }
+
+    /** The transmitter being trained (train mode) or used (stream mode). */
+    public Transmitter transmitter() {
+        return train ? side.learner().transmitter() : streamTx;
+    }
+
+    /** Per-iteration mean fed-back losses (rx loss NaN). */
+    public LearningCurve curve() {
+        return curve;
+    }
+
+    @Override
+    public BlockSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public Status work(BlockIo io) {
+        long now = io.nanoTime();
+        if (started == Long.MIN_VALUE) {
+            started = now;
+            lastCheckpoint = now;
+            if (train && nextBatch > 0) {
+                io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoint,
+                        nextBatch, schedule.slot(nextBatch).iteration()));
+            }
+        }
+        return train ? workTrain(io, now) : workStream(io);
+    }
+
+    private Status workStream(BlockIo io) {
+        if (frameLimit > 0 && nextBatch >= frameLimit) {
+            emit(io, nextBatch, null);
+            return Status.DONE;
+        }
+        int b = LinkFrames.frameMessages(c);
+        LinkFrames.streamMessages(streamSource, nextBatch);
+        streamSource.next(streamMsgs, b);
+        streamTx.encode(streamMsgs, b, streamX);
+        emit(io, nextBatch, streamX.data);
+        nextBatch++;
+        return Status.WORKED;
+    }
+
+    private Status workTrain(BlockIo io, long now) {
+        long pending = side.pending();
+        boolean progress = drain(io, pending);
+        if (pending >= 0) {
+            Schedule.Slot slot = schedule.slot(pending);
+            if (haveSent && haveLosses) {
+                long t0 = System.nanoTime();
+                double mean = side.learn(pending, sent, losses);
+                learnNanos += System.nanoTime() - t0;
+                learned++;
+                consecutiveSkips = 0;
+                lastLoss = mean;
+                haveSent = haveLosses = false;
+                if (slot.step() == schedule.batchesPerIteration() - 1) {
+                    curve.add(new LearningCurve.Point(slot.iteration() + 1, seconds(now), Double.NaN, mean,
+                            Double.NaN));
+                }
+                maybeCheckpoint(io, now, false);
+                return Status.WORKED;
+            }
+            if (now - pendingSince >= feedbackTimeoutNanos) {
+                giveUp(io, pending, "no " + missing() + " within the feedback timeout");
+                return Status.WORKED;
+            }
+            return progress ? Status.WORKED : Status.IDLE;
+        }
+        if (nextBatch < endOfRun) {
+            int n = side.encode(nextBatch, payload, 0);
+            java.util.Arrays.fill(payload, 2 * n, payload.length, 0f);
+            emit(io, nextBatch, payload);
+            if (side.pending() == nextBatch) {
+                pendingSince = io.nanoTime();
+                haveSent = haveLosses = false;
+            }
+            nextBatch++;
+            return Status.WORKED;
+        }
+        emit(io, endOfRun, null);
+        maybeCheckpoint(io, now, true);
+        io.log(String.format(Locale.ROOT, "done: %d batches learned from, %d skipped", learned, skipped));
+        return Status.DONE;
+    }
+
+    private String missing() {
+        return !haveSent && !haveLosses ? "losses (on 'feedback') and sent samples (on 'sent')"
+                : !haveLosses ? "losses on 'feedback'" : "sent samples on 'sent'";
+    }
+
+    private void giveUp(BlockIo io, long batch, String why) {
+        side.abandon(batch);
+        skipped++;
+        consecutiveSkips++;
+        haveSent = haveLosses = false;
+        io.log("batch " + batch + " skipped: " + why);
+        if (consecutiveSkips >= maxSkips) {
+            throw new IllegalStateException("transmitter: " + consecutiveSkips + " transmitter-phase batches in a row"
+                    + " got no feedback (last: batch " + batch + ", " + why + "); is the receiver running and the"
+                    + " loss feedback connected?");
+        }
+    }
+
+    /** Takes the messages that have arrived; keeps those of the pending batch. Returns whether any came. */
+    private boolean drain(BlockIo io, long pending) {
+        boolean any = false;
+        ControlMessage m;
+        while ((m = io.connected("sent") ? io.receive("sent") : null) != null) {
+            any = true;
+            if (m instanceof ControlMessage.Sent s && s.batchId() == pending) {
+                if (s.samples().length != sent.length) {
+                    throw new IllegalArgumentException("transmitter: 'sent' for batch " + pending + " holds "
+                            + s.samples().length / 2 + " samples, a transmitter-phase batch has " + sent.length / 2);
+                }
+                System.arraycopy(s.samples(), 0, sent, 0, sent.length);
+                haveSent = true;
+            } else {
+                stale(io, m, "sent");
+            }
+        }
+        while ((m = io.connected("feedback") ? io.receive("feedback") : null) != null) {
+            any = true;
+            if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
+                if (l.losses().length != losses.length) {
+                    throw new IllegalArgumentException("transmitter: feedback for batch " + pending + " holds "
+                            + l.losses().length + " losses, the batch has " + losses.length + " messages");
+                }
+                System.arraycopy(l.losses(), 0, losses, 0, losses.length);
+                haveLosses = true;
+            } else if (m instanceof ControlMessage.Lost l && l.batchId() == pending) {
+                giveUp(io, pending, "the receiver reports it lost (" + l.reason() + ")");
+                return true;
+            } else {
+                stale(io, m, "feedback");
+            }
+        }
+        return any;
+    }
+
+    private void stale(BlockIo io, ControlMessage m, String port) {
+        stale++;
+        if (stale <= 10 || Long.bitCount(stale) == 1) {
+            io.log("ignored on '" + port + "' (not for the pending batch " + side.pending() + "): " + m
+                    + " [" + stale + " so far]");
+        }
+    }
+
+    private void emit(BlockIo io, long batchId, float[] data) {
+        int o = 0;
+        if (!leadInWritten) {
+            o = writer.writeLeadIn(frame, 0);
+            leadInWritten = true;
+        }
+        if (data == null) {
+            java.util.Arrays.fill(payload, 0f);
+            data = payload;
+        }
+        o += writer.write(batchId, data, 0, frame, o);
+        io.write("out", frame, 0, o);
+        framesSent++;
+    }
+
+    private double seconds(long now) {
+        return previousSeconds + (now - started) / 1e9;
+    }
+
+    private void maybeCheckpoint(BlockIo io, long now, boolean force) {
+        if (checkpoint == null || (!force && now - lastCheckpoint < checkpointSeconds * 1e9)) {
+            return;
+        }
+        try {
+            TransmitterLearner l = side.learner();
+            BlockCheckpoint.save(checkpoint, SPEC.name(), nextBatch, c,
+                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration(), seconds(now),
+                    l.transmitter().params(), l.optimiser(), curve);
+        } catch (IOException e) {
+            throw new UncheckedIOException("transmitter: cannot write checkpoint " + checkpoint + ": "
+                    + e.getMessage(), e);
+        }
+        lastCheckpoint = now;
+    }
+
+    @Override
+    public String waitingFor() {
+        long pending = train ? side.pending() : -1;
+        if (pending >= 0) {
+            return missing() + " of batch " + pending + " (iteration " + schedule.slot(pending).iteration() + ")";
+        }
+        return "room on 'out'";
+    }
+
+    @Override
+    public long wakeAt() {
+        return train && side.pending() >= 0 ? pendingSince + feedbackTimeoutNanos : Long.MAX_VALUE;
+    }
+
+    @Override
+    public Map<String, Object> stats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("frames_sent", framesSent);
+        m.put("next_batch", nextBatch);
+        if (train) {
+            m.put("batches_learned", learned);
+            m.put("batches_skipped", skipped);
+            m.put("stale_messages", stale);
+            m.put("last_tx_loss", lastLoss);
+            m.put("learning_seconds", learnNanos / 1e9);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,121 @@
+package org.grmodelfree.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grmodelfree.block.Block;
+import org.grmodelfree.block.BlockRunner;
+import org.grmodelfree.block.Blocks;
+import org.grmodelfree.block.Params;
+import org.grmodelfree.report.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelfree block NAME [--param value ...]}: runs one block as its own process over ZeroMQ,
+ * or prints its ports and parameters as JSON with {@code --describe}. Log lines go to standard
+ * error prefixed by the block's name; the last line on standard output is a JSON object with the
+ * block's final status and counters.
+ */
+@Command(name = "block", mixinStandardHelpOptions = true,
+        description = {"Run one block as its own process over ZeroMQ (transmitter, policy-sampler, receiver,"
+                + " loss-feedback, channel).",
+                "Parameters are --id value; each port's ZeroMQ address is --port tcp://host:port (outputs bind,"
+                        + " inputs connect). Use --describe to list them."})
+final class BlockCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "the block to run")
+    String name;
+
+    @picocli.CommandLine.Unmatched
+    List<String> args = new java.util.ArrayList<>();
+
+    @Option(names = "--describe", description = "print the block's ports and parameters as JSON and exit")
+    boolean describe;
+
+    @Option(names = "--exit-with-parent", hidden = true,
+            description = "end when standard input closes (a launcher keeps it open while it lives)")
+    boolean exitWithParent;
+
+    @Override
+    public Integer call() throws Exception {
+        Blocks.Entry entry;
+        Params params;
+        try {
+            entry = Blocks.find(name);
+            params = entry.spec().parse(args);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (describe) {
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(entry.spec().describe()));
+            out.flush();
+            return 0;
+        }
+        String prefix = entry.spec().name() + ": ";
+        Block block = entry.create(params);
+        BlockRunner runner = new BlockRunner(block, params, line -> {
+            synchronized (err) {
+                err.println(prefix + line);
+                err.flush();
+            }
+        });
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            runner.requestStop();
+            try {
+                main.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "block-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (exitWithParent) {
+            watchParent(Main.standardInput(), runner);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("block", entry.spec().name());
+        try {
+            Block.Status status = runner.run();
+            result.put("status", status == Block.Status.DONE ? "done" : "stopped");
+            result.put("endpoints", runner.endpoints());
+            result.put("stats", block.stats());
+            out.println(Json.toCompactString(result));
+            out.flush();
+            return 0;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for this thread
+            }
+        }
+    }
+
+    /** Ends the process when the launcher that started it dies (its end of our standard input closes). */
+    private static void watchParent(InputStream in, BlockRunner runner) {
+        Thread t = new Thread(() -> {
+            try {
+                while (in.read() >= 0) {
+                    // the launcher writes nothing; EOF means it is gone
+                }
+            } catch (java.io.IOException e) {
+                // treat as gone
+            }
+            runner.requestStop();
+            System.exit(3);
+        }, "parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+}

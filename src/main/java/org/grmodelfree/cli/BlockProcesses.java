@@ -1,0 +1,229 @@
+package org.grmodelfree.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Block processes started from this JVM: each is {@code modelfree block NAME ...} in a JVM of its
+ * own, with the same class path. Their standard error is forwarded line by line (without the JDK's
+ * incubator-module warning) and its tail kept for error reports; the last line of their standard
+ * output (the block's final JSON) is kept. Every child ends with its launcher: it watches its
+ * standard input, which only this JVM holds open, and {@link #close} destroys what is left.
+ */
+final class BlockProcesses implements AutoCloseable {
+    private static final int TAIL = 30;
+
+    /** One child process. */
+    static final class Child {
+        final String name;
+        final List<String> command;
+        Process process;
+        final Deque<String> tail = new ArrayDeque<>();
+        volatile String result = "";
+        private Thread errPump;
+        private Thread outPump;
+
+        Child(String name, List<String> command) {
+            this.name = name;
+            this.command = command;
+        }
+
+        synchronized String tail() {
+            return String.join("\n", tail);
+        }
+
+        synchronized void keep(String line) {
+            tail.addLast(line);
+            if (tail.size() > TAIL) {
+                tail.removeFirst();
+            }
+        }
+    }
+
+    private final Map<String, Child> children = new LinkedHashMap<>();
+    private final PrintWriter err;
+    private final List<String> jvm;
+
+    /** @param jvmOptions extra JVM options for every child (e.g. -Dmodelfree.threads=1) */
+    BlockProcesses(PrintWriter err, List<String> jvmOptions) {
+        this.err = err;
+        List<String> j = new ArrayList<>();
+        j.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        j.add("--add-modules");
+        j.add("jdk.incubator.vector");
+        j.add("-Djava.awt.headless=true");
+        for (String key : List.of("modelfree.threads", "modelfree.spins")) {
+            String v = System.getProperty(key);
+            if (v != null) {
+                j.add("-D" + key + "=" + v);
+            }
+        }
+        j.addAll(jvmOptions);
+        j.add("-cp");
+        j.add(System.getProperty("java.class.path"));
+        j.add(Main.class.getName());
+        j.add("block");
+        this.jvm = List.copyOf(j);
+    }
+
+    /** A free TCP port on loopback (bound and released; fine on a machine that is not racing for ports). */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    static String loopback(int port) {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Starts block name with the given arguments, under a unique label. */
+    Child start(String label, String block, List<String> args) throws IOException {
+        return start(label, block, args, List.of());
+    }
+
+    /** Starts block name with extra JVM options (placed before the common ones, which win). */
+    Child start(String label, String block, List<String> args, List<String> jvmOptions) throws IOException {
+        List<String> cmd = new ArrayList<>(jvm.subList(0, 1));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(jvm.subList(1, jvm.size()));
+        cmd.add(block);
+        cmd.addAll(args);
+        cmd.add("--exit-with-parent");
+        Child c = new Child(label, cmd);
+        children.put(label, c);
+        launch(c);
+        return c;
+    }
+
+    /** Starts a child again with its original command (after it was killed). */
+    void restart(String label) throws IOException {
+        Child c = child(label);
+        if (c.process.isAlive()) {
+            throw new IllegalStateException(label + " is still running");
+        }
+        launch(c);
+    }
+
+    private void launch(Child c) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(c.command);
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        c.process = pb.start();
+        Process p = c.process;
+        c.errPump = pump(c, p.getErrorStream(), true);
+        c.outPump = pump(c, p.getInputStream(), false);
+    }
+
+    private Thread pump(Child c, java.io.InputStream stream, boolean isErr) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("WARNING: Using incubator modules")) {
+                        continue;
+                    }
+                    if (isErr) {
+                        c.keep(line);
+                        synchronized (err) {
+                            err.println(line.startsWith(c.name + ":") ? line : c.name + ": " + line);
+                            err.flush();
+                        }
+                    } else if (!line.isBlank()) {
+                        c.result = line;
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone
+            }
+        }, c.name + (isErr ? "-stderr" : "-stdout"));
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    Child child(String label) {
+        Child c = children.get(label);
+        if (c == null) {
+            throw new IllegalArgumentException("no block process '" + label + "'");
+        }
+        return c;
+    }
+
+    /**
+     * Waits until every child in labels has exited with status 0; if any child (of all) exits with
+     * another status first, throws naming it with the tail of its log.
+     */
+    void awaitSuccess(List<String> labels, long timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            boolean allDone = true;
+            for (Child c : children.values()) {
+                if (!c.process.isAlive()) {
+                    int status = c.process.exitValue();
+                    if (status != 0) {
+                        drain(c);
+                        throw new IllegalStateException("block process '" + c.name + "' exited with status " + status
+                                + "; its last lines:\n" + c.tail());
+                    }
+                } else if (labels.contains(c.name)) {
+                    allDone = false;
+                }
+            }
+            if (allDone) {
+                for (String l : labels) {
+                    drain(child(l));
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("block processes did not finish within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void drain(Child c) throws InterruptedException {
+        c.errPump.join(2000);
+        c.outPump.join(2000);
+    }
+
+    /** Kills a child at once (SIGKILL), as a crash would. */
+    void kill(String label) throws InterruptedException {
+        Process p = child(label).process;
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Stops every child still running (SIGTERM, then SIGKILL after 5 s). */
+    @Override
+    public void close() {
+        for (Child c : children.values()) {
+            if (c.process != null && c.process.isAlive()) {
+                c.process.destroy();
+            }
+        }
+        for (Child c : children.values()) {
+            try {
+                if (c.process != null && !c.process.waitFor(5, TimeUnit.SECONDS)) {
+                    c.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -95,4 +95,28 @@ class BlockSpecTest {
         assertTrue(error(() -> new BlockSpec("x", "X", "doc", List.of(),
                 List.of(ParamSpec.bool("p", "P", true, "a"), ParamSpec.bool("p", "P", false, "b")))).contains("parameter 'p' twice"));
     }
+    @Test
+    void portIdsTakeAddressesAndMayNotCollideWithParameters() {
+        Params p = SAMPLER.parse(List.of("--in", "tcp://127.0.0.1:5555", "--sigma2", "0.1"));
+        assertEquals("tcp://127.0.0.1:5555", p.address("in"));
+        assertEquals(null, p.address("out"));
+        assertEquals("block 'policy-sampler' has no port 'nope' (it has: in, out, sent)", error(() -> p.address("nope")));
+        assertEquals("block 'policy-sampler': --in is given twice",
+                error(() -> SAMPLER.parse(List.of("--in", "tcp://a:1", "--in", "tcp://b:2"))));
+        String clash = error(() -> new BlockSpec("x", "X", "doc",
+                List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples")),
+                List.of(ParamSpec.integer("in", "In", 1, null, null, "a number"))));
+        assertTrue(clash.contains("parameter 'in' has the id of a port"), clash);
+    }
+
+    @Test
+    void everyRegisteredBlockIsBuiltFromItsOwnSpec() {
+        for (Blocks.Entry e : Blocks.ALL) {
+            List<String> args = e.spec().name().equals("transmitter") || e.spec().name().equals("receiver")
+                    ? List.of("--iterations", "1", "--messages", "4", "--hidden", "4") : List.of();
+            Block b = e.create(e.spec().parse(args));
+            assertTrue(b.spec() == e.spec(), e.spec().name());
+            assertTrue(b.getClass().getSimpleName().endsWith("Block"));
+        }
+    }
 }

@@ -3,7 +3,6 @@ package org.grmodelfree.block;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.wire.ControlMessage;
@@ -129,10 +128,5 @@ public final class LossFeedbackBlock implements Block {
             m.put("quantization_max_error", maxQuantError);
         }
         return m;
-    }
-
-    /** A one-line summary of the counters. */
-    String summary() {
-        return String.format(Locale.ROOT, "%d forwarded, %d dropped of %d", forwarded, dropped, received);
     }
 }

@@ -1,9 +1,5 @@
 package org.grmodelfree.block;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +11,6 @@ import org.grmodelfree.comm.FrameSync;
 import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.MinDistanceDecoder;
 import org.grmodelfree.comm.Receiver;
-import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Networks;
 import org.grmodelfree.train.ReceiverLearner;
@@ -57,8 +52,7 @@ public final class ReceiverBlock implements Block {
     private final float[] payload;
     private final long endOfRun;
     private final long frameLimit;
-    private final Path checkpoint;
-    private final double checkpointSeconds;
+    private final Checkpoints checkpoints;
     private final ReceiverSide side;
     private final ReceiverLearner learner;
     private final LearningCurve curve = new LearningCurve();
@@ -70,9 +64,6 @@ public final class ReceiverBlock implements Block {
 
     private long nextBatch;
     private boolean done;
-    private long started = Long.MIN_VALUE;
-    private long lastCheckpoint;
-    private double previousSeconds;
     private double lastRxLoss = Double.NaN;
     private long trained;
     private long fedBack;
@@ -95,8 +86,6 @@ public final class ReceiverBlock implements Block {
         this.payload = new float[2 * f.payloadSymbols()];
         this.endOfRun = LinkFrames.endOfRun(c);
         this.frameLimit = p.integer("frames");
-        this.checkpoint = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
-        this.checkpointSeconds = p.real("checkpoint_seconds");
         this.msgs = new int[LinkFrames.frameMessages(c)];
         this.decisions = new int[LinkFrames.frameMessages(c)];
         this.source = new MessageSource(c.messages(), c.seed());
@@ -104,34 +93,20 @@ public final class ReceiverBlock implements Block {
             this.learner = new ReceiverLearner(Networks.create(c).receiver());
             this.side = new ReceiverSide(learner, c);
             this.minDistance = null;
-            resume();
+            this.checkpoints = new Checkpoints(SPEC.name(), p, c, learner.receiver().params(), learner.optimiser(),
+                    curve);
+            this.nextBatch = checkpoints.resume();
         } else {
             org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string("model"));
             this.learner = new ReceiverLearner(model.receiver());
             this.side = null;
+            this.checkpoints = null;
             boolean md = p.string("decoder").equals("min-distance");
             if (md && model.config().channel() != org.grmodelfree.comm.ChannelKind.AWGN) {
                 throw new IllegalArgumentException("receiver: the min-distance decoder is for AWGN models; this model"
                         + " is for " + model.config().channel().id());
             }
             this.minDistance = md ? new MinDistanceDecoder(model.transmitter().codebook()) : null;
-        }
-    }
-
-    private void resume() {
-        if (checkpoint == null || !Files.exists(checkpoint)) {
-            return;
-        }
-        try {
-            BlockCheckpoint.Loaded l = BlockCheckpoint.load(checkpoint);
-            BlockCheckpoint.restore(l, SPEC.name(), c, learner.receiver().params(), learner.optimiser());
-            nextBatch = l.nextBatch();
-            previousSeconds = l.state().trainSeconds();
-            for (LearningCurve.Point pt : l.state().history().points()) {
-                curve.add(pt);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 
@@ -160,13 +135,9 @@ public final class ReceiverBlock implements Block {
             return Status.DONE;
         }
         long now = io.nanoTime();
-        if (started == Long.MIN_VALUE) {
-            started = now;
-            lastCheckpoint = now;
-            if (train && nextBatch > 0) {
-                io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoint,
-                        nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
-            }
+        if (train && checkpoints.start(now) && nextBatch > 0) {
+            io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
+                    nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
         }
         int n = io.read("in", in, 0, in.length / 2);
         if (n == 0) {
@@ -199,7 +170,7 @@ public final class ReceiverBlock implements Block {
                 reportLost(io, b, "missing before the end of the run");
             }
             nextBatch = endOfRun;
-            checkpoint(now, true);
+            checkpoints.save(nextBatch, now, true);
             done = true;
             return;
         }
@@ -217,21 +188,17 @@ public final class ReceiverBlock implements Block {
         learnNanos += System.nanoTime() - t0;
         if (losses == null) {
             trained++;
-            lastRxLoss = lastStepLoss();
+            lastRxLoss = side.lastLoss();
         } else if (io.connected("losses")) {
             io.send("losses", new ControlMessage.Losses(id, slot.iteration(), Arrays.copyOf(losses, c.batchTx())));
             fedBack++;
         }
         if (slot.step() == c.rxSteps() - 1) {
-            curve.add(new LearningCurve.Point(slot.iteration() + 1, seconds(now), lastRxLoss, Double.NaN,
+            curve.add(new LearningCurve.Point(slot.iteration() + 1, checkpoints.seconds(now), lastRxLoss, Double.NaN,
                     Double.NaN));
         }
         nextBatch = id + 1;
-        checkpoint(now, false);
-    }
-
-    private double lastStepLoss() {
-        return side.lastLoss();
+        checkpoints.save(nextBatch, now, false);
     }
 
     /** A frame whose header was read but whose end marker was missing: tell the transmitter. */
@@ -276,28 +243,10 @@ public final class ReceiverBlock implements Block {
                 messagesDecided, blockErrors, messagesDecided == 0 ? Double.NaN : (double) blockErrors / messagesDecided);
     }
 
-    private double seconds(long now) {
-        return previousSeconds + (now - started) / 1e9;
-    }
-
-    private void checkpoint(long now, boolean force) {
-        if (checkpoint == null || (!force && now - lastCheckpoint < checkpointSeconds * 1e9)) {
-            return;
-        }
-        try {
-            BlockCheckpoint.save(checkpoint, SPEC.name(), nextBatch, c,
-                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration(), seconds(now),
-                    learner.receiver().params(), learner.optimiser(), curve);
-        } catch (IOException e) {
-            throw new UncheckedIOException("receiver: cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
-        }
-        lastCheckpoint = now;
-    }
-
     @Override
     public void stop(BlockIo io) {
         if (train && !done && nextBatch > 0) {
-            checkpoint(io.nanoTime(), true);
+            checkpoints.save(nextBatch, io.nanoTime(), true);
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.wire.StreamIn;
 import org.grmodelfree.wire.StreamOut;
@@ -61,22 +62,7 @@ public final class StreamBench {
         Thread t = start(runner, failure);
         float[] buf = new float[2 * 8192];
         try (ZContext ctx = new ZContext(); StreamIn in = StreamIn.connect(ctx, address, false)) {
-            long count = 0;
-            long t0 = 0;
-            long warm = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            while (true) {
-                count += in.receive(buf, 0, 8192, 10_000);
-                long now = System.nanoTime();
-                if (t0 == 0 && now >= warm) {
-                    t0 = now;
-                    count = 0;
-                } else if (t0 != 0 && now - t0 >= seconds * 1e9) {
-                    runner.requestStop();
-                    t.join(5000);
-                    rethrow(failure);
-                    return new Result(count, (now - t0) / 1e9);
-                }
-            }
+            return timed(() -> in.receive(buf, 0, 8192, 10_000), runner, t, failure, warmupSeconds, seconds);
         }
     }
 
@@ -90,8 +76,8 @@ public final class StreamBench {
         LocalGraph g = new LocalGraph().add("tx", txb);
         g.run("tx");
         float[] all = g.samples("tx", "out");
-        int leadIn = LinkFrames.format(TrainingParams.config(TransmitterBlock.SPEC.parse(tx))).leadIn();
-        int frameLength = LinkFrames.format(TrainingParams.config(TransmitterBlock.SPEC.parse(tx))).frameLength();
+        int leadIn = LinkFrames.format(c).leadIn();
+        int frameLength = LinkFrames.format(c).frameLength();
         int items = 8 * frameLength;
         float[] frames = java.util.Arrays.copyOfRange(all, 2 * leadIn, 2 * (leadIn + items));
 
@@ -105,22 +91,33 @@ public final class StreamBench {
                 StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, 10_000)) {
             List<Throwable> failure = new ArrayList<>();
             Thread t = start(runner, failure);
-            long t0 = 0;
-            long sent = 0;
-            long warm = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            while (true) {
+            return timed(() -> {
                 out.send(frames, 0, items);
-                sent += items;
-                long now = System.nanoTime();
-                if (t0 == 0 && now >= warm) {
-                    t0 = now;
-                    sent = 0;
-                } else if (t0 != 0 && now - t0 >= seconds * 1e9) {
-                    runner.requestStop();
-                    t.join(5000);
-                    rethrow(failure);
-                    return new Result(sent, (now - t0) / 1e9);
-                }
+                return items;
+            }, runner, t, failure, warmupSeconds, seconds);
+        }
+    }
+
+    /**
+     * Repeats step (which moves some samples and returns how many) through a warm-up, then counts
+     * the samples of a timed window; then stops the block and rethrows its failure, if any.
+     */
+    private static Result timed(LongSupplier step, BlockRunner runner, Thread blockThread, List<Throwable> failure,
+                                double warmupSeconds, double seconds) throws Exception {
+        long warm = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        long t0 = 0;
+        long count = 0;
+        while (true) {
+            count += step.getAsLong();
+            long now = System.nanoTime();
+            if (t0 == 0 && now >= warm) {
+                t0 = now;
+                count = 0;
+            } else if (t0 != 0 && now - t0 >= seconds * 1e9) {
+                runner.requestStop();
+                blockThread.join(5000);
+                rethrow(failure);
+                return new Result(count, (now - t0) / 1e9);
             }
         }
     }

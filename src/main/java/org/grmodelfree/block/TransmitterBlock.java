@@ -2,7 +2,6 @@ package org.grmodelfree.block;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.grmodelfree.comm.FrameFormat;
 import org.grmodelfree.comm.FrameWriter;
 import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.Transmitter;
-import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Networks;
@@ -63,8 +61,7 @@ public final class TransmitterBlock implements Block {
     private final long frameLimit;
     // train mode
     private final TransmitterSide side;
-    private final Path checkpoint;
-    private final double checkpointSeconds;
+    private final Checkpoints checkpoints;
     private final long feedbackTimeoutNanos;
     private final long maxSkips;
     private final float[] sent;
@@ -81,9 +78,6 @@ public final class TransmitterBlock implements Block {
     private boolean haveSent;
     private boolean haveLosses;
     private long pendingSince;
-    private long lastCheckpoint = Long.MIN_VALUE;
-    private long started = Long.MIN_VALUE;
-    private double previousSeconds;
     private long framesSent;
     private long learned;
     private long skipped;
@@ -102,8 +96,6 @@ public final class TransmitterBlock implements Block {
         this.payload = new float[2 * f.payloadSymbols()];
         this.endOfRun = LinkFrames.endOfRun(c);
         this.frameLimit = p.integer("frames");
-        this.checkpoint = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
-        this.checkpointSeconds = p.real("checkpoint_seconds");
         this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
         this.maxSkips = p.integer("max_skips");
         this.sent = new float[2 * c.batchTx() * c.symbols()];
@@ -115,9 +107,13 @@ public final class TransmitterBlock implements Block {
             this.streamTx = null;
             this.streamSource = null;
             this.streamMsgs = null;
-            resume();
+            TransmitterLearner l = side.learner();
+            this.checkpoints = new Checkpoints(SPEC.name(), p, c, l.transmitter().params(), l.optimiser(), curve);
+            this.nextBatch = checkpoints.resume();
+            l.transmitter().parametersChanged();
         } else {
             this.side = null;
+            this.checkpoints = null;
             this.streamTx = loadModel(p.string("model")).transmitter();
             this.streamSource = new MessageSource(c.messages(), c.seed());
             this.streamMsgs = new int[LinkFrames.frameMessages(c)];
@@ -133,25 +129,6 @@ public final class TransmitterBlock implements Block {
             return ModelFile.restore(ModelFile.load(Path.of(path)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void resume() {
-        if (checkpoint == null || !Files.exists(checkpoint)) {
-            return;
-        }
-        try {
-            BlockCheckpoint.Loaded l = BlockCheckpoint.load(checkpoint);
-            TransmitterLearner learner = side.learner();
-            BlockCheckpoint.restore(l, SPEC.name(), c, learner.transmitter().params(), learner.optimiser());
-            learner.transmitter().parametersChanged();
-            nextBatch = l.nextBatch();
-            previousSeconds = l.state().trainSeconds();
-            for (LearningCurve.Point pt : l.state().history().points()) {
-                curve.add(pt);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot resume from " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 
@@ -177,16 +154,15 @@ public final class TransmitterBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        long now = io.nanoTime();
-        if (started == Long.MIN_VALUE) {
-            started = now;
-            lastCheckpoint = now;
-            if (train && nextBatch > 0) {
-                io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoint,
-                        nextBatch, schedule.slot(nextBatch).iteration()));
-            }
+        if (!train) {
+            return workStream(io);
         }
-        return train ? workTrain(io, now) : workStream(io);
+        long now = io.nanoTime();
+        if (checkpoints.start(now) && nextBatch > 0) {
+            io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
+                    nextBatch, schedule.slot(nextBatch).iteration()));
+        }
+        return workTrain(io, now);
     }
 
     private Status workStream(BlockIo io) {
@@ -217,10 +193,10 @@ public final class TransmitterBlock implements Block {
                 lastLoss = mean;
                 haveSent = haveLosses = false;
                 if (slot.step() == schedule.batchesPerIteration() - 1) {
-                    curve.add(new LearningCurve.Point(slot.iteration() + 1, seconds(now), Double.NaN, mean,
+                    curve.add(new LearningCurve.Point(slot.iteration() + 1, checkpoints.seconds(now), Double.NaN, mean,
                             Double.NaN));
                 }
-                maybeCheckpoint(io, now, false);
+                checkpoints.save(nextBatch, now, false);
                 return Status.WORKED;
             }
             if (now - pendingSince >= feedbackTimeoutNanos) {
@@ -241,7 +217,7 @@ public final class TransmitterBlock implements Block {
             return Status.WORKED;
         }
         emit(io, endOfRun, null);
-        maybeCheckpoint(io, now, true);
+        checkpoints.save(nextBatch, now, true);
         io.log(String.format(Locale.ROOT, "done: %d batches learned from, %d skipped", learned, skipped));
         return Status.DONE;
     }
@@ -268,7 +244,7 @@ public final class TransmitterBlock implements Block {
     private boolean drain(BlockIo io, long pending) {
         boolean any = false;
         ControlMessage m;
-        while ((m = io.connected("sent") ? io.receive("sent") : null) != null) {
+        while ((m = io.receive("sent")) != null) {
             any = true;
             if (m instanceof ControlMessage.Sent s && s.batchId() == pending) {
                 if (s.samples().length != sent.length) {
@@ -281,7 +257,7 @@ public final class TransmitterBlock implements Block {
                 stale(io, m, "sent");
             }
         }
-        while ((m = io.connected("feedback") ? io.receive("feedback") : null) != null) {
+        while ((m = io.receive("feedback")) != null) {
             any = true;
             if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
                 if (l.losses().length != losses.length) {
@@ -321,26 +297,6 @@ public final class TransmitterBlock implements Block {
         o += writer.write(batchId, data, 0, frame, o);
         io.write("out", frame, 0, o);
         framesSent++;
-    }
-
-    private double seconds(long now) {
-        return previousSeconds + (now - started) / 1e9;
-    }
-
-    private void maybeCheckpoint(BlockIo io, long now, boolean force) {
-        if (checkpoint == null || (!force && now - lastCheckpoint < checkpointSeconds * 1e9)) {
-            return;
-        }
-        try {
-            TransmitterLearner l = side.learner();
-            BlockCheckpoint.save(checkpoint, SPEC.name(), nextBatch, c,
-                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration(), seconds(now),
-                    l.transmitter().params(), l.optimiser(), curve);
-        } catch (IOException e) {
-            throw new UncheckedIOException("transmitter: cannot write checkpoint " + checkpoint + ": "
-                    + e.getMessage(), e);
-        }
-        lastCheckpoint = now;
     }
 
     @Override

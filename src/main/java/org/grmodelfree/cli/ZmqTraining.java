@@ -59,8 +59,12 @@ final class ZmqTraining {
 
         Link(BlockProcesses processes, Path dir) {
             this.processes = processes;
-            this.txCheckpoint = dir.resolve("transmitter.ckpt");
-            this.rxCheckpoint = dir.resolve("receiver.ckpt");
+            this.txCheckpoint = checkpoint(dir, TX);
+            this.rxCheckpoint = checkpoint(dir, RX);
+        }
+
+        static Path checkpoint(Path dir, String block) {
+            return dir.resolve(block + ".ckpt");
         }
 
         @Override
@@ -129,8 +133,8 @@ final class ZmqTraining {
                                    Progress progress, PrintWriter err) throws Exception {
         Files.createDirectories(out);
         Path dir = out.resolve("blocks");
-        Files.deleteIfExists(dir.resolve("transmitter.ckpt"));
-        Files.deleteIfExists(dir.resolve("receiver.ckpt"));
+        Files.deleteIfExists(Link.checkpoint(dir, TX));
+        Files.deleteIfExists(Link.checkpoint(dir, RX));
         long t0 = System.nanoTime();
         Map<String, Object> blocks = new LinkedHashMap<>();
         try (Link link = start(c, dir, o, err)) {

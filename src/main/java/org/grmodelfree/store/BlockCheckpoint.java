@@ -2,7 +2,6 @@ package org.grmodelfree.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,12 +56,7 @@ public final class BlockCheckpoint {
 
     /** Reads and validates a checkpoint; names the file and the problem on failure. */
     public static Loaded load(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException("checkpoint " + file + " does not exist");
-        }
+        byte[] bytes = ModelFile.read(file, "checkpoint");
         try {
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("block", "");

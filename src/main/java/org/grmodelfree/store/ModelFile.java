@@ -178,16 +178,20 @@ public final class ModelFile {
 
     /** Reads and validates a model file. */
     public static Loaded load(Path file) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelFormatException("model file " + file + " does not exist");
-        }
+        byte[] bytes = read(file, "model file");
         try {
             return decode(bytes);
         } catch (ModelFormatException e) {
             throw new ModelFormatException("model file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of a file, or a ModelFormatException naming it (as what) when it does not exist. */
+    static byte[] read(Path file, String what) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(what + " " + file + " does not exist");
         }
     }
 

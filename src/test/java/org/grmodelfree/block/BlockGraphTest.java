@@ -50,10 +50,14 @@ class BlockGraphTest {
     }
 
     static Link link(List<String> training, List<String> feedbackArgs, String... channelArgs) {
+        return link(training, new ReceiverBlock(params(ReceiverBlock.SPEC, training)), feedbackArgs, channelArgs);
+    }
+
+    /** The five blocks wired as a flowgraph would wire them, around a given receiver. */
+    static Link link(List<String> training, ReceiverBlock rx, List<String> feedbackArgs, String... channelArgs) {
         TransmitterBlock tx = new TransmitterBlock(params(TransmitterBlock.SPEC, training));
         PolicySamplerBlock sampler = new PolicySamplerBlock(params(PolicySamplerBlock.SPEC, training));
         ChannelBlock channel = new ChannelBlock(ChannelBlock.SPEC.parse(with(List.of(channelArgs))));
-        ReceiverBlock rx = new ReceiverBlock(params(ReceiverBlock.SPEC, training));
         LossFeedbackBlock fb = new LossFeedbackBlock(LossFeedbackBlock.SPEC.parse(feedbackArgs));
         List<String> log = new ArrayList<>();
         LocalGraph g = new LocalGraph().log(log::add)
@@ -174,12 +178,10 @@ class BlockGraphTest {
     void aRestartedReceiverResumesFromItsCheckpoint(@TempDir Path dir) {
         String ckpt = dir.resolve("rx.ckpt").toString();
         List<String> training = replace(SMALL, "--iterations", "40");
-        Link first = link(training, List.of(), "--snr_db", "6");
-        // receiver checkpoints after every batch; stop the graph when the transmitter is at iteration 20
+        // the receiver checkpoints after every batch
         ReceiverBlock rx1 = new ReceiverBlock(params(ReceiverBlock.SPEC, training, "--checkpoint", ckpt,
                 "--checkpoint_seconds", "0"));
-        LocalGraph g = relink(first, rx1);
-        g.run("tx", "rx");
+        link(training, rx1, List.of(), "--snr_db", "6").graph().run("tx", "rx");
         assertEquals(80L, rx1.nextBatch());
         ReceiverBlock rx2 = new ReceiverBlock(params(ReceiverBlock.SPEC, training, "--checkpoint", ckpt));
         assertEquals(80L, rx2.nextBatch(), "the final checkpoint is at the end-of-run frame");
@@ -189,19 +191,6 @@ class BlockGraphTest {
         RuntimeException other = assertThrows(RuntimeException.class, () -> new ReceiverBlock(
                 params(ReceiverBlock.SPEC, replace(training, "--seed", "2"), "--checkpoint", ckpt)));
         assertTrue(other.getMessage().contains("another run: its seed is 1, this run's is 2"), other.getMessage());
-    }
-
-    private static LocalGraph relink(Link l, ReceiverBlock rx) {
-        return new LocalGraph()
-                .add("tx", l.tx()).add("sampler", l.sampler())
-                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--snr_db", "6"))))
-                .add("rx", rx).add("feedback", l.feedback())
-                .connect("tx", "out", "sampler", "in")
-                .connect("sampler", "out", "channel", "in")
-                .connect("sampler", "sent", "tx", "sent")
-                .connect("channel", "out", "rx", "in")
-                .connect("rx", "losses", "feedback", "in")
-                .connect("feedback", "out", "tx", "feedback");
     }
 
     @Test

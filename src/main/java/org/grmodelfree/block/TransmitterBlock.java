@@ -182,6 +182,9 @@ public final class TransmitterBlock implements Block {
     private Status workTrain(BlockIo io, long now) {
         long pending = side.pending();
         boolean progress = drain(io, pending);
+        if (side.pending() != pending) {
+            return Status.WORKED; // the receiver reported the pending batch lost; it was given up
+        }
         if (pending >= 0) {
             Schedule.Slot slot = schedule.slot(pending);
             if (haveSent && haveLosses) {

@@ -20,8 +20,14 @@ final class BlockParams {
     static final ParamSpec PASS_TAGS = ParamSpec.bool("pass_tags", "Pass tags", false,
             "stream ports carry gr-zeromq's tag header (match the GNU Radio ZMQ blocks' pass_tags)").inAdvanced();
 
-    /** The parameters every block has, appended by the runner's needs. */
-    static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS);
+    static final ParamSpec MSG_FORMAT = ParamSpec.choice("msg_format", "Message format", "msgpack",
+            List.of("msgpack", "pdu"), "message ports: msgpack maps between gr-modelfree blocks (DEALER sockets),"
+                    + " or the same messages as PDUs over PUSH/PULL, for GNU Radio message ports").inAdvanced();
+
+    /** The parameters every block with only stream ports has, for the runner. */
+    static final List<ParamSpec> STREAM_RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS);
+    /** The parameters every block with message ports has, for the runner. */
+    static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS, MSG_FORMAT);
 
     private BlockParams() {
     }

@@ -128,6 +128,7 @@ public final class BlockRunner {
      */
     public Block.Status run() {
         boolean passTags = params.bool("pass_tags");
+        boolean pdu = params.has("msg_format") && params.string("msg_format").equals("pdu");
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, peerTimeoutNanos / 1_000_000);
         SocketIo io = new SocketIo();
         try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context)) {
@@ -156,8 +157,11 @@ public final class BlockRunner {
                         endpoint = s.endpoint();
                     }
                 } else {
-                    ControlLink l = new ControlLink(context, address, !in, timeoutMillis,
-                            ControlLink.DEFAULT_MAX_MESSAGE_BYTES);
+                    ControlLink l = pdu
+                            ? ControlLink.pdu(context, address, !in, !in, timeoutMillis,
+                                    ControlLink.DEFAULT_MAX_MESSAGE_BYTES)
+                            : new ControlLink(context, address, !in, timeoutMillis,
+                                    ControlLink.DEFAULT_MAX_MESSAGE_BYTES);
                     (in ? io.messageIn : io.messageOut).put(p.id(), l);
                     if (in) {
                         poller.add(l);

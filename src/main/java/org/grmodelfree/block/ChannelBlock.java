@@ -29,7 +29,7 @@ public final class ChannelBlock implements Block {
                     ParamSpec.integer("hold_back", "Held-back samples", 0, 0L, 1_000_000L,
                             "newest samples held until more arrive (channel_model holds 5)"),
                     ParamSpec.integer("seed", "Seed", 1, null, null, "seed of noise and fading")),
-                    BlockParams.RUNNER));
+                    BlockParams.STREAM_RUNNER));
 
     private static final int CHUNK = 8192;
 

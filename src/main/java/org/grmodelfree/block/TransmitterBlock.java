@@ -27,7 +27,9 @@ import org.grmodelfree.wire.ControlMessage;
  * transmitter-phase batch, waits for what the policy sampler sent ("sent") and for the per-example
  * losses ("feedback"), then takes one policy-gradient step; feedback that does not come within
  * feedback_timeout is given up (the batch is skipped, counted and logged), and a run of max_skips
- * such batches ends the block with an error naming what it waited for. In stream mode it encodes
+ * such batches ends the block with an error naming what it waited for. Until the first feedback
+ * arrives, it waits up to peer_timeout instead, so peers that start later (GNU Radio
+ * starts its flowgraph only after every block is built) cost no batch. In stream mode it encodes
  * the seeded messages of streaming batches with a trained model.
  */
 public final class TransmitterBlock implements Block {
@@ -63,6 +65,10 @@ public final class TransmitterBlock implements Block {
     private final TransmitterSide side;
     private final Checkpoints checkpoints;
     private final long feedbackTimeoutNanos;
+    /** The first feedback's wait: peers may still be starting. */
+    private final long startupTimeoutNanos;
+    /** Whether anything has arrived on 'feedback' yet (the receiver's side is up). */
+    private boolean peersHeard;
     private final long maxSkips;
     private final float[] sent;
     private final float[] losses;
@@ -97,6 +103,7 @@ public final class TransmitterBlock implements Block {
         this.endOfRun = LinkFrames.endOfRun(c);
         this.frameLimit = p.integer("frames");
         this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
+        this.startupTimeoutNanos = Math.max(feedbackTimeoutNanos, (long) (p.real("peer_timeout") * 1e9));
         this.maxSkips = p.integer("max_skips");
         this.sent = new float[2 * c.batchTx() * c.symbols()];
         this.losses = new float[c.batchTx()];
@@ -202,7 +209,7 @@ public final class TransmitterBlock implements Block {
                 checkpoints.save(nextBatch, now, false);
                 return Status.WORKED;
             }
-            if (now - pendingSince >= feedbackTimeoutNanos) {
+            if (now - pendingSince >= feedbackTimeout()) {
                 giveUp(io, pending, "no " + missing() + " within the feedback timeout");
                 return Status.WORKED;
             }
@@ -223,6 +230,10 @@ public final class TransmitterBlock implements Block {
         checkpoints.save(nextBatch, now, true);
         io.log(String.format(Locale.ROOT, "done: %d batches learned from, %d skipped", learned, skipped));
         return Status.DONE;
+    }
+
+    private long feedbackTimeout() {
+        return peersHeard ? feedbackTimeoutNanos : startupTimeoutNanos;
     }
 
     private String missing() {
@@ -262,6 +273,7 @@ public final class TransmitterBlock implements Block {
         }
         while ((m = io.receive("feedback")) != null) {
             any = true;
+            peersHeard = true;
             if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
                 if (l.losses().length != losses.length) {
                     throw new IllegalArgumentException("transmitter: feedback for batch " + pending + " holds "
@@ -313,7 +325,7 @@ public final class TransmitterBlock implements Block {
 
     @Override
     public long wakeAt() {
-        return train && side.pending() >= 0 ? pendingSince + feedbackTimeoutNanos : Long.MAX_VALUE;
+        return train && side.pending() >= 0 ? pendingSince + feedbackTimeout() : Long.MAX_VALUE;
     }
 
     @Override

@@ -32,7 +32,8 @@ final class BlockCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "the block to run")
+    @Parameters(index = "0", paramLabel = "NAME", description = "the block to run ('all' with --describe: every"
+            + " block's description, as a JSON array)")
     String name;
 
     @picocli.CommandLine.Unmatched
@@ -47,6 +48,13 @@ final class BlockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (describe && name.equals("all")) {
+            List<Object> all = new java.util.ArrayList<>();
+            Blocks.ALL.forEach(e -> all.add(e.spec().describe()));
+            spec.commandLine().getOut().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         Blocks.Entry entry;
         Params params;
         try {

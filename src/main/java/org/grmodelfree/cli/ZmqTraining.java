@@ -159,9 +159,14 @@ final class ZmqTraining {
 
     /** The embedded trainer's shape filled with the two blocks' final weights. */
     static Trainer join(TrainConfig c, Link link) throws IOException {
+        return join(c, link.txCheckpoint, link.rxCheckpoint);
+    }
+
+    /** The same from the two checkpoint files (a GNU Radio flowgraph's learning blocks, say). */
+    static Trainer join(TrainConfig c, Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Trainer t = Trainer.create(c);
-        BlockCheckpoint.Loaded tx = BlockCheckpoint.load(link.txCheckpoint);
-        BlockCheckpoint.Loaded rx = BlockCheckpoint.load(link.rxCheckpoint);
+        BlockCheckpoint.Loaded tx = BlockCheckpoint.load(txCheckpoint);
+        BlockCheckpoint.Loaded rx = BlockCheckpoint.load(rxCheckpoint);
         BlockCheckpoint.restore(tx, TX, c, t.transmitter().params(), t.optimisers().get(0));
         BlockCheckpoint.restore(rx, RX, c, t.receiver().params(), t.optimisers().get(1));
         t.transmitter().parametersChanged();
@@ -171,12 +176,17 @@ final class ZmqTraining {
 
     /** One learning curve from the transmitter's (tx loss, time) and the receiver's (rx loss) points. */
     static LearningCurve joinCurves(Link link) throws IOException {
+        return joinCurves(link.txCheckpoint, link.rxCheckpoint);
+    }
+
+    /** The same from the two checkpoint files. */
+    static LearningCurve joinCurves(Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Map<Integer, Double> rxLoss = new LinkedHashMap<>();
-        for (LearningCurve.Point p : BlockCheckpoint.load(link.rxCheckpoint).state().history().points()) {
+        for (LearningCurve.Point p : BlockCheckpoint.load(rxCheckpoint).state().history().points()) {
             rxLoss.put(p.iteration(), p.rxLoss());
         }
         LearningCurve curve = new LearningCurve();
-        for (LearningCurve.Point p : BlockCheckpoint.load(link.txCheckpoint).state().history().points()) {
+        for (LearningCurve.Point p : BlockCheckpoint.load(txCheckpoint).state().history().points()) {
             curve.add(new LearningCurve.Point(p.iteration(), p.seconds(), rxLoss.getOrDefault(p.iteration(), Double.NaN),
                     p.txLoss(), Double.NaN));
         }

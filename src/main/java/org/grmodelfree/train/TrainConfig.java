@@ -109,6 +109,12 @@ public record TrainConfig(
                 evalEvery, evalMessages, patience);
     }
 
+    public TrainConfig withSnrDb(double snr) {
+        return new TrainConfig(channel, snr, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
+                batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline, fineTuneSteps,
+                seed, evalEvery, evalMessages, patience);
+    }
+
     public TrainConfig withSeed(long s) {
         return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                 batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline, fineTuneSteps,

@@ -22,6 +22,9 @@ import org.zeromq.ZContext;
  * and without exceptions: it returns null when no valid message has arrived, for a runner that
  * waits on several inputs with an {@link InputPoller}.
  *
+ * <p>{@link #pdu} makes the variant a GNU Radio flowgraph can sit in: the same messages wrapped
+ * as PDUs over PUSH/PULL, so they travel through ordinary message ports.
+ *
  * <p>Sending encodes a new byte array per message (control messages are rare); receiving
  * decodes from a buffer allocated at construction. Not thread-safe: one thread uses the link.
  */
@@ -33,8 +36,10 @@ public final class ControlLink implements AutoCloseable {
     public static final int DEFAULT_SEND_TIMEOUT_MILLIS = 5000;
     private static final int LINGER_MILLIS = 200;
     private static final FrameSocket.Decoder<ControlMessage> DECODER = ControlCodec::decode;
+    private static final FrameSocket.Decoder<ControlMessage> PDU_DECODER = ControlPdu::decode;
 
     private final FrameSocket frames;
+    private final boolean pdu;
 
     /**
      * @param context owned by the caller, who closes it after this
@@ -45,12 +50,32 @@ public final class ControlLink implements AutoCloseable {
      */
     public ControlLink(ZContext context, String address, boolean bind, int sendTimeoutMillis,
             int maxMessageBytes) {
+        this(context, SocketType.DEALER, "control link", false, address, bind, sendTimeoutMillis, maxMessageBytes);
+    }
+
+    private ControlLink(ZContext context, SocketType type, String label, boolean pdu, String address, boolean bind,
+                        int sendTimeoutMillis, int maxMessageBytes) {
         if (maxMessageBytes < 1) {
-            throw new IllegalArgumentException("control link: max message bytes "
-                    + maxMessageBytes + " < 1");
+            throw new IllegalArgumentException(label + ": max message bytes " + maxMessageBytes + " < 1");
         }
-        this.frames = new FrameSocket(context, SocketType.DEALER, "control link", address, bind,
-                sendTimeoutMillis, maxMessageBytes, LINGER_MILLIS);
+        this.frames = new FrameSocket(context, type, label, address, bind, sendTimeoutMillis, maxMessageBytes,
+                LINGER_MILLIS);
+        this.pdu = pdu;
+    }
+
+    /**
+     * A one-way link that a GNU Radio message port can carry: messages as PDUs ({@link ControlPdu})
+     * over PUSH (output) or PULL (input), the sockets of gr-zeromq's {@code push_msg_sink} and
+     * {@code pull_msg_source}.
+     *
+     * @param output true for a PUSH socket that sends, false for a PULL socket that receives
+     * @param bind bind (true) or connect (false)
+     */
+    public static ControlLink pdu(ZContext context, String address, boolean output, boolean bind,
+                                  int sendTimeoutMillis, int maxMessageBytes) {
+        return new ControlLink(context, output ? SocketType.PUSH : SocketType.PULL,
+                output ? "PDU message output" : "PDU message input", true, address, bind, sendTimeoutMillis,
+                maxMessageBytes);
     }
 
     /** Binds {@code address} (null: loopback, free port) with the default limits. */
@@ -72,7 +97,7 @@ public final class ControlLink implements AutoCloseable {
      * @throws PeerTimeoutException if the peer does not take it within the send timeout
      */
     public void send(ControlMessage message) {
-        byte[] bytes = ControlCodec.encode(message);
+        byte[] bytes = pdu ? ControlPdu.encode(message) : ControlCodec.encode(message);
         frames.send(bytes, bytes.length, "control message " + message);
     }
 
@@ -83,7 +108,7 @@ public final class ControlLink implements AutoCloseable {
      * @throws PeerTimeoutException if no valid message arrives in time
      */
     public ControlMessage receive(long timeoutMillis) {
-        return frames.receiveValid(timeoutMillis, DECODER, "control message");
+        return frames.receiveValid(timeoutMillis, pdu ? PDU_DECODER : DECODER, "control message");
     }
 
     /**
@@ -94,7 +119,7 @@ public final class ControlLink implements AutoCloseable {
      * @return the message, or null
      */
     public ControlMessage poll() {
-        return frames.pollValid(DECODER);
+        return frames.pollValid(pdu ? PDU_DECODER : DECODER);
     }
 
     /** @return bad frames skipped so far */

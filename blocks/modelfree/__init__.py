@@ -1,0 +1,73 @@
+"""gr-modelfree for GNU Radio: the learned link's blocks as gr.hier_block2s.
+
+Each block starts its JVM process (`./modelfree block NAME`), or attaches to one already running
+(`attach="port=address,..."`, for a block on another machine), and exposes ordinary GNU Radio
+ports backed by ZeroMQ: complex64 streams, and message ports that carry the blocks' control
+messages as PDUs. The processes end when the flowgraph's Python process ends, even on SIGKILL.
+Parameters are the JVM block's own (`./modelfree block NAME --describe`); None keeps its default.
+
+A training flowgraph: transmitter -> policy_sampler -> channel blocks -> receiver, with the
+message connections policy_sampler.sent -> transmitter.sent, receiver.losses -> loss_feedback.in,
+loss_feedback.out -> transmitter.feedback. When the transmitter, sampler and receiver have
+finished the schedule, the flowgraph is stopped as by Ctrl-C.
+"""
+
+from gnuradio import gr
+
+from ._jvm import JvmPorts, describe
+
+__all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "describe"]
+
+
+class _JvmBlock(gr.hier_block2):
+    BLOCK = None
+
+    def __init__(self, attach="", **params):
+        spec = describe(self.BLOCK)
+        n_in = sum(1 for p in spec["inputs"] if p["domain"] == "stream")
+        n_out = sum(1 for p in spec["outputs"] if p["domain"] == "stream")
+        gr.hier_block2.__init__(self, "modelfree_" + self.BLOCK.replace("-", "_"),
+                                gr.io_signature(n_in, n_in, gr.sizeof_gr_complex),
+                                gr.io_signature(n_out, n_out, gr.sizeof_gr_complex))
+        self._params = params
+        self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=self._finite(params))
+
+    def _finite(self, params):
+        """Whether the block ends by itself (then the flowgraph stops when all such blocks have)."""
+        if params.get("mode", "train") == "train":
+            return "iterations" in self._param_ids()
+        return bool(params.get("frames") or 0)
+
+    def _param_ids(self):
+        return {p["id"] for p in describe(self.BLOCK)["parameters"]}
+
+    def process(self):
+        """The JVM block's subprocess.Popen, or None when attached to a running one."""
+        return self._ports.process
+
+    def stop_process(self):
+        """Ends the JVM block's process now."""
+        self._ports.stop()
+
+
+class transmitter(_JvmBlock):
+    """Learned transmitter: messages to complex64 frames; learns from fed-back losses."""
+    BLOCK = "transmitter"
+
+
+class policy_sampler(_JvmBlock):
+    """Gaussian exploration of the transmitter's output; posts what it sent to the transmitter."""
+    BLOCK = "policy-sampler"
+
+
+class receiver(_JvmBlock):
+    """Learned receiver: finds frames, decodes, trains, and posts per-example losses."""
+    BLOCK = "receiver"
+
+
+class loss_feedback(_JvmBlock):
+    """The feedback link for the losses, with optional delay, drops and quantisation."""
+    BLOCK = "loss-feedback"
+
+    def _finite(self, params):
+        return False

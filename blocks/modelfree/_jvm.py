@@ -1,0 +1,228 @@
+"""The JVM side of a gr-modelfree block: start (or attach to) one `./modelfree block NAME`
+process and put GNU Radio ZeroMQ blocks on its ports.
+
+Socket roles follow gr-zeromq 3.10.5 and the JVM runner: a JVM output binds (PUSH) a free loopback
+port chosen here and a GNU Radio source connects to it; a JVM input connects (PULL) to a GNU Radio
+sink that binds a free loopback port. The JVMs start in parallel; nothing waits for them, and a
+block process that fails stops the flowgraph. Stream ports carry raw complex64; message ports carry the blocks' control messages as PDUs
+(the JVM runs with --msg_format pdu), so they are ordinary GNU Radio message ports.
+"""
+
+import atexit
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from gnuradio import gr, zeromq
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_TIMEOUT_MS = 10
+
+_specs = {}
+_live = []
+_live_lock = threading.Lock()
+_stopping = threading.Event()
+_names_used = {}
+
+
+def launcher():
+    """The `modelfree` launcher: MODELFREE_LAUNCHER, else the repository this package lives in."""
+    path = os.environ.get("MODELFREE_LAUNCHER") or os.path.join(os.path.dirname(os.path.dirname(_HERE)), "modelfree")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError("gr-modelfree: launcher %s not found or not executable; set MODELFREE_LAUNCHER to the"
+                           " repository's ./modelfree" % path)
+    return path
+
+
+def describe(name):
+    """The block's declared ports and parameters (`./modelfree block all --describe`, read once)."""
+    if not _specs:
+        out = subprocess.run([launcher(), "block", "all", "--describe"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, check=False, text=True)
+        if out.returncode != 0:
+            raise RuntimeError("gr-modelfree: cannot describe the blocks: %s" % out.stderr.strip())
+        for spec in json.loads(out.stdout):
+            _specs[spec["name"]] = spec
+    if name not in _specs:
+        raise ValueError("gr-modelfree: no block %r; there are %s" % (name, sorted(_specs)))
+    return _specs[name]
+
+
+def _free_port():
+    """A free loopback TCP port for a JVM output to bind (the JVM starts without being waited for)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _arg(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parse_attach(attach):
+    ports = {}
+    for item in filter(None, (s.strip() for s in attach.split(","))):
+        if "=" not in item:
+            raise ValueError("gr-modelfree: attach entry %r is not port=address" % item)
+        port, address = item.split("=", 1)
+        ports[port.strip()] = address.strip()
+    return ports
+
+
+def _run_dir():
+    d = os.environ.get("MODELFREE_RUN_DIR")
+    if d:
+        os.makedirs(d, exist_ok=True)
+    return d
+
+
+def _instance_name(name):
+    n = _names_used.get(name, 0) + 1
+    _names_used[name] = n
+    return name if n == 1 else "%s-%d" % (name, n)
+
+
+class JvmPorts(object):
+    """Starts the JVM block (unless attached) and builds the ZeroMQ blocks of its ports inside
+    `hier`, a gr.hier_block2 whose own ports have the JVM ports' ids in declaration order."""
+
+    def __init__(self, hier, name, params, attach="", finite=False):
+        self.name = name
+        self.spec = describe(name)
+        self.finite = finite
+        self.process = None
+        self.instance = _instance_name(name)
+        self._tail = []
+        attached = _parse_attach(attach or "")
+        known = {p["id"] for p in self.spec["inputs"] + self.spec["outputs"]}
+        for port in attached:
+            if port not in known:
+                raise ValueError("gr-modelfree %s: attach names port %r; the block's ports are %s"
+                                 % (name, port, sorted(known)))
+        params = dict(params)
+        run_dir = _run_dir()
+        if run_dir and "checkpoint" in {q["id"] for q in self.spec["parameters"]} and not params.get("checkpoint") \
+                and params.get("mode", "train") == "train":
+            # Under `./modelfree flowgraph`, the learning blocks checkpoint where the command joins them.
+            params["checkpoint"] = os.path.join(run_dir, self.instance + ".ckpt")
+        args = []
+        for key, value in params.items():
+            if value is not None:
+                args += ["--" + key, _arg(value)]
+        # The bridge owns the wire: PDUs on message ports, raw complex64 (no tag header) on streams.
+        args += ["--msg_format", "pdu", "--pass_tags", "false"]
+        # Inputs first: the GNU Radio sink binds, the JVM connects to the endpoint it got.
+        stream_in = 0
+        for p in self.spec["inputs"]:
+            if p["domain"] == "stream":
+                sink = zeromq.push_sink(gr.sizeof_gr_complex, 1, attached.get(p["id"], "tcp://127.0.0.1:*"),
+                                        _TIMEOUT_MS, False, -1)
+                hier.connect((hier, stream_in), sink)
+                stream_in += 1
+            else:
+                sink = zeromq.push_msg_sink(attached.get(p["id"], "tcp://127.0.0.1:*"), _TIMEOUT_MS, True)
+                hier.message_port_register_hier_in(p["id"])
+                hier.msg_connect((hier, p["id"]), (sink, "in"))
+            args += ["--" + p["id"], sink.last_endpoint()]
+            setattr(self, "_keep_" + p["id"], sink)
+        endpoints = dict(attached)
+        if len(attached) < len(known):
+            if attached:
+                raise ValueError("gr-modelfree %s: attach must name every port (%s) or none"
+                                 % (name, ", ".join(sorted(known))))
+            for p in self.spec["outputs"]:
+                endpoints[p["id"]] = "tcp://127.0.0.1:%d" % _free_port()
+                args += ["--" + p["id"], endpoints[p["id"]]]
+            self._start(args)
+        stream_out = 0
+        for p in self.spec["outputs"]:
+            if p["domain"] == "stream":
+                src = zeromq.pull_source(gr.sizeof_gr_complex, 1, endpoints[p["id"]], _TIMEOUT_MS, False, -1)
+                hier.connect(src, (hier, stream_out))
+                stream_out += 1
+            else:
+                src = zeromq.pull_msg_source(endpoints[p["id"]], _TIMEOUT_MS, False)
+                hier.message_port_register_hier_out(p["id"])
+                hier.msg_connect((src, "out"), (hier, p["id"]))
+            setattr(self, "_keep_" + p["id"], src)
+
+    def _start(self, args):
+        cmd = [launcher(), "block", self.name, "--exit-with-parent"] + args
+        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, bufsize=1)
+        with _live_lock:
+            _live.append(self)
+        threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()
+
+    def _keep(self, line):
+        self._tail.append(line)
+        del self._tail[:-50]
+        sys.stderr.write(line if line.startswith(self.name) else "%s: %s" % (self.name, line))
+        sys.stderr.flush()
+
+    def _pump(self):
+        for line in self.process.stderr:
+            self._keep(line)
+        result = self.process.stdout.read().strip().splitlines()
+        rc = self.process.wait()
+        self._finished(rc, result[-1] if result else "")
+
+    def _finished(self, rc, result):
+        run_dir = _run_dir()
+        if run_dir:
+            with open(os.path.join(run_dir, self.instance + ".json"), "w") as f:
+                json.dump({"block": self.name, "exit": rc, "result": json.loads(result) if result.startswith("{") else
+                           result, "stderr_tail": self._tail[-20:]}, f, indent=1)
+        if _stopping.is_set():
+            return  # ended because the flowgraph is stopping
+        if rc != 0:
+            sys.stderr.write("gr-modelfree %s: the block process failed (exit %s); stopping the flowgraph\n"
+                             % (self.name, rc))
+            _stop_flowgraph()
+        elif self.finite:
+            with _live_lock:
+                done = all(b.process.poll() is not None for b in _live if b.finite)
+            if done:
+                sys.stderr.write("gr-modelfree: every finite block has finished; stopping the flowgraph\n")
+                _stop_flowgraph()
+
+    def stop(self):
+        """Ends the JVM process (closing its standard input ends it; then SIGTERM, then SIGKILL)."""
+        p = self.process
+        if p is None or p.poll() is not None:
+            return
+        try:
+            p.stdin.close()
+        except OSError:
+            pass
+        try:
+            p.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def _stop_flowgraph():
+    """Asks the flowgraph script to stop as Ctrl-C would (GRC's generated scripts stop on SIGINT), once."""
+    if not _stopping.is_set():
+        _stopping.set()
+        os.kill(os.getpid(), signal.SIGINT)
+
+
+@atexit.register
+def _stop_all():
+    _stopping.set()
+    with _live_lock:
+        blocks = list(_live)
+    for b in blocks:
+        b.stop()

@@ -1,0 +1,207 @@
+package org.grmodelfree.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.report.Json;
+import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.ClopperPearson;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code ./modelfree flowgraph NAME [flags]}: compiles flowgraphs/NAME.grc with grcc and runs it
+ * headless under Debian's Python, with the blocks' YAML and Python package on GNU Radio's paths.
+ * Flags it does not know go to the flowgraph (its parameter blocks are its flags). A training
+ * flowgraph (train_*) ends when the schedule is done; its learning blocks' checkpoints are joined
+ * into model.msgpack, evaluated as {@code ./modelfree train} evaluates, and then the trained and an
+ * untrained model are each run through the flowgraph's own channel in stream mode, which gives the
+ * block error rates through GNU Radio. {@code evaluate} runs a model through GNU Radio at each SNR.
+ */
+@Command(name = "flowgraph", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Compile a flowgraph of flowgraphs/ with grcc and run it headless (train_awgn, train_rayleigh,"
+                + " train_impaired, evaluate); unknown flags go to the flowgraph, e.g. --iterations 500")
+final class FlowgraphCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "flowgraph name (a file flowgraphs/NAME.grc)")
+    String name;
+
+    @Option(names = "--out", description = "output folder (default: runs/flowgraph-NAME)")
+    Path out;
+
+    @Option(names = "--snr-db", description = "training SNR of the flowgraph's channel (train_*: default 10 dB,"
+            + " 20 dB for train_rayleigh), or evaluate's SNR points as from:step:to")
+    String snrDb;
+
+    @Option(names = "--model", description = "evaluate: the model.msgpack to run through GNU Radio")
+    Path model;
+
+    @Option(names = "--frames", defaultValue = "100",
+            description = "frames per run through the flowgraph in stream mode (default: ${DEFAULT-VALUE})")
+    int frames;
+
+    @Option(names = "--test-messages", defaultValue = "100000",
+            description = "messages at least for the embedded BLER estimate at the training SNR (default: ${DEFAULT-VALUE})")
+    long testMessages;
+
+    @Option(names = "--max-messages", defaultValue = "1000000",
+            description = "message cap per embedded BLER point (default: ${DEFAULT-VALUE})")
+    long maxMessages;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @Unmatched
+    List<String> flowgraphFlags = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (frames < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frames must be positive");
+        }
+        Path dir = out != null ? out : Path.of("runs", "flowgraph-" + name);
+        Files.createDirectories(dir);
+        Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile(name, dir.resolve("build"), progress);
+        Map<String, Object> summary;
+        if (name.startsWith("train_")) {
+            summary = train(gr, script, dir, progress);
+        } else if (name.equals("evaluate")) {
+            summary = evaluate(gr, script, dir, progress);
+        } else {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "flowgraph " + name
+                    + " has a GUI or no headless recipe: open flowgraphs/" + name + ".grc in gnuradio-companion");
+        }
+        spec.commandLine().getOut().println(Json.toCompactString(summary));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    private Map<String, Object> train(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+        Path blocks = dir.resolve("blocks");
+        Path txCkpt = blocks.resolve("transmitter.ckpt");
+        Path rxCkpt = blocks.resolve("receiver.ckpt");
+        Files.deleteIfExists(txCkpt);
+        Files.deleteIfExists(rxCkpt);
+        double snr = snrDb != null ? Double.parseDouble(snrDb) : name.equals("train_rayleigh") ? 20 : 10;
+        List<String> flags = new ArrayList<>(flowgraphFlags);
+        flags.addAll(List.of("--snr-db", Double.toString(snr)));
+        progress.message("training through GNU Radio: " + name + " " + String.join(" ", flags));
+        long t0 = System.nanoTime();
+        GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), progress);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        run.requireSuccess("transmitter", "policy-sampler", "receiver");
+        if (!Files.exists(txCkpt) || !Files.exists(rxCkpt)) {
+            throw new IllegalStateException("flowgraph " + name + " finished without both learning blocks'"
+                    + " checkpoints in " + blocks + " (see " + dir.resolve("flowgraph.log") + ")");
+        }
+        TrainConfig c = BlockCheckpoint.load(rxCkpt).state().config().withSnrDb(snr);
+        Trainer trainer = ZmqTraining.join(c, txCkpt, rxCkpt);
+        LearningCurve curve = ZmqTraining.joinCurves(txCkpt, rxCkpt);
+        Path modelFile = TrainingSession.modelPath(dir);
+        ModelFile.save(modelFile, trainer, seconds, curve);
+        Path untrained = dir.resolve("untrained.msgpack");
+        ModelFile.save(untrained, Trainer.create(c), 0, new LearningCurve());
+
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("transport", "gnuradio");
+        extra.put("flowgraph", name);
+        extra.put("flowgraph_flags", flags);
+        extra.put("seconds_per_iteration", seconds / Math.max(1, c.iterations()));
+        extra.put("blocks", run.results());
+        progress.message("BLER through the flowgraph in stream mode: trained model, then untrained");
+        extra.put("flowgraph_bler", streamBler(gr, script, flags, modelFile, dir.resolve("stream-trained"), progress));
+        extra.put("flowgraph_bler_untrained", streamBler(gr, script, flags, untrained,
+                dir.resolve("stream-untrained"), progress));
+        double[] curveSnrs = c.channel() == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
+        TrainingSession.Settings s = new TrainingSession.Settings(curveSnrs, testMessages, maxMessages, 30);
+        return TrainingSession.finish(trainer, curve, seconds, "iterations", dir, s, progress, extra);
+    }
+
+    /** Runs the flowgraph in stream mode with a model for the set number of frames; errors and BLER. */
+    private Map<String, Object> streamBler(GnuRadio gr, Path script, List<String> flags, Path modelFile, Path dir,
+                                           Progress progress) throws Exception {
+        List<String> f = new ArrayList<>(flags);
+        f.addAll(List.of("--mode", "stream", "--model", modelFile.toAbsolutePath().toString(), "--frames",
+                Integer.toString(frames)));
+        GnuRadio.Run run = gr.run(script, f, dir, dir.resolve("flowgraph.log"), progress);
+        run.requireSuccess("receiver");
+        Map<?, ?> stats = run.stats("receiver");
+        long errors = ((Number) stats.get("block_errors")).longValue();
+        long messages = ((Number) stats.get("messages")).longValue();
+        if (messages == 0) {
+            throw new IllegalStateException("the receiver decided no message in stream mode (see "
+                    + dir.resolve("flowgraph.log") + ")");
+        }
+        double[] ci = ClopperPearson.interval(errors, messages, 0.95);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bler", (double) errors / messages);
+        m.put("errors", errors);
+        m.put("messages", messages);
+        m.put("ci95", List.of(ci[0], ci[1]));
+        m.put("receiver", stats);
+        progress.message(String.format(Locale.ROOT, "  %s: BLER %.3e (%d errors in %d messages)",
+                modelFile.getFileName(), (double) errors / messages, errors, messages));
+        return m;
+    }
+
+    private Map<String, Object> evaluate(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+        if (model == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "evaluate needs --model model.msgpack");
+        }
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        TrainConfig c = loaded.config();
+        double[] snrs = SnrRange.parse(snrDb != null ? snrDb : c.channel() == ChannelKind.AWGN ? "0:2:14" : "0:5:35");
+        List<Map<String, Object>> points = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        for (double snr : snrs) {
+            List<String> flags = new ArrayList<>(flowgraphFlags);
+            flags.addAll(List.of("--snr-db", Double.toString(snr), "--messages", Integer.toString(c.messages()),
+                    "--symbols", Integer.toString(c.symbols()), "--hidden", Integer.toString(c.rxHidden())));
+            List<String> f = new ArrayList<>(flags);
+            f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
+            Path at = dir.resolve(String.format(Locale.ROOT, "snr-%.1f", snr));
+            GnuRadio.Run run = gr.run(script, f, at, at.resolve("flowgraph.log"), progress);
+            run.requireSuccess("receiver");
+            Map<?, ?> stats = run.stats("receiver");
+            long errors = ((Number) stats.get("block_errors")).longValue();
+            long messages = ((Number) stats.get("messages")).longValue();
+            double[] ci = ClopperPearson.interval(errors, messages, 0.95);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("snr_db", snr);
+            p.put("bler", messages == 0 ? Double.NaN : (double) errors / messages);
+            p.put("errors", errors);
+            p.put("messages", messages);
+            p.put("ci95", List.of(ci[0], ci[1]));
+            points.add(p);
+            rows.add(new double[] {snr, errors, messages, (double) errors / messages, ci[0], ci[1]});
+            progress.message(String.format(Locale.ROOT, "%5.1f dB: BLER %.3e (%d errors in %d messages)", snr,
+                    (double) errors / messages, errors, messages));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("flowgraph", name);
+        summary.put("model", model.toString());
+        summary.put("frames_per_point", frames);
+        summary.put("points", points);
+        org.grmodelfree.report.Csv.write(dir.resolve("bler_curve.csv"),
+                List.of("snr_db", "errors", "messages", "bler", "ci_low", "ci_high"), rows);
+        Json.write(dir.resolve("summary.json"), summary);
+        return summary;
+    }
+}

@@ -72,7 +72,7 @@ final class GnuRadio {
         env.put("PYTHONPATH", home.resolve("blocks") + (py == null || py.isEmpty() ? "" : ":" + py));
         String grc = System.getenv("GRC_BLOCKS_PATH");
         env.put("GRC_BLOCKS_PATH", home.resolve("grc") + (grc == null || grc.isEmpty() ? "" : ":" + grc));
-        env.put("MODELFREE_LAUNCHER", home.resolve("modelfree").toString());
+        env.put("MODELFREE_LAUNCHER", System.getProperty("modelfree.launcher", home.resolve("modelfree").toString()));
         return env;
     }
 

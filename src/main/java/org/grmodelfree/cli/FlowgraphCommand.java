@@ -31,8 +31,8 @@ import picocli.CommandLine.Unmatched;
  * block error rates through GNU Radio. {@code evaluate} runs a model through GNU Radio at each SNR.
  */
 @Command(name = "flowgraph", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compile a flowgraph of flowgraphs/ with grcc and run it headless (train_awgn, train_rayleigh,"
-                + " train_impaired, evaluate); unknown flags go to the flowgraph, e.g. --iterations 500")
+        description = "Compile a flowgraph of flowgraphs/ with grcc and run it headless (train_*: train and"
+                + " evaluate; evaluate: BLER vs SNR of --model); unknown flags go to the flowgraph, e.g. --iterations 500")
 final class FlowgraphCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec

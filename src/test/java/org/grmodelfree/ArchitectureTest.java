@@ -13,7 +13,8 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The architecture of DESIGN.md section 3, stated as rules: nn &lt;- comm &lt;- train &lt;- store
  * &lt;- block &lt;- cli, with wire (sockets, msgpack, PMT, stream codec) used by block only and
- * report (files, plots) by store and cli only.
+ * report (files, plots) by store and cli only. data (the image data sets of section 2) is a bottom
+ * layer: any layer above may use it, and it uses no other package of ours.
  */
 @AnalyzeClasses(packages = "org.grmodelfree", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -21,6 +22,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layers_depend_one_way = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("org.grmodelfree..")
             .withOptionalLayers(true)
+            .layer("data").definedBy("org.grmodelfree.data..")
             .layer("nn").definedBy("org.grmodelfree.nn..")
             .layer("comm").definedBy("org.grmodelfree.comm..")
             .layer("train").definedBy("org.grmodelfree.train..")
@@ -63,6 +65,14 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..",
                     "org.grmodelfree.train..", "org.grmodelfree.store..", "org.grmodelfree.block..", "org.grmodelfree.cli..")
             .because("formats and plots are reusable leaves with no knowledge of the learning system");
+
+    @ArchTest
+    static final ArchRule data_stands_alone = classes()
+            .that().resideInAPackage("org.grmodelfree.data..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("org.grmodelfree.data..", "java..",
+                    "com.fasterxml.jackson.core..")
+            .because("the data readers are a bottom layer (DESIGN.md section 2): the semantic system and anything"
+                    + " above may use them, and they need nothing of ours");
 
     @ArchTest
     static final ArchRule only_the_command_line_writes_standard_streams = classes()

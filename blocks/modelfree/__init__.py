@@ -30,16 +30,7 @@ class _JvmBlock(gr.hier_block2):
                                 gr.io_signature(n_in, n_in, gr.sizeof_gr_complex),
                                 gr.io_signature(n_out, n_out, gr.sizeof_gr_complex))
         self._params = params
-        self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=self._finite(params))
-
-    def _finite(self, params):
-        """Whether the block ends by itself (then the flowgraph stops when all such blocks have)."""
-        if params.get("mode", "train") == "train":
-            return "iterations" in self._param_ids()
-        return bool(params.get("frames") or 0)
-
-    def _param_ids(self):
-        return {p["id"] for p in describe(self.BLOCK)["parameters"]}
+        self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=_finite(spec, params))
 
     def process(self):
         """The JVM block's subprocess.Popen, or None when attached to a running one."""
@@ -48,6 +39,14 @@ class _JvmBlock(gr.hier_block2):
     def stop_process(self):
         """Ends the JVM block's process now."""
         self._ports.stop()
+
+
+def _finite(spec, params):
+    """Whether a block ends by itself (then the flowgraph stops when all such blocks have): one that
+    follows the training schedule, or carries a set number of frames in stream mode."""
+    if params.get("mode", "train") == "train":
+        return any(p["id"] == "iterations" for p in spec["parameters"])
+    return bool(params.get("frames") or 0)
 
 
 class transmitter(_JvmBlock):
@@ -68,6 +67,3 @@ class receiver(_JvmBlock):
 class loss_feedback(_JvmBlock):
     """The feedback link for the losses, with optional delay, drops and quantisation."""
     BLOCK = "loss-feedback"
-
-    def _finite(self, params):
-        return False

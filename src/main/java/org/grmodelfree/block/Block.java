@@ -38,6 +38,15 @@ public interface Block {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * Whether waiting longer than the peer timeout for input with nothing to do means a peer is
+     * lost. A passive relay that has no schedule (the loss feedback) waits for as long as it takes;
+     * the blocks that follow the schedule report a lost peer for it.
+     */
+    default boolean idleMeansPeerLost() {
+        return true;
+    }
+
     /** Called once when the run ends, normally or not: last checkpoint, flush. */
     default void stop(BlockIo io) {
     }

@@ -174,7 +174,14 @@ public final class BlockRunner {
                 }
                 log.accept((in ? "input '" : "output '") + p.id() + "' " + (in ? "connects to " : "binds ") + endpoint);
             }
-            return loop(io, poller, inputs);
+            Block.Status s = loop(io, poller, inputs);
+            if (s == Block.Status.DONE) {
+                // A finished block's last frames may still be queued for a slow reader; closing the
+                // context would drop them (linger 0), so deliver them first, within the peer timeout.
+                io.streamOut.values().forEach(o -> o.closeDelivering(timeoutMillis));
+                io.messageOut.values().forEach(o -> o.closeDelivering(timeoutMillis));
+            }
+            return s;
         } finally {
             block.stop(io);
         }
@@ -204,7 +211,7 @@ public final class BlockRunner {
                 continue;
             }
             now = System.nanoTime();
-            if (wake == Long.MAX_VALUE && now - lastProgress >= peerTimeoutNanos) {
+            if (wake == Long.MAX_VALUE && block.idleMeansPeerLost() && now - lastProgress >= peerTimeoutNanos) {
                 throw new PeerTimeoutException(String.join(", ", inputs), peerTimeoutNanos / 1_000_000,
                         String.format(Locale.ROOT, "%s: nothing arrived for %.1f s while waiting for %s (inputs: %s);"
                                         + " has a peer stopped?", block.spec().name(), peerTimeoutNanos / 1e9,

@@ -115,6 +115,15 @@ public final class LossFeedbackBlock implements Block {
         return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().due();
     }
 
+    /**
+     * A relay has no schedule, so silence on 'in' is not a fault (in stream mode nothing comes at
+     * all); the transmitter reports losses that do not arrive.
+     */
+    @Override
+    public boolean idleMeansPeerLost() {
+        return false;
+    }
+
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();

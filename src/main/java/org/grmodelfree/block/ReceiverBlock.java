@@ -236,6 +236,9 @@ public final class ReceiverBlock implements Block {
         blockErrors += minDistance != null ? minDistance.decide(y, msgs, decisions)
                 : learner.decide(y, msgs, decisions);
         messagesDecided += b;
+        if (frameLimit > 0 && id == frameLimit - 1) {
+            done = true; // the last frame: the end marker after it may be held back by the channel
+        }
     }
 
     private String streamSummary() {

@@ -266,7 +266,7 @@ final class CompareCommand implements Callable<Integer> {
                         TrainConfig.paper(ch, Method.ALTERNATING, 1, 1).snrDb(), seeds),
                 "iteration", "BLER", true, series);
 
-        double[] snrs = ch == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
+        double[] snrs = SnrRange.parse(SnrRange.defaultCurve(ch));
         List<Series> blerSeries = new ArrayList<>();
         List<double[]> blerRows = new ArrayList<>();
         Map<Method, List<BlerPoint>> after = new LinkedHashMap<>();

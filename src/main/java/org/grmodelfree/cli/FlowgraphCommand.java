@@ -12,7 +12,7 @@ import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.store.ModelFile;
-import org.grmodelfree.train.ClopperPearson;
+import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
@@ -126,21 +126,32 @@ final class FlowgraphCommand implements Callable<Integer> {
         extra.put("seconds_per_iteration", seconds / Math.max(1, c.iterations()));
         extra.put("blocks", run.results());
         progress.message("BLER through the flowgraph in stream mode: trained model, then untrained");
-        extra.put("flowgraph_bler", streamBler(gr, script, flags, modelFile, dir.resolve("stream-trained"), progress));
+        extra.put("flowgraph_bler", streamBler(gr, script, flags, modelFile, dir.resolve("stream-trained"), snr,
+                c.channel(), progress));
         extra.put("flowgraph_bler_untrained", streamBler(gr, script, flags, untrained,
-                dir.resolve("stream-untrained"), progress));
-        double[] curveSnrs = c.channel() == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
+                dir.resolve("stream-untrained"), snr, c.channel(), progress));
+        double[] curveSnrs = SnrRange.parse(SnrRange.defaultCurve(c.channel()));
         TrainingSession.Settings s = new TrainingSession.Settings(curveSnrs, testMessages, maxMessages, 30);
         return TrainingSession.finish(trainer, curve, seconds, "iterations", dir, s, progress, extra);
     }
 
     /** Runs the flowgraph in stream mode with a model for the set number of frames; errors and BLER. */
     private Map<String, Object> streamBler(GnuRadio gr, Path script, List<String> flags, Path modelFile, Path dir,
-                                           Progress progress) throws Exception {
+                                           double snr, ChannelKind channel, Progress progress) throws Exception {
         List<String> f = new ArrayList<>(flags);
         f.addAll(List.of("--mode", "stream", "--model", modelFile.toAbsolutePath().toString(), "--frames",
                 Integer.toString(frames)));
         GnuRadio.Run run = gr.run(script, f, dir, dir.resolve("flowgraph.log"), progress);
+        BlerPoint p = receiverBler(run, snr, dir);
+        Map<String, Object> m = Outputs.pointMap(p, channel);
+        m.put("receiver", run.stats("receiver"));
+        progress.message(String.format(Locale.ROOT, "  %s: BLER %.3e (%d errors in %d messages)",
+                modelFile.getFileName(), p.bler(), p.errors(), p.messages()));
+        return m;
+    }
+
+    /** The receiver's block errors over the messages it decided in stream mode, at an SNR. */
+    private static BlerPoint receiverBler(GnuRadio.Run run, double snr, Path dir) {
         run.requireSuccess("receiver");
         Map<?, ?> stats = run.stats("receiver");
         long errors = ((Number) stats.get("block_errors")).longValue();
@@ -149,16 +160,7 @@ final class FlowgraphCommand implements Callable<Integer> {
             throw new IllegalStateException("the receiver decided no message in stream mode (see "
                     + dir.resolve("flowgraph.log") + ")");
         }
-        double[] ci = ClopperPearson.interval(errors, messages, 0.95);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("bler", (double) errors / messages);
-        m.put("errors", errors);
-        m.put("messages", messages);
-        m.put("ci95", List.of(ci[0], ci[1]));
-        m.put("receiver", stats);
-        progress.message(String.format(Locale.ROOT, "  %s: BLER %.3e (%d errors in %d messages)",
-                modelFile.getFileName(), (double) errors / messages, errors, messages));
-        return m;
+        return BlerPoint.of(snr, errors, messages);
     }
 
     private Map<String, Object> evaluate(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
@@ -167,7 +169,7 @@ final class FlowgraphCommand implements Callable<Integer> {
         }
         ModelFile.Loaded loaded = ModelFile.load(model);
         TrainConfig c = loaded.config();
-        double[] snrs = SnrRange.parse(snrDb != null ? snrDb : c.channel() == ChannelKind.AWGN ? "0:2:14" : "0:5:35");
+        double[] snrs = SnrRange.parse(snrDb != null ? snrDb : SnrRange.defaultCurve(c.channel()));
         List<Map<String, Object>> points = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
         for (double snr : snrs) {
@@ -178,21 +180,11 @@ final class FlowgraphCommand implements Callable<Integer> {
             f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
             Path at = dir.resolve(String.format(Locale.ROOT, "snr-%.1f", snr));
             GnuRadio.Run run = gr.run(script, f, at, at.resolve("flowgraph.log"), progress);
-            run.requireSuccess("receiver");
-            Map<?, ?> stats = run.stats("receiver");
-            long errors = ((Number) stats.get("block_errors")).longValue();
-            long messages = ((Number) stats.get("messages")).longValue();
-            double[] ci = ClopperPearson.interval(errors, messages, 0.95);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("snr_db", snr);
-            p.put("bler", messages == 0 ? Double.NaN : (double) errors / messages);
-            p.put("errors", errors);
-            p.put("messages", messages);
-            p.put("ci95", List.of(ci[0], ci[1]));
-            points.add(p);
-            rows.add(new double[] {snr, errors, messages, (double) errors / messages, ci[0], ci[1]});
+            BlerPoint p = receiverBler(run, snr, at);
+            points.add(Outputs.pointMap(p, c.channel()));
+            rows.add(new double[] {snr, p.errors(), p.messages(), p.bler(), p.ciLow(), p.ciHigh()});
             progress.message(String.format(Locale.ROOT, "%5.1f dB: BLER %.3e (%d errors in %d messages)", snr,
-                    (double) errors / messages, errors, messages));
+                    p.bler(), p.errors(), p.messages()));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("flowgraph", name);

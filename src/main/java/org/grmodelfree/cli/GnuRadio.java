@@ -22,6 +22,8 @@ import org.grmodelfree.report.Json;
  */
 final class GnuRadio {
     static final String PYTHON = "/usr/bin/python3";
+    /** What must import for the flowgraphs to run (the launcher's need_gnuradio checks the same). */
+    static final String IMPORT_CHECK = "from gnuradio import gr, zeromq, channels";
     static final String INSTALL = "apt-get install -y --no-install-recommends gnuradio python3-zmq";
 
     private final Path home;
@@ -37,7 +39,7 @@ final class GnuRadio {
             throw new IllegalStateException("no flowgraphs/ and grc/ under " + home
                     + ": run the flowgraph command through the repository's ./modelfree");
         }
-        Process p = new ProcessBuilder(PYTHON, "-c", "from gnuradio import gr, zeromq, channels")
+        Process p = new ProcessBuilder(PYTHON, "-c", IMPORT_CHECK)
                 .redirectErrorStream(true).start();
         String why = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (p.waitFor() != 0) {

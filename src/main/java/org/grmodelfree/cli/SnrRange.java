@@ -19,6 +19,11 @@ record SnrRange(double[] values) {
         }
     }
 
+    /** The SNRs of a BLER curve unless told otherwise: 0:2:14 dB on AWGN, 0:5:35 dB on RBF. */
+    static String defaultCurve(org.grmodelfree.comm.ChannelKind channel) {
+        return channel == org.grmodelfree.comm.ChannelKind.AWGN ? "0:2:14" : "0:5:35";
+    }
+
     static double[] parse(String value) {
         String v = value.trim();
         try {

@@ -141,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
                     "--test-messages and --max-messages must be positive");
         }
         double[] snrs = curveSnrs != null ? curveSnrs.values()
-                : c.channel() == ChannelKind.AWGN ? SnrRange.parse("0:2:14") : SnrRange.parse("0:5:35");
+                : SnrRange.parse(SnrRange.defaultCurve(c.channel()));
         Progress progress = new Progress(spec.commandLine().getErr(), quiet);
         TrainingSession.Settings settings = new TrainingSession.Settings(snrs, testMessages, maxMessages, 30);
         Map<String, Object> summary;

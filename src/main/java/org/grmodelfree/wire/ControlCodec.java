@@ -68,6 +68,22 @@ public final class ControlCodec {
     /** A decoded map value: its msgpack type and, for scalars, strings and blobs, its value. */
     private record Field(ValueType type, Object value) {}
 
+    /** @return the "type" value a message is encoded with */
+    static String typeName(ControlMessage message) {
+        if (message instanceof Hello) {
+            return "hello";
+        } else if (message instanceof Phase) {
+            return "phase";
+        } else if (message instanceof Losses) {
+            return "losses";
+        } else if (message instanceof Sent) {
+            return "sent";
+        } else if (message instanceof Lost) {
+            return "lost";
+        }
+        return "stop";
+    }
+
     /**
      * @return the msgpack map for {@code message}
      * @throws IllegalArgumentException if a loss or sent sample was made non-finite after
@@ -76,32 +92,32 @@ public final class ControlCodec {
     public static byte[] encode(ControlMessage message) {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
             if (message instanceof Hello h) {
-                start(p, "hello", 2);
+                start(p, typeName(message), 2);
                 p.packString("block").packString(h.block());
                 p.packString("protocol").packInt(h.protocolVersion());
             } else if (message instanceof Phase ph) {
-                start(p, "phase", 4);
+                start(p, typeName(message), 4);
                 p.packString(BATCH).packLong(ph.batchId());
                 p.packString(ITERATION).packLong(ph.iteration());
                 p.packString("phase").packString(ph.phase());
                 p.packString("size").packInt(ph.batchSize());
             } else if (message instanceof Losses l) {
-                start(p, "losses", 4);
+                start(p, typeName(message), 4);
                 p.packString(BATCH).packLong(l.batchId());
                 p.packString(ITERATION).packLong(l.iteration());
                 packFloats(p, "losses", l.losses());
             } else if (message instanceof Sent st) {
-                start(p, "sent", 4);
+                start(p, typeName(message), 4);
                 p.packString(BATCH).packLong(st.batchId());
                 p.packString(ITERATION).packLong(st.iteration());
                 packFloats(p, "samples", st.samples());
             } else if (message instanceof Lost lo) {
-                start(p, "lost", 3);
+                start(p, typeName(message), 3);
                 p.packString(BATCH).packLong(lo.batchId());
                 p.packString(ITERATION).packLong(lo.iteration());
                 p.packString("reason").packString(lo.reason());
             } else {
-                start(p, "stop", 1);
+                start(p, typeName(message), 1);
                 p.packString("reason").packString(((Stop) message).reason());
             }
             return p.toByteArray();

@@ -39,7 +39,8 @@ public final class ControlLink implements AutoCloseable {
     private static final FrameSocket.Decoder<ControlMessage> PDU_DECODER = ControlPdu::decode;
 
     private final FrameSocket frames;
-    private final boolean pdu;
+    private final java.util.function.Function<ControlMessage, byte[]> encoder;
+    private final FrameSocket.Decoder<ControlMessage> decoder;
 
     /**
      * @param context owned by the caller, who closes it after this
@@ -60,7 +61,8 @@ public final class ControlLink implements AutoCloseable {
         }
         this.frames = new FrameSocket(context, type, label, address, bind, sendTimeoutMillis, maxMessageBytes,
                 LINGER_MILLIS);
-        this.pdu = pdu;
+        this.encoder = pdu ? ControlPdu::encode : ControlCodec::encode;
+        this.decoder = pdu ? PDU_DECODER : DECODER;
     }
 
     /**
@@ -97,7 +99,7 @@ public final class ControlLink implements AutoCloseable {
      * @throws PeerTimeoutException if the peer does not take it within the send timeout
      */
     public void send(ControlMessage message) {
-        byte[] bytes = pdu ? ControlPdu.encode(message) : ControlCodec.encode(message);
+        byte[] bytes = encoder.apply(message);
         frames.send(bytes, bytes.length, "control message " + message);
     }
 
@@ -108,7 +110,7 @@ public final class ControlLink implements AutoCloseable {
      * @throws PeerTimeoutException if no valid message arrives in time
      */
     public ControlMessage receive(long timeoutMillis) {
-        return frames.receiveValid(timeoutMillis, pdu ? PDU_DECODER : DECODER, "control message");
+        return frames.receiveValid(timeoutMillis, decoder, "control message");
     }
 
     /**
@@ -119,7 +121,7 @@ public final class ControlLink implements AutoCloseable {
      * @return the message, or null
      */
     public ControlMessage poll() {
-        return frames.pollValid(pdu ? PDU_DECODER : DECODER);
+        return frames.pollValid(decoder);
     }
 
     /** @return bad frames skipped so far */
@@ -146,5 +148,14 @@ public final class ControlLink implements AutoCloseable {
     @Override
     public void close() {
         frames.close();
+    }
+
+    /**
+     * Closes the socket after the messages still queued have gone out, waiting up to
+     * {@code deliverMillis} for a slow reader (the end of a finite run must not lose its tail).
+     * Idempotent.
+     */
+    public void closeDelivering(int deliverMillis) {
+        frames.close(deliverMillis);
     }
 }

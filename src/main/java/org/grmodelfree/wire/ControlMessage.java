@@ -10,6 +10,15 @@ import java.util.Objects;
  */
 public sealed interface ControlMessage {
 
+    /** A message about one batch: its id and the iteration it belongs to. */
+    sealed interface AboutBatch extends ControlMessage {
+        /** @return the batch's id */
+        long batchId();
+
+        /** @return the iteration the batch belongs to */
+        long iteration();
+    }
+
     /**
      * Sent once by a block when it connects.
      *
@@ -38,7 +47,7 @@ public sealed interface ControlMessage {
      * @param batchId the batch's id, from 0
      */
     record Phase(long iteration, String phase, int batchSize, long batchId)
-            implements ControlMessage {
+            implements AboutBatch {
         /** The receiver phase of an iteration. */
         public static final String RECEIVER = "receiver";
         /** The transmitter phase of an iteration. */
@@ -66,7 +75,7 @@ public sealed interface ControlMessage {
      * @param iteration training iteration, from 0
      * @param losses one finite loss per example; not copied, so do not modify it afterwards
      */
-    record Losses(long batchId, long iteration, float[] losses) implements ControlMessage {
+    record Losses(long batchId, long iteration, float[] losses) implements AboutBatch {
         /** Checks the arguments, including that every loss is finite. */
         public Losses {
             checkNonNegative("batch", batchId);
@@ -106,7 +115,7 @@ public sealed interface ControlMessage {
      * @param samples interleaved re, im of the complex values sent: even length, every value
      *     finite; not copied, so do not modify it afterwards
      */
-    record Sent(long batchId, long iteration, float[] samples) implements ControlMessage {
+    record Sent(long batchId, long iteration, float[] samples) implements AboutBatch {
         /** Checks the arguments, including that every value is finite and the length even. */
         public Sent {
             checkNonNegative("batch", batchId);
@@ -149,7 +158,7 @@ public sealed interface ControlMessage {
      * @param iteration training iteration, from 0
      * @param reason human-readable reason, possibly empty
      */
-    record Lost(long batchId, long iteration, String reason) implements ControlMessage {
+    record Lost(long batchId, long iteration, String reason) implements AboutBatch {
         /** Checks the arguments. */
         public Lost {
             checkNonNegative("batch", batchId);

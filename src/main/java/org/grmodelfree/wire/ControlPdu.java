@@ -24,11 +24,10 @@ public final class ControlPdu {
     /** @return the serialised PDU for {@code message} */
     public static byte[] encode(ControlMessage message) {
         Map<Pmt, Pmt> meta = new LinkedHashMap<>();
-        meta.put(new Pmt.PmtSymbol("type"), new Pmt.PmtSymbol(typeOf(message)));
-        long[] ids = ids(message);
-        if (ids != null) {
-            meta.put(new Pmt.PmtSymbol("batch"), new Pmt.PmtUint64(ids[0]));
-            meta.put(new Pmt.PmtSymbol("iteration"), new Pmt.PmtUint64(ids[1]));
+        meta.put(new Pmt.PmtSymbol("type"), new Pmt.PmtSymbol(ControlCodec.typeName(message)));
+        if (message instanceof ControlMessage.AboutBatch b) {
+            meta.put(new Pmt.PmtSymbol("batch"), new Pmt.PmtUint64(b.batchId()));
+            meta.put(new Pmt.PmtSymbol("iteration"), new Pmt.PmtUint64(b.iteration()));
         }
         return PmtCodec.serialize(new PmtPair(new PmtDict(meta), new PmtU8Vector(ControlCodec.encode(message))));
     }
@@ -59,34 +58,5 @@ public final class ControlPdu {
 
     private static String kind(Pmt p) {
         return p.getClass().getSimpleName().replaceFirst("^Pmt", "").toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String typeOf(ControlMessage m) {
-        if (m instanceof ControlMessage.Hello) {
-            return "hello";
-        } else if (m instanceof ControlMessage.Phase) {
-            return "phase";
-        } else if (m instanceof ControlMessage.Losses) {
-            return "losses";
-        } else if (m instanceof ControlMessage.Sent) {
-            return "sent";
-        } else if (m instanceof ControlMessage.Lost) {
-            return "lost";
-        }
-        return "stop";
-    }
-
-    /** @return {batch id, iteration}, or null for messages about no batch */
-    private static long[] ids(ControlMessage m) {
-        if (m instanceof ControlMessage.Phase p) {
-            return new long[] {p.batchId(), p.iteration()};
-        } else if (m instanceof ControlMessage.Losses l) {
-            return new long[] {l.batchId(), l.iteration()};
-        } else if (m instanceof ControlMessage.Sent s) {
-            return new long[] {s.batchId(), s.iteration()};
-        } else if (m instanceof ControlMessage.Lost l) {
-            return new long[] {l.batchId(), l.iteration()};
-        }
-        return null;
     }
 }

@@ -256,6 +256,14 @@ final class FrameSocket implements AutoCloseable {
     /** Closes the socket with the linger given at construction. Idempotent. */
     @Override
     public void close() {
+        close(lingerMillis);
+    }
+
+    /**
+     * Closes the socket; frames still queued are delivered for up to {@code lingerMillis} (the
+     * context's close waits for them), then dropped. Idempotent.
+     */
+    void close(int lingerMillis) {
         if (!closed) {
             closed = true;
             socket.setLinger(lingerMillis);

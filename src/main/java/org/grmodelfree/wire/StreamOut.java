@@ -123,6 +123,15 @@ public final class StreamOut implements AutoCloseable {
         frames.close();
     }
 
+    /**
+     * Closes the socket after the samples still queued have gone out, waiting up to
+     * {@code deliverMillis} for a slow reader (the end of a finite run must not lose its tail).
+     * Idempotent.
+     */
+    public void closeDelivering(int deliverMillis) {
+        frames.close(deliverMillis);
+    }
+
     private int messageBytes(int items) {
         return (passTags ? StreamTagHeader.BASE_LENGTH : 0) + Complex64Codec.BYTES_PER_ITEM * items;
     }

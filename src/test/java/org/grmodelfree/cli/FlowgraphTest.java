@@ -30,7 +30,7 @@ class FlowgraphTest {
 
     @BeforeAll
     static void gnuRadio(@TempDir Path tmp) throws Exception {
-        if (run("/usr/bin/python3", "-c", "from gnuradio import gr, zeromq, channels") != 0) {
+        if (run(GnuRadio.PYTHON, "-c", GnuRadio.IMPORT_CHECK) != 0) {
             assertEquals("0", new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes(),
                     StandardCharsets.UTF_8).trim(), "GNU Radio is missing and only root can install it: sudo "
                     + GnuRadio.INSTALL);

@@ -22,6 +22,22 @@ from gnuradio import gr, zeromq
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _TIMEOUT_MS = 10
+# A stream source (pull_source) is a GNU Radio source whose work() returns 0 when nothing arrived
+# within _TIMEOUT_MS; GNU Radio 3.10 then parks its thread for blkd_input_timer_value (250 ms by
+# default), and nothing upstream can wake it: a frame arriving meanwhile waited up to 250 ms per
+# hop, once per training iteration. Timer 0 makes the thread poll again at once (the wait is in
+# zmq_poll, which returns when a message arrives).
+_SOURCE_BLOCKED_TIMER_MS = 0
+# pull_source's output buffer, in items. A message that does not fit in the free space is kept and
+# its rest goes out on the next call, which then waits _TIMEOUT_MS for more before returning it:
+# 10 ms at the end of every burst longer than GNU Radio's default 8192-item buffer (a training
+# iteration at B=1000, N=4 is two frames, 9000 items). Room for several iterations avoids that.
+_SOURCE_BUFFER_ITEMS = 1 << 16
+# JVM options per block, as `./modelfree train --transport zmq` starts the same processes
+# (cli/ZmqTraining): one compute thread everywhere but the receiver, whose training step is the
+# longest stage; its workers spin only briefly, leaving the cores to the other processes.
+_JVM_OPTIONS = {"receiver": "-Dmodelfree.spins=2000"}
+_JVM_OPTIONS_DEFAULT = "-Dmodelfree.threads=1"
 
 _specs = {}
 _live = []
@@ -145,6 +161,9 @@ class JvmPorts(object):
         for p in self.spec["outputs"]:
             if p["domain"] == "stream":
                 src = zeromq.pull_source(gr.sizeof_gr_complex, 1, endpoints[p["id"]], _TIMEOUT_MS, False, -1)
+                src.set_blkd_input_timer_value(_SOURCE_BLOCKED_TIMER_MS)
+                src.set_log_level("warn")  # set_min_output_buffer logs each call at info level
+                src.set_min_output_buffer(_SOURCE_BUFFER_ITEMS)
                 hier.connect(src, (hier, stream_out))
                 stream_out += 1
             else:
@@ -155,8 +174,12 @@ class JvmPorts(object):
 
     def _start(self, args):
         cmd = [launcher(), "block", self.name, "--exit-with-parent"] + args
-        self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, bufsize=1)
+        env = dict(os.environ)
+        # Options already in MODELFREE_JAVA_OPTS come last, so they win.
+        env["MODELFREE_JAVA_OPTS"] = " ".join(filter(None, [_JVM_OPTIONS.get(self.name, _JVM_OPTIONS_DEFAULT),
+                                                           os.environ.get("MODELFREE_JAVA_OPTS", "")]))
+        self.process = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True, bufsize=1)
         with _live_lock:
             _live.append(self)
         threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()

@@ -22,7 +22,10 @@ import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.LearningCurve;
 import picocli.CommandLine.Spec;
 
-/** {@code modelfree bench}: time and allocation per training iteration, embedded. */
+/**
+ * {@code modelfree bench}: time and allocation per training iteration, embedded; with
+ * {@code --flowgraph}, the time per iteration through GNU Radio against embedded.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time per training iteration (median after warm-up), effective GFLOP/s and allocation.")
 final class BenchCommand implements Callable<Integer> {
@@ -42,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-blocks", description = "skip the block figures (streaming throughput, iteration over ZeroMQ)")
     boolean noBlocks;
 
+    @Option(names = "--flowgraph", description = "only the GNU Radio figure: train through flowgraphs/train_awgn.grc"
+            + " (headless, M=256, N=4, B=1000) for --warmup + --iterations iterations and compare the time per"
+            + " iteration with the embedded alternating case at B=1000 (needs GNU Radio)")
+    boolean flowgraph;
+
     /** One timed case. */
     record Result(Method method, int batch, double medianMs, double p90Ms, double gflops, double allocPerIteration) {
     }
@@ -55,6 +63,18 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("threads", Parallel.threads());
         o.put("cpus", Runtime.getRuntime().availableProcessors());
+        if (flowgraph) {
+            Result r = time(Method.ALTERNATING, 1000);
+            o.put("alternating_ms_b1000", r.medianMs());
+            o.put("alternating_p90_ms_b1000", r.p90Ms());
+            print(r);
+            flowgraph(o, r.medianMs());
+            if (json) {
+                spec.commandLine().getOut().println(Json.toCompactString(o));
+            }
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         long alloc = 0;
         for (int batch : new int[] {1000, 128}) {
             for (Method m : Method.values()) {
@@ -67,11 +87,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (m == Method.ALTERNATING && batch == 1000) {
                     alloc = Math.round(r.allocPerIteration());
                 }
-                if (!json) {
-                    spec.commandLine().getOut().printf(Locale.ROOT,
-                            "%-11s B=%-5d %8.3f ms/iteration (p90 %.3f)  %6.1f GFLOP/s  %8.0f bytes allocated/iteration%n",
-                            m.id(), batch, r.medianMs(), r.p90Ms(), r.gflops(), r.allocPerIteration());
-                }
+                print(r);
             }
         }
         o.put("alloc_bytes_per_iteration", alloc);
@@ -83,6 +99,14 @@ final class BenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private void print(Result r) {
+        if (!json) {
+            spec.commandLine().getOut().printf(Locale.ROOT,
+                    "%-11s B=%-5d %8.3f ms/iteration (p90 %.3f)  %6.1f GFLOP/s  %8.0f bytes allocated/iteration%n",
+                    r.method().id(), r.batch(), r.medianMs(), r.p90Ms(), r.gflops(), r.allocPerIteration());
+        }
     }
 
     Result time(Method m, int batch) {
@@ -156,6 +180,79 @@ final class BenchCommand implements Callable<Integer> {
                 for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(f);
                 }
+            }
+        }
+    }
+
+    /** The flowgraph timed by {@code --flowgraph}. */
+    static final String FLOWGRAPH = "train_awgn";
+
+    /**
+     * Time per training iteration through GNU Radio: flowgraphs/train_awgn.grc compiled with grcc and
+     * run headless (five JVM blocks behind gr-zeromq, channel_model) at M = 256, N = 4, B = 1000, for
+     * warm-up plus timed iterations. The time is taken from the transmitter's learning curve, one
+     * point per iteration, so starting the JVMs and the flowgraph is left out as the warm-up is.
+     */
+    private void flowgraph(Map<String, Object> o, double embeddedMs) throws Exception {
+        Path dir = Files.createTempDirectory("modelfree-bench-flowgraph");
+        Progress quiet = new Progress(spec.commandLine().getErr(), true);
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile(FLOWGRAPH, dir.resolve("build"), quiet);
+        int w = Math.max(1, warmup);
+        List<String> flags = List.of("--iterations", Integer.toString(w + iterations), "--messages", "256",
+                "--symbols", "4", "--hidden", "256", "--batch", "1000", "--snr-db", "10");
+        Path blocks = dir.resolve("blocks");
+        GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), quiet);
+        run.requireSuccess("transmitter", "policy-sampler", "receiver"); // keeps dir, which has the log
+        IterationTimes t = IterationTimes.of(org.grmodelfree.store.BlockCheckpoint.load(
+                blocks.resolve("transmitter.ckpt")).state().history().points(), w);
+        o.put("flowgraph", FLOWGRAPH);
+        o.put("flowgraph_timed_iterations", t.iterations());
+        o.put("flowgraph_ms_b1000", t.meanMs());
+        o.put("flowgraph_median_ms_b1000", t.medianMs());
+        o.put("flowgraph_ratio", t.meanMs() / embeddedMs);
+        // Five processes share the cores with whatever else runs: the load says how comparable a figure is.
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        o.put("load_average", load);
+        if (!json) {
+            spec.commandLine().getOut().printf(Locale.ROOT, "alternating B=1000 through GNU Radio (%s.grc: 4 JVM blocks,"
+                            + " gr-zeromq, channel_model): %.3f ms/iteration (mean of %d after %d warm-up; median %.3f),"
+                            + " %.2f times embedded; load average %.1f on %d cpus%n",
+                    FLOWGRAPH, t.meanMs(), t.iterations(), w, t.medianMs(), t.meanMs() / embeddedMs, load,
+                    Runtime.getRuntime().availableProcessors());
+        }
+        deleteTree(dir);
+    }
+
+    /** Mean and median time per iteration over a learning curve's points after the first {@code warmup}. */
+    record IterationTimes(int iterations, double meanMs, double medianMs) {
+        /**
+         * @param points one per iteration, in order, with the run's clock in seconds
+         * @param warmup at least 1: the timing starts at the end of iteration {@code warmup}
+         */
+        static IterationTimes of(List<LearningCurve.Point> points, int warmup) {
+            if (warmup < 1 || points.size() <= warmup) {
+                throw new IllegalArgumentException("the learning curve has " + points.size()
+                        + " points; timing after " + warmup + " warm-up iterations needs more");
+            }
+            LearningCurve.Point a = points.get(warmup - 1);
+            LearningCurve.Point b = points.get(points.size() - 1);
+            int n = b.iteration() - a.iteration();
+            double[] ms = new double[points.size() - warmup];
+            for (int i = warmup; i < points.size(); i++) {
+                LearningCurve.Point p = points.get(i - 1);
+                LearningCurve.Point q = points.get(i);
+                ms[i - warmup] = (q.seconds() - p.seconds()) * 1e3 / (q.iteration() - p.iteration());
+            }
+            Arrays.sort(ms);
+            return new IterationTimes(n, (b.seconds() - a.seconds()) * 1e3 / n, ms[ms.length / 2]);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
         }
     }

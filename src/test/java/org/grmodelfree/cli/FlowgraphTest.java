@@ -98,4 +98,17 @@ class FlowgraphTest {
         }).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
         assertEquals(List.of(), alive, "block processes outlived their flowgraph");
     }
+
+    @Test
+    void bench_flowgraph_times_iterations_through_gnu_radio() throws Exception {
+        CliTest.Run r = CliTest.run("bench", "--flowgraph", "--json", "--warmup", "3", "--iterations", "6");
+        assertEquals(0, r.status(), r.err() + r.out());
+        Map<?, ?> j = Json.mapper().readValue(r.out(), Map.class);
+        assertEquals("train_awgn", j.get("flowgraph"));
+        assertEquals(6, ((Number) j.get("flowgraph_timed_iterations")).intValue());
+        double ms = ((Number) j.get("flowgraph_ms_b1000")).doubleValue();
+        double embedded = ((Number) j.get("alternating_ms_b1000")).doubleValue();
+        assertTrue(ms > 0 && embedded > 0, r.out());
+        assertEquals(ms / embedded, ((Number) j.get("flowgraph_ratio")).doubleValue(), 1e-9 * ms / embedded);
+    }
 }

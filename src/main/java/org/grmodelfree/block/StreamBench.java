@@ -6,7 +6,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.AwgnChannel;
+import org.grmodelfree.comm.Rng;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.wire.StreamIn;
 import org.grmodelfree.wire.StreamOut;
@@ -21,8 +25,8 @@ import org.zeromq.ZContext;
  */
 public final class StreamBench {
 
-    /** Samples moved in a timed window. */
-    public record Result(long samples, double seconds) {
+    /** Samples moved in a timed window, and the block's counters after it stopped. */
+    public record Result(long samples, double seconds, Map<String, Object> stats) {
         public double msamplesPerSecond() {
             return samples / seconds / 1e6;
         }
@@ -66,7 +70,10 @@ public final class StreamBench {
         }
     }
 
-    /** The receiver (stream mode) fed with the transmitter's frames as fast as it takes them. */
+    /**
+     * The receiver (stream mode) fed with the transmitter's frames, with AWGN at the model's training
+     * SNR added (so the neural receiver decides noisy blocks, as in use), as fast as it takes them.
+     */
     public static Result receiver(Path model, TrainConfig c, String decoder, double warmupSeconds,
                                   double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
@@ -80,6 +87,10 @@ public final class StreamBench {
         int frameLength = LinkFrames.format(c).frameLength();
         int items = 8 * frameLength;
         float[] frames = java.util.Arrays.copyOfRange(all, 2 * leadIn, 2 * (leadIn + items));
+        FMatrixRMaj clean = FMatrixRMaj.wrap(items, 2, frames);
+        FMatrixRMaj noisy = new FMatrixRMaj(items, 2);
+        new AwgnChannel(c.snrDb()).apply(clean, noisy, new Rng(c.seed() ^ 0x5EED_BE7CL));
+        System.arraycopy(noisy.data, 0, frames, 0, frames.length);
 
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
@@ -91,10 +102,11 @@ public final class StreamBench {
                 StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, 10_000)) {
             List<Throwable> failure = new ArrayList<>();
             Thread t = start(runner, failure);
-            return timed(() -> {
+            Result r = timed(() -> {
                 out.send(frames, 0, items);
                 return items;
             }, runner, t, failure, warmupSeconds, seconds);
+            return new Result(r.samples(), r.seconds(), rx.stats());
         }
     }
 
@@ -117,7 +129,7 @@ public final class StreamBench {
                 runner.requestStop();
                 blockThread.join(5000);
                 rethrow(failure);
-                return new Result(count, (now - t0) / 1e9);
+                return new Result(count, (now - t0) / 1e9, Map.of());
             }
         }
     }

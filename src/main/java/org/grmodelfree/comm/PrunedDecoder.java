@@ -13,7 +13,6 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Dense;
 import org.grmodelfree.nn.Gemm;
-import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.nn.SoftmaxCrossEntropy;
 
 /**
@@ -48,8 +47,10 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  *
  * <p>The decoder copies the output layer's parameters when it is built; it is for a fixed receiver
  * (stream decoding) and must be rebuilt after training. {@link #decide} allocates nothing once the
- * batch size has been seen; it splits a batch over the {@link Parallel} threads, and works on two
- * messages at a time so that each weight it loads serves both.
+ * batch size has been seen. It works on two messages at a time, so that each weight it loads
+ * serves both, on the calling thread: a stream receiver's input and output threads need the other
+ * cores (splitting the batch over two threads halved the block's throughput when another process
+ * shared the two cores of the development machine).
  */
 public final class PrunedDecoder {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -58,8 +59,6 @@ public final class PrunedDecoder {
     private static final double U = 0x1p-24;
     /** Hidden norms above this are decided by the reference arithmetic (nothing can overflow). */
     private static final double HUGE = 1e30;
-    /** Rows per slice below which a batch is decided on the calling thread. */
-    private static final int ROWS_PER_THREAD = 64;
     /** The basis is padded with zero vectors to a multiple of this (the projection's block). */
     private static final int GROUP = 4;
     /** The ranks {@link #forLink} tries. */
@@ -103,8 +102,12 @@ public final class PrunedDecoder {
     private final double[] sigmaB;
     private final double delta;
     private final double tSlack;
-    private final Slice[] slices = new Slice[Parallel.threads()];
-    private final Task task = new Task();
+    private final Row rowA;
+    private final Row rowB;
+    /** The logits evaluated for the current message, and their intervals. */
+    private final int[] evaluated;
+    private final double[] lo;
+    private final double[] hi;
 
     private long messagesDecided;
     private long dotProducts;
@@ -162,6 +165,11 @@ public final class PrunedDecoder {
         double eta = gamma(hidden) * Math.sqrt(1 + delta);
         this.tSlack = Math.sqrt(rank) * eta;
         this.certified = rank > 0 && delta < 0.5 && coefficients(eta);
+        this.rowA = new Row();
+        this.rowB = new Row();
+        this.evaluated = new int[messages];
+        this.lo = new double[messages];
+        this.hi = new double[messages];
     }
 
     /**
@@ -236,30 +244,12 @@ public final class PrunedDecoder {
             dotProducts += (long) rows * messages;
             return SoftmaxCrossEntropy.argmax(rx.forward(y), labels, decisions);
         }
-        FMatrixRMaj x = rx.frontEnd(y);
-        int parts = Math.max(1, Math.min(slices.length, rows / ROWS_PER_THREAD));
-        for (int s = 0; s < parts; s++) {
-            if (slices[s] == null) {
-                slices[s] = new Slice();
-            }
+        float[] x = rx.frontEnd(y).data;
+        for (int i = 0; i < rows; i += 2) {
+            decidePair(x, i, Math.min(i + 1, rows - 1), decisions);
         }
-        task.x = x.data;
-        task.rows = rows;
-        task.parts = parts;
-        task.decisions = decisions;
-        Parallel.run(task, parts, 1, parts > 1);
-        task.x = null;
-        task.decisions = null;
+        messagesDecided += rows;
         int errors = 0;
-        for (int s = 0; s < parts; s++) {
-            Slice sl = slices[s];
-            messagesDecided += sl.decided;
-            dotProducts += sl.dots;
-            referenceFallbacks += sl.fallbacks;
-            sl.decided = 0;
-            sl.dots = 0;
-            sl.fallbacks = 0;
-        }
         if (labels != null) {
             for (int i = 0; i < rows; i++) {
                 if (labels[i] != decisions[i]) {
@@ -281,52 +271,20 @@ public final class PrunedDecoder {
         double pUp;
     }
 
-    /** Per-thread scratch and counters. */
-    private final class Slice {
-        final Row a = new Row();
-        final Row b = new Row();
-        final int[] evaluated = new int[messages];
-        final double[] lo = new double[messages];
-        final double[] hi = new double[messages];
-        long decided;
-        long dots;
-        long fallbacks;
-    }
-
-    /** The batch split into slices, one per thread; each slice goes through its rows two at a time. */
-    private final class Task implements Parallel.RangeTask {
-        float[] x;
-        int rows;
-        int parts;
-        int[] decisions;
-
-        @Override
-        public void run(int from, int to) {
-            for (int s = from; s < to; s++) {
-                Slice sl = slices[s];
-                int r0 = (int) ((long) rows * s / parts);
-                int r1 = (int) ((long) rows * (s + 1) / parts);
-                for (int i = r0; i < r1; i += 2) {
-                    int j = Math.min(i + 1, r1 - 1);
-                    decidePair(x, i, j, sl, decisions);
-                }
-                sl.decided += r1 - r0;
-            }
-        }
-    }
-
     /**
      * Decides rows i and j (which may be equal) of the front end's output x: the weights are read
      * once for both, which halves the memory traffic of the projection and the bounds.
      */
-    private void decidePair(float[] x, int i, int j, Slice sl, int[] decisions) {
-        Row a = sl.a;
-        Row b = sl.b;
+    private void decidePair(float[] x, int i, int j, int[] decisions) {
+        Row a = rowA;
+        Row b = rowB;
         hiddenRow(x, i, a);
         hiddenRow(x, j, b);
         if (!certified) {
-            decisions[i] = referenceArgmax(a.h, sl);
-            decisions[j] = referenceArgmax(b.h, sl);
+            decisions[i] = referenceArgmax(a.h);
+            if (j != i) {
+                decisions[j] = referenceArgmax(b.h);
+            }
             return;
         }
         for (int g = 0; g < rankPadded; g += GROUP) {
@@ -335,9 +293,9 @@ public final class PrunedDecoder {
         boolean finiteA = normBounds(a);
         boolean finiteB = normBounds(b);
         upperBoundsPair(a, b);
-        decisions[i] = finiteA ? finish(a, sl) : referenceArgmax(a.h, sl);
+        decisions[i] = finiteA ? finish(a) : referenceArgmax(a.h);
         if (j != i) {
-            decisions[j] = finiteB ? finish(b, sl) : referenceArgmax(b.h, sl);
+            decisions[j] = finiteB ? finish(b) : referenceArgmax(b.h);
         }
     }
 
@@ -502,7 +460,7 @@ public final class PrunedDecoder {
      * raising the bound as it goes. If the intervals of several evaluated logits reach the best
      * lower bound (a near tie within rounding), those few are recomputed as the reference computes them.
      */
-    private int finish(Row r, Slice sl) {
+    private int finish(Row r) {
         float[] h = r.h;
         float[] ub = r.ub;
         int m0 = -1;
@@ -513,13 +471,13 @@ public final class PrunedDecoder {
             }
         }
         if (m0 < 0 || m0 >= messages) {
-            return referenceArgmax(h, sl);
+            return referenceArgmax(h);
         }
         int count = 0;
-        if (!evaluate(h, m0, r.nUp, sl, count)) {
-            return referenceArgmax(h, sl);
+        if (!evaluate(h, m0, r.nUp, count)) {
+            return referenceArgmax(h);
         }
-        double lBest = sl.lo[count++];
+        double lBest = lo[count++];
         float lf = roundDown(lBest);
         for (int mc = 0; mc < padded; mc += L) {
             if (!FloatVector.fromArray(S, ub, mc).compare(GE, lf).anyTrue()) {
@@ -530,11 +488,11 @@ public final class PrunedDecoder {
                 if (m == m0 || !(ub[m] >= lf)) {
                     continue;
                 }
-                if (!evaluate(h, m, r.nUp, sl, count)) {
-                    return referenceArgmax(h, sl);
+                if (!evaluate(h, m, r.nUp, count)) {
+                    return referenceArgmax(h);
                 }
-                if (sl.lo[count] > lBest) {
-                    lBest = sl.lo[count];
+                if (lo[count] > lBest) {
+                    lBest = lo[count];
                     lf = roundDown(lBest);
                 }
                 count++;
@@ -543,20 +501,20 @@ public final class PrunedDecoder {
         int decision = -1;
         int near = 0;
         for (int e = 0; e < count; e++) {
-            if (sl.hi[e] >= lBest) {
+            if (hi[e] >= lBest) {
                 near++;
-                decision = sl.evaluated[e];
+                decision = evaluated[e];
             }
         }
         if (near == 1) {
             return decision;
         }
-        sl.fallbacks++;
+        referenceFallbacks++;
         decision = -1;
         float bv = 0;
         for (int e = 0; e < count; e++) {
-            if (sl.hi[e] >= lBest) {
-                int m = sl.evaluated[e];
+            if (hi[e] >= lBest) {
+                int m = evaluated[e];
                 float v = referenceLogit(h, m);
                 if (decision < 0 || v > bv || (v == bv && m < decision)) {
                     decision = m;
@@ -571,7 +529,7 @@ public final class PrunedDecoder {
      * Evaluates logit m with a vectorised dot product into the interval [lo, hi] of slot count,
      * which contains the reference's value; false if it is not finite.
      */
-    private boolean evaluate(float[] h, int m, double nUp, Slice sl, int count) {
+    private boolean evaluate(float[] h, int m, double nUp, int count) {
         int wo = m * hidden;
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
@@ -593,17 +551,17 @@ public final class PrunedDecoder {
         }
         double v = (double) d + bias[m];
         double sigma = sigmaW[m] * nUp + sigmaB[m];
-        sl.dots++;
-        sl.evaluated[count] = m;
-        sl.lo[count] = v - sigma;
-        sl.hi[count] = v + sigma;
+        dotProducts++;
+        evaluated[count] = m;
+        lo[count] = v - sigma;
+        hi[count] = v + sigma;
         return Double.isFinite(v);
     }
 
     /** The decision with the reference's arithmetic for every logit, as SoftmaxCrossEntropy.argmax takes it. */
-    private int referenceArgmax(float[] h, Slice sl) {
-        sl.fallbacks++;
-        sl.dots += messages;
+    private int referenceArgmax(float[] h) {
+        referenceFallbacks++;
+        dotProducts += messages;
         int best = 0;
         float bv = referenceLogit(h, 0);
         for (int m = 1; m < messages; m++) {

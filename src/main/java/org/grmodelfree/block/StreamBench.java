@@ -32,6 +32,12 @@ public final class StreamBench {
         }
     }
 
+    /**
+     * How long the bench's end of the stream waits for the block: generous, as a block starting on
+     * a loaded machine can take many seconds before it reads or writes its first samples.
+     */
+    private static final int PEER_WAIT_MS = 60_000;
+
     private StreamBench() {
     }
 
@@ -59,14 +65,15 @@ public final class StreamBench {
             throws Exception {
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address, "--peer_timeout",
+                String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = TransmitterBlock.SPEC.parse(a);
         BlockRunner runner = new BlockRunner(new TransmitterBlock(p), p, line -> { });
         List<Throwable> failure = new ArrayList<>();
         Thread t = start(runner, failure);
         float[] buf = new float[2 * 8192];
         try (ZContext ctx = new ZContext(); StreamIn in = StreamIn.connect(ctx, address, false)) {
-            return timed(() -> in.receive(buf, 0, 8192, 10_000), runner, t, failure, warmupSeconds, seconds);
+            return timed(() -> in.receive(buf, 0, 8192, PEER_WAIT_MS), runner, t, failure, warmupSeconds, seconds);
         }
     }
 
@@ -94,12 +101,13 @@ public final class StreamBench {
 
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address,
+                "--peer_timeout", String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = ReceiverBlock.SPEC.parse(a);
         ReceiverBlock rx = new ReceiverBlock(p);
         BlockRunner runner = new BlockRunner(rx, p, line -> { });
         try (ZContext ctx = new ZContext(); StreamOut out = new StreamOut(ctx, address, true, false,
-                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, 10_000)) {
+                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, PEER_WAIT_MS)) {
             List<Throwable> failure = new ArrayList<>();
             Thread t = start(runner, failure);
             Result r = timed(() -> {
@@ -120,7 +128,17 @@ public final class StreamBench {
         long t0 = 0;
         long count = 0;
         while (true) {
-            count += step.getAsLong();
+            try {
+                count += step.getAsLong();
+            } catch (RuntimeException e) {
+                // the peer timing out usually means the block failed: report the block's failure
+                blockThread.join(1000);
+                if (!failure.isEmpty()) {
+                    failure.get(0).addSuppressed(e);
+                    rethrow(failure);
+                }
+                throw e;
+            }
             long now = System.nanoTime();
             if (t0 == 0 && now >= warm) {
                 t0 = now;

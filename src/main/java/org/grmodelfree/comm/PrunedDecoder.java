@@ -62,7 +62,7 @@ public final class PrunedDecoder {
     /** The basis is padded with zero vectors to a multiple of this (the projection's block). */
     private static final int GROUP = 4;
     /** The ranks {@link #forLink} tries. */
-    private static final int[] RANKS = {8, 12, 16, 24, 32, 48, 64};
+    private static final int[] RANKS = {8, 10, 12, 16, 24, 32, 48, 64};
     /**
      * Cost of evaluating one logit (a dot product over the hidden layer from a row of W that is
      * rarely in L1, and its bookkeeping) in units of one basis vector (projecting h onto it, plus

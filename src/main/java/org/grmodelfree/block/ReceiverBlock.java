@@ -10,6 +10,7 @@ import org.grmodelfree.comm.FrameFormat;
 import org.grmodelfree.comm.FrameSync;
 import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.MinDistanceDecoder;
+import org.grmodelfree.comm.PrunedDecoder;
 import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Networks;
@@ -61,6 +62,7 @@ public final class ReceiverBlock implements Block {
     private final int[] decisions;
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
     private final MinDistanceDecoder minDistance;
+    private final PrunedDecoder neural;
 
     private long nextBatch;
     private boolean done;
@@ -93,6 +95,7 @@ public final class ReceiverBlock implements Block {
             this.learner = new ReceiverLearner(Networks.create(c).receiver());
             this.side = new ReceiverSide(learner, c);
             this.minDistance = null;
+            this.neural = null;
             this.checkpoints = new Checkpoints(SPEC.name(), p, c, learner.receiver().params(), learner.optimiser(),
                     curve);
             this.nextBatch = checkpoints.resume();
@@ -107,6 +110,8 @@ public final class ReceiverBlock implements Block {
                         + " is for " + model.config().channel().id());
             }
             this.minDistance = md ? new MinDistanceDecoder(model.transmitter().codebook()) : null;
+            this.neural = md ? null : PrunedDecoder.forLink(model.receiver(), model.transmitter().codebook(),
+                    model.config().channel().at(model.config().snrDb()), c.seed());
         }
     }
 
@@ -234,7 +239,7 @@ public final class ReceiverBlock implements Block {
         y.reshape(b, 2 * c.symbols());
         System.arraycopy(payload, 0, y.data, 0, y.getNumElements());
         blockErrors += minDistance != null ? minDistance.decide(y, msgs, decisions)
-                : learner.decide(y, msgs, decisions);
+                : neural.decide(y, msgs, decisions);
         messagesDecided += b;
         if (frameLimit > 0 && id == frameLimit - 1) {
             done = true; // the last frame: the end marker after it may be held back by the channel
@@ -280,6 +285,10 @@ public final class ReceiverBlock implements Block {
         } else {
             m.put("messages", messagesDecided);
             m.put("block_errors", blockErrors);
+            if (neural != null) {
+                m.put("logits_per_message", neural.messagesDecided() == 0 ? Double.NaN
+                        : (double) neural.logitsEvaluated() / neural.messagesDecided());
+            }
         }
         return m;
     }

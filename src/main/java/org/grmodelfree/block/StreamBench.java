@@ -6,7 +6,11 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
+import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.AwgnChannel;
+import org.grmodelfree.comm.Rng;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.wire.StreamIn;
 import org.grmodelfree.wire.StreamOut;
@@ -21,12 +25,18 @@ import org.zeromq.ZContext;
  */
 public final class StreamBench {
 
-    /** Samples moved in a timed window. */
-    public record Result(long samples, double seconds) {
+    /** Samples moved in a timed window, and the block's counters after it stopped. */
+    public record Result(long samples, double seconds, Map<String, Object> stats) {
         public double msamplesPerSecond() {
             return samples / seconds / 1e6;
         }
     }
+
+    /**
+     * How long the bench's end of the stream waits for the block: generous, as a block starting on
+     * a loaded machine can take many seconds before it reads or writes its first samples.
+     */
+    private static final int PEER_WAIT_MS = 60_000;
 
     private StreamBench() {
     }
@@ -55,18 +65,22 @@ public final class StreamBench {
             throws Exception {
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address, "--peer_timeout",
+                String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = TransmitterBlock.SPEC.parse(a);
         BlockRunner runner = new BlockRunner(new TransmitterBlock(p), p, line -> { });
         List<Throwable> failure = new ArrayList<>();
         Thread t = start(runner, failure);
         float[] buf = new float[2 * 8192];
         try (ZContext ctx = new ZContext(); StreamIn in = StreamIn.connect(ctx, address, false)) {
-            return timed(() -> in.receive(buf, 0, 8192, 10_000), runner, t, failure, warmupSeconds, seconds);
+            return timed(() -> in.receive(buf, 0, 8192, PEER_WAIT_MS), runner, t, failure, warmupSeconds, seconds);
         }
     }
 
-    /** The receiver (stream mode) fed with the transmitter's frames as fast as it takes them. */
+    /**
+     * The receiver (stream mode) fed with the transmitter's frames, with AWGN at the model's training
+     * SNR added (so the neural receiver decides noisy blocks, as in use), as fast as it takes them.
+     */
     public static Result receiver(Path model, TrainConfig c, String decoder, double warmupSeconds,
                                   double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
@@ -80,21 +94,27 @@ public final class StreamBench {
         int frameLength = LinkFrames.format(c).frameLength();
         int items = 8 * frameLength;
         float[] frames = java.util.Arrays.copyOfRange(all, 2 * leadIn, 2 * (leadIn + items));
+        FMatrixRMaj clean = FMatrixRMaj.wrap(items, 2, frames);
+        FMatrixRMaj noisy = new FMatrixRMaj(items, 2);
+        new AwgnChannel(c.snrDb()).apply(clean, noisy, new Rng(c.seed() ^ 0x5EED_BE7CL));
+        System.arraycopy(noisy.data, 0, frames, 0, frames.length);
 
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address));
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address,
+                "--peer_timeout", String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = ReceiverBlock.SPEC.parse(a);
         ReceiverBlock rx = new ReceiverBlock(p);
         BlockRunner runner = new BlockRunner(rx, p, line -> { });
         try (ZContext ctx = new ZContext(); StreamOut out = new StreamOut(ctx, address, true, false,
-                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, 10_000)) {
+                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, PEER_WAIT_MS)) {
             List<Throwable> failure = new ArrayList<>();
             Thread t = start(runner, failure);
-            return timed(() -> {
+            Result r = timed(() -> {
                 out.send(frames, 0, items);
                 return items;
             }, runner, t, failure, warmupSeconds, seconds);
+            return new Result(r.samples(), r.seconds(), rx.stats());
         }
     }
 
@@ -108,7 +128,17 @@ public final class StreamBench {
         long t0 = 0;
         long count = 0;
         while (true) {
-            count += step.getAsLong();
+            try {
+                count += step.getAsLong();
+            } catch (RuntimeException e) {
+                // the peer timing out usually means the block failed: report the block's failure
+                blockThread.join(1000);
+                if (!failure.isEmpty()) {
+                    failure.get(0).addSuppressed(e);
+                    rethrow(failure);
+                }
+                throw e;
+            }
             long now = System.nanoTime();
             if (t0 == 0 && now >= warm) {
                 t0 = now;
@@ -117,7 +147,7 @@ public final class StreamBench {
                 runner.requestStop();
                 blockThread.join(5000);
                 rethrow(failure);
-                return new Result(count, (now - t0) / 1e9);
+                return new Result(count, (now - t0) / 1e9, Map.of());
             }
         }
     }

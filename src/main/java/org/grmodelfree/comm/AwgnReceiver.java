@@ -44,19 +44,34 @@ public final class AwgnReceiver implements Receiver {
 
     @Override
     public FMatrixRMaj forward(FMatrixRMaj y) {
-        if (y.numCols != 2 * symbols) {
-            throw new IllegalArgumentException("receiver: input has " + y.numCols + " reals per row, expected "
-                    + 2 * symbols);
-        }
         int rows = y.numRows;
         in.reshape(rows, y.numCols);
-        VectorOps.copy(y, in);
+        VectorOps.copy(frontEnd(y), in);
         a1.reshape(rows, d1.out());
         d1.forward(in, a1);
         VectorOps.relu(a1);
         logits.reshape(rows, messages);
         d2.forward(a1, logits);
         return logits;
+    }
+
+    @Override
+    public FMatrixRMaj frontEnd(FMatrixRMaj y) {
+        if (y.numCols != 2 * symbols) {
+            throw new IllegalArgumentException("receiver: input has " + y.numCols + " reals per row, expected "
+                    + 2 * symbols);
+        }
+        return y;
+    }
+
+    @Override
+    public Dense hiddenLayer() {
+        return d1;
+    }
+
+    @Override
+    public Dense output() {
+        return d2;
     }
 
     @Override

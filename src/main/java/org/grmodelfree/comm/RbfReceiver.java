@@ -52,6 +52,26 @@ public final class RbfReceiver implements Receiver {
 
     @Override
     public FMatrixRMaj forward(FMatrixRMaj in) {
+        return body.forward(equalise(in));
+    }
+
+    @Override
+    public FMatrixRMaj frontEnd(FMatrixRMaj in) {
+        return equalise(in);
+    }
+
+    @Override
+    public Dense hiddenLayer() {
+        return body.hiddenLayer();
+    }
+
+    @Override
+    public Dense output() {
+        return body.output();
+    }
+
+    /** The estimator's h_hat and y / h_hat (the body's input). in not modified. */
+    private FMatrixRMaj equalise(FMatrixRMaj in) {
         int rows = in.numRows;
         y.reshape(rows, in.numCols);
         VectorOps.copy(in, y);
@@ -62,7 +82,7 @@ public final class RbfReceiver implements Receiver {
         e2.forward(t1, hHat);
         z.reshape(rows, y.numCols);
         ComplexDivide.forward(y, hHat, z);
-        return body.forward(z);
+        return z;
     }
 
     @Override

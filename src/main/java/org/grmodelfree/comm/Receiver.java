@@ -18,6 +18,20 @@ public interface Receiver extends Layer {
     FMatrixRMaj forward(FMatrixRMaj y);
 
     /**
+     * What enters the hidden layer for y (rows x 2N, not modified), computed exactly as
+     * {@link #forward} computes it: y itself for AWGN, y / h_hat for Rayleigh block fading. Then
+     * forward's logits are {@code output()} of ReLU({@code hiddenLayer()} of it), bit for bit.
+     * May be y itself or a live view of the receiver's buffers, valid until the next call.
+     */
+    FMatrixRMaj frontEnd(FMatrixRMaj y);
+
+    /** The dense layer followed by ReLU: front end -> hidden. */
+    org.grmodelfree.nn.Dense hiddenLayer();
+
+    /** The output layer: hidden -> M logits (softmax in the loss, argmax for decisions). */
+    org.grmodelfree.nn.Dense output();
+
+    /**
      * Back-propagates dL/dlogits of the last forward pass into the parameter gradients
      * (overwriting them). Returns dL/dy when {@code inputGradient} is set (the model-aware method
      * needs it), else null. gLogits not modified.

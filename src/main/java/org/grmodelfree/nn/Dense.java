@@ -2,6 +2,8 @@ package org.grmodelfree.nn;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.ejml.data.FMatrixRMaj;
 
 /**
@@ -45,6 +47,48 @@ public final class Dense implements Layer {
     public void forward(FMatrixRMaj x, FMatrixRMaj y) {
         gemm.mult(x, w.value(), y);
         VectorOps.addRowVector(y, b.value());
+    }
+
+    /**
+     * Row i of {@link #forward}, bit for bit: out[outOffset ..] = x[xOffset ..] W + b, each element
+     * with the arithmetic of {@link Gemm#productElement} and then the bias added. x and this layer
+     * not modified, out modified.
+     */
+    public void forwardRow(float[] x, int xOffset, float[] out, int outOffset) {
+        int k = in();
+        int n = out();
+        float[] wd = w.value().data;
+        float[] bd = b.value().data;
+        VectorSpecies<Float> s = VectorOps.S;
+        int l = VectorOps.L;
+        int j = 0;
+        for (; j + 4 * l <= n; j += 4 * l) { // four independent chains, each in forward's order
+            FloatVector s0 = FloatVector.zero(s);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int p = 0, wo = j; p < k; p++, wo += n) {
+                FloatVector xp = FloatVector.broadcast(s, x[xOffset + p]);
+                s0 = xp.fma(FloatVector.fromArray(s, wd, wo), s0);
+                s1 = xp.fma(FloatVector.fromArray(s, wd, wo + l), s1);
+                s2 = xp.fma(FloatVector.fromArray(s, wd, wo + 2 * l), s2);
+                s3 = xp.fma(FloatVector.fromArray(s, wd, wo + 3 * l), s3);
+            }
+            s0.add(FloatVector.fromArray(s, bd, j)).intoArray(out, outOffset + j);
+            s1.add(FloatVector.fromArray(s, bd, j + l)).intoArray(out, outOffset + j + l);
+            s2.add(FloatVector.fromArray(s, bd, j + 2 * l)).intoArray(out, outOffset + j + 2 * l);
+            s3.add(FloatVector.fromArray(s, bd, j + 3 * l)).intoArray(out, outOffset + j + 3 * l);
+        }
+        for (; j + l <= n; j += l) {
+            FloatVector s0 = FloatVector.zero(s);
+            for (int p = 0, wo = j; p < k; p++, wo += n) {
+                s0 = FloatVector.broadcast(s, x[xOffset + p]).fma(FloatVector.fromArray(s, wd, wo), s0);
+            }
+            s0.add(FloatVector.fromArray(s, bd, j)).intoArray(out, outOffset + j);
+        }
+        for (; j < n; j++) {
+            out[outOffset + j] = Gemm.productElement(x, xOffset, wd, k, n, j) + bd[j];
+        }
     }
 
     /**

@@ -84,6 +84,30 @@ public final class Gemm implements Parallel.RangeTask {
         }
     }
 
+    /**
+     * One element of {@link #mult}'s product, with exactly its arithmetic: c(i, j) = sum over p of
+     * a(i, p) b(p, j), accumulated from zero in order of p, with fused multiply-adds in the columns
+     * the kernel vectorises and separate multiply and add in its scalar tail columns. So the result
+     * is bit for bit the value {@code mult} writes, whatever the thread split; exact
+     * re-evaluations of single outputs (see comm.PrunedDecoder) rely on it.
+     *
+     * @param a row-major, row i of A starting at {@code aOffset}, k elements; not modified
+     * @param b k x n row-major; not modified
+     */
+    public static float productElement(float[] a, int aOffset, float[] b, int k, int n, int j) {
+        float s = 0f;
+        if (j < n - n % L) {
+            for (int p = 0, bo = j; p < k; p++, bo += n) {
+                s = Math.fma(a[aOffset + p], b[bo], s);
+            }
+        } else {
+            for (int p = 0, bo = j; p < k; p++, bo += n) {
+                s += a[aOffset + p] * b[bo];
+            }
+        }
+        return s;
+    }
+
     /** Depth of one k-block: a 16-wide panel of b over this many rows fits the L1 cache. */
     private static final int KC = 128;
 

@@ -52,6 +52,22 @@ class GemmTest {
         assertArrayEquals(bCopy.data, b.data, "b modified");
     }
 
+    @ParameterizedTest(name = "productElement {0}x{1} * {1}x{2}")
+    @MethodSource("shapes")
+    void productElementIsBitForBitWhatMultWrites(int m, int k, int n) {
+        FMatrixRMaj a = random(m, k);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj c = new Gemm().mult(a, b, new FMatrixRMaj(m, n));
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float e = Gemm.productElement(a.data, i * k, b.data, k, n, j);
+                if (Float.floatToRawIntBits(e) != Float.floatToRawIntBits(c.get(i, j))) {
+                    fail("c(" + i + ", " + j + "): mult wrote " + c.get(i, j) + ", productElement gives " + e);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "multTransA {1}x{0}^T * {1}x{2}")
     @MethodSource("shapes")
     void multTransAMatchesNaiveDoubleProduct(int m, int k, int n) {

@@ -53,6 +53,21 @@ class EvaluatorTest {
         }
 
         @Override
+        public FMatrixRMaj frontEnd(FMatrixRMaj y) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public org.grmodelfree.nn.Dense hiddenLayer() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public org.grmodelfree.nn.Dense output() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public FMatrixRMaj backward(FMatrixRMaj gLogits, boolean inputGradient) {
             throw new UnsupportedOperationException();
         }

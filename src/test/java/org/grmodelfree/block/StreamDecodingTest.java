@@ -1,0 +1,59 @@
+package org.grmodelfree.block;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.Method;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Stream mode end to end in memory: a trained model's frames through a noisy channel to the neural receiver. */
+class StreamDecodingTest {
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ChannelKind.class)
+    void theStreamReceiverDecidesNoisyFramesWithThePrunedDecoder(ChannelKind kind) throws Exception {
+        TrainConfig c = TrainConfig.paper(kind, Method.SUPERVISED, 200, 3);
+        Trainer t = Trainer.create(c);
+        while (t.iteration() < c.iterations()) {
+            t.iterate();
+        }
+        Path model = dir.resolve("model.msgpack");
+        ModelFile.save(model, t, 0, new LearningCurve());
+        List<String> txArgs = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "4"));
+        List<String> rxArgs = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
+        rxArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "3"));
+        ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(rxArgs));
+        LocalGraph g = new LocalGraph()
+                .add("tx", new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)))
+                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--kind", kind.id(), "--snr_db",
+                        String.valueOf(c.snrDb()), "--symbols", String.valueOf(c.symbols())))))
+                .add("rx", rx)
+                .connect("tx", "out", "channel", "in")
+                .connect("channel", "out", "rx", "in");
+        g.run("rx");
+        Map<String, Object> s = rx.stats();
+        int frame = LinkFrames.frameMessages(c);
+        assertEquals(3L * frame, s.get("messages"), s.toString());
+        double bler = ((Number) s.get("block_errors")).doubleValue() / (3 * frame);
+        double logits = ((Number) s.get("logits_per_message")).doubleValue();
+        // (the RBF model after 200 iterations is weak, and the test channel's fading blocks need not
+        // line up with the frames' messages: far better than guessing is all that is asked there)
+        assertTrue(bler < (kind == ChannelKind.AWGN ? 0.05 : 0.9), "BLER " + bler + ": " + s);
+        assertTrue(logits < c.messages() / 4.0, logits + " logits per message: " + s);
+    }
+}

@@ -28,6 +28,13 @@ public final class BlockRunner {
     /** The longest single wait, so a stop request is seen promptly. */
     private static final long MAX_WAIT_MILLIS = 100;
     private static final long STATS_EVERY_NANOS = 10_000_000_000L;
+    /**
+     * Largest message a stream output sends, in items. Above GNU Radio's default of 8191 so that a
+     * block's write of an iteration's frames (9024 samples at M = 256, N = 4, B = 1000) goes out as
+     * one message: every message costs each hop several thread wake-ups. gr-zeromq's pull_source
+     * takes messages of any size; {@link StreamIn}'s default limit is 131072 items.
+     */
+    private static final int MAX_ITEMS_PER_MESSAGE = 1 << 15;
 
     private final Block block;
     private final Params params;
@@ -151,8 +158,8 @@ public final class BlockRunner {
                         poller.add(s);
                         endpoint = s.endpoint();
                     } else {
-                        StreamOut s = new StreamOut(context, address, true, passTags,
-                                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, timeoutMillis);
+                        StreamOut s = new StreamOut(context, address, true, passTags, MAX_ITEMS_PER_MESSAGE,
+                                timeoutMillis);
                         io.streamOut.put(p.id(), s);
                         endpoint = s.endpoint();
                     }

@@ -31,7 +31,8 @@ public final class ChannelBlock implements Block {
                     ParamSpec.integer("seed", "Seed", 1, null, null, "seed of noise and fading")),
                     BlockParams.STREAM_RUNNER));
 
-    private static final int CHUNK = 8192;
+    /** Samples taken per read: a whole message of an iteration's frames, passed on as one write. */
+    private static final int CHUNK = 1 << 15;
 
     private final String kind;
     private final float std;

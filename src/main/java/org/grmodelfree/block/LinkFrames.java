@@ -28,6 +28,14 @@ final class LinkFrames {
         return FrameFormat.of(frameMessages(c) * c.symbols());
     }
 
+    /**
+     * How many frames a block may write at once (one message on the wire): up to an iteration's
+     * batches, as long as they stay within about 16384 samples; at least one.
+     */
+    static int framesPerWrite(FrameFormat f, int batchesPerIteration) {
+        return Math.max(1, Math.min(batchesPerIteration, 16_384 / f.frameLength()));
+    }
+
     /** The id of the end-of-run frame: one past the last training batch. */
     static long endOfRun(TrainConfig c) {
         return (long) c.iterations() * Schedule.of(c).batchesPerIteration();

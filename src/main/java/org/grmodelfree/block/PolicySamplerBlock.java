@@ -56,9 +56,12 @@ public final class PolicySamplerBlock implements Block {
         FrameFormat f = LinkFrames.format(c);
         this.sync = new FrameSync(f);
         this.writer = new FrameWriter(f);
-        this.in = new float[2 * Math.max(8192, f.frameLength())];
+        // a whole message of the transmitter's (an iteration's frames) in one read, and every frame
+        // it completes out in one write
+        int inItems = Math.max(1 << 15, 2 * f.frameLength());
+        this.in = new float[2 * inItems];
         this.payload = new float[2 * f.payloadSymbols()];
-        this.frame = new float[2 * (f.leadIn() + f.frameLength())];
+        this.frame = new float[2 * (f.leadIn() + (inItems / f.frameLength() + 2) * f.frameLength())];
         this.endOfRun = LinkFrames.endOfRun(c);
     }
 
@@ -82,10 +85,13 @@ public final class PolicySamplerBlock implements Block {
             return Status.WORKED;
         }
         sync.push(in, 0, n);
+        int o = 0;
         while (sync.next(payload)) {
             long id = sync.batchId();
-            int o = leadInWritten ? 0 : writer.writeLeadIn(frame, 0);
-            leadInWritten = true;
+            if (!leadInWritten) {
+                o += writer.writeLeadIn(frame, o);
+                leadInWritten = true;
+            }
             if (id < endOfRun && schedule.slot(id).transmitterPhase()) {
                 perturb(io, id);
                 framesPerturbed++;
@@ -93,13 +99,16 @@ public final class PolicySamplerBlock implements Block {
                 framesPassed++;
             }
             o += writer.write(id, payload, 0, frame, o);
-            io.write("out", frame, 0, o);
             if (id >= endOfRun) {
+                io.write("out", frame, 0, o);
                 done = true;
                 io.log("end of run passed on after " + framesPerturbed + " perturbed and " + framesPassed
                         + " unchanged frames");
                 return Status.DONE;
             }
+        }
+        if (o > 0) {
+            io.write("out", frame, 0, o);
         }
         return Status.WORKED;
     }

@@ -28,9 +28,12 @@ import org.grmodelfree.wire.ControlMessage;
  * losses ("feedback"), then takes one policy-gradient step; feedback that does not come within
  * feedback_timeout is given up (the batch is skipped, counted and logged), and a run of max_skips
  * such batches ends the block with an error naming what it waited for. Until the first feedback
- * arrives, it waits up to peer_timeout instead, so peers that start later (GNU Radio
- * starts its flowgraph only after every block is built) cost no batch. In stream mode it encodes
- * the seeded messages of streaming batches with a trained model.
+ * arrives, it waits up to peer_timeout instead, so peers that start later (GNU Radio starts its
+ * flowgraph only after every block is built) cost no batch. With run_ahead (the default)
+ * it sends the next iteration's receiver-phase batches while a transmitter-phase batch waits for its
+ * feedback, so the receiver trains instead of waiting for the round trip; those batches are encoded
+ * with the weights from before that batch's step (see {@link TransmitterSide}). In stream mode it
+ * encodes the seeded messages of streaming batches with a trained model.
  */
 public final class TransmitterBlock implements Block {
     public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
@@ -50,6 +53,10 @@ public final class TransmitterBlock implements Block {
                                     "seconds to wait for a batch's losses before skipping it").inAdvanced(),
                             ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
                                     "consecutive skipped batches after which the block stops with an error")
+                                    .inAdvanced(),
+                            ParamSpec.bool("run_ahead", "Run ahead", true,
+                                    "send the next receiver phase while a transmitter-phase batch waits for its"
+                                            + " feedback (encoded with the weights from before that step)")
                                     .inAdvanced()),
                     BlockParams.RUNNER));
 
@@ -57,6 +64,8 @@ public final class TransmitterBlock implements Block {
     private final boolean train;
     private final Schedule schedule;
     private final FrameWriter writer;
+    /** Frames of consecutive batches sent in one write (one message on the wire), at most. */
+    private final int framesPerWrite;
     private final float[] frame;
     private final float[] payload;
     private final long endOfRun;
@@ -89,6 +98,7 @@ public final class TransmitterBlock implements Block {
     private long skipped;
     private long consecutiveSkips;
     private long stale;
+    private long sentAhead;
     private long learnNanos;
     private double lastLoss = Double.NaN;
 
@@ -98,7 +108,8 @@ public final class TransmitterBlock implements Block {
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.writer = new FrameWriter(f);
-        this.frame = new float[2 * (f.leadIn() + f.frameLength())];
+        this.framesPerWrite = LinkFrames.framesPerWrite(f, schedule.batchesPerIteration());
+        this.frame = new float[2 * (f.leadIn() + framesPerWrite * f.frameLength())];
         this.payload = new float[2 * f.payloadSymbols()];
         this.endOfRun = LinkFrames.endOfRun(c);
         this.frameLimit = p.integer("frames");
@@ -110,7 +121,8 @@ public final class TransmitterBlock implements Block {
         this.curve = new LearningCurve();
         if (train) {
             Networks n = Networks.create(c);
-            this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c);
+            this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
+                    p.bool("run_ahead"));
             this.streamTx = null;
             this.streamSource = null;
             this.streamMsgs = null;
@@ -213,17 +225,30 @@ public final class TransmitterBlock implements Block {
                 giveUp(io, pending, "no " + missing() + " within the feedback timeout");
                 return Status.WORKED;
             }
-            return progress ? Status.WORKED : Status.IDLE;
+            if (nextBatch >= endOfRun || !side.canEncode(nextBatch)) {
+                return progress ? Status.WORKED : Status.IDLE;
+            }
         }
         if (nextBatch < endOfRun) {
-            int n = side.encode(nextBatch, payload, 0);
-            java.util.Arrays.fill(payload, 2 * n, payload.length, 0f);
-            emit(io, nextBatch, payload);
-            if (side.pending() == nextBatch) {
-                pendingSince = io.nanoTime();
-                haveSent = haveLosses = false;
-            }
-            nextBatch++;
+            // every batch that may go now, in one write: the frames of an iteration travel as one
+            // message, which saves each hop a message's wake-ups
+            int o = 0;
+            int frames = 0;
+            do {
+                if (side.pending() >= 0) {
+                    sentAhead++;
+                }
+                int n = side.encode(nextBatch, payload, 0);
+                java.util.Arrays.fill(payload, 2 * n, payload.length, 0f);
+                o = append(nextBatch, payload, o);
+                frames++;
+                if (side.pending() == nextBatch) {
+                    pendingSince = io.nanoTime();
+                    haveSent = haveLosses = false;
+                }
+                nextBatch++;
+            } while (frames < framesPerWrite && nextBatch < endOfRun && side.canEncode(nextBatch));
+            io.write("out", frame, 0, o);
             return Status.WORKED;
         }
         emit(io, endOfRun, null);
@@ -300,18 +325,21 @@ public final class TransmitterBlock implements Block {
     }
 
     private void emit(BlockIo io, long batchId, float[] data) {
-        int o = 0;
-        if (!leadInWritten) {
-            o = writer.writeLeadIn(frame, 0);
-            leadInWritten = true;
-        }
         if (data == null) {
             java.util.Arrays.fill(payload, 0f);
             data = payload;
         }
-        o += writer.write(batchId, data, 0, frame, o);
-        io.write("out", frame, 0, o);
+        io.write("out", frame, 0, append(batchId, data, 0));
+    }
+
+    /** Writes the frame of batchId at frame[o..] (after the stream's lead-in, first time); returns the new end. */
+    private int append(long batchId, float[] data, int o) {
+        if (!leadInWritten) {
+            o += writer.writeLeadIn(frame, o);
+            leadInWritten = true;
+        }
         framesSent++;
+        return o + writer.write(batchId, data, 0, frame, o);
     }
 
     @Override
@@ -337,6 +365,7 @@ public final class TransmitterBlock implements Block {
             m.put("batches_learned", learned);
             m.put("batches_skipped", skipped);
             m.put("stale_messages", stale);
+            m.put("batches_sent_ahead", sentAhead);
             m.put("last_tx_loss", lastLoss);
             m.put("learning_seconds", learnNanos / 1e9);
         }

@@ -8,25 +8,47 @@ import org.grmodelfree.comm.Transmitter;
  * The transmitter's end of a split run: encodes each scheduled batch (no exploration: the policy
  * sampler perturbs transmitter-phase batches downstream) and learns from what the sampler actually
  * sent together with the losses fed back for it. A transmitter-phase batch must get its feedback
- * ({@link #learn}) before the next batch is encoded: that bounds how far the transmitter can run
- * ahead of the receiver to one batch. Knows nothing of frames or sockets.
+ * ({@link #learn}) before the next transmitter-phase batch is encoded. Without run-ahead, no batch
+ * at all is encoded before that feedback, exactly as the embedded trainer orders its steps.
+ *
+ * <p>With run-ahead, the receiver-phase batches that follow a pending transmitter-phase batch (those
+ * of the next iteration) may be encoded while it waits, with the weights from before its step: the
+ * receiver then trains on them while the feedback travels, instead of waiting for the whole round
+ * trip. Those batches see a codebook one policy step old; the transmitter-phase batches and the
+ * policy gradient are unchanged (every transmitter step still uses the weights that encoded its
+ * batch). The lag is bounded by the schedule: the next transmitter-phase batch waits for the
+ * feedback, so the transmitter is never more than one receiver phase ahead. Knows nothing of frames
+ * or sockets.
  */
 public final class TransmitterSide {
     private final TrainConfig c;
     private final Schedule schedule;
     private final TransmitterLearner learner;
+    private final boolean runAhead;
     private final MessageSource source;
+    /** Messages and encoding of the last transmitter-phase batch, kept for its step. */
     private final int[] msgs;
     private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
+    /** Messages and encoding of receiver-phase batches, which may be encoded while one is pending. */
+    private final int[] rxMsgs;
+    private final FMatrixRMaj rxX = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj xp = new FMatrixRMaj(1, 1);
     private long pending = -1;
 
+    /** Without run-ahead: the embedded trainer's order of steps. */
     public TransmitterSide(TransmitterLearner learner, TrainConfig c) {
+        this(learner, c, false);
+    }
+
+    /** @param runAhead encode the next receiver phase while a batch waits for feedback (see the class comment) */
+    public TransmitterSide(TransmitterLearner learner, TrainConfig c, boolean runAhead) {
         this.c = c;
         this.schedule = Schedule.of(c);
         this.learner = learner;
+        this.runAhead = runAhead;
         this.source = new MessageSource(c.messages(), c.seed());
-        this.msgs = new int[Math.max(c.batchRx(), c.batchTx())];
+        this.msgs = new int[c.batchTx()];
+        this.rxMsgs = new int[c.batchRx()];
     }
 
     public Schedule schedule() {
@@ -47,21 +69,33 @@ public final class TransmitterSide {
     }
 
     /**
+     * Whether batchId may be encoded now: always when no batch waits for feedback, otherwise only a
+     * receiver-phase batch, and only with run-ahead.
+     */
+    public boolean canEncode(long batchId) {
+        return pending < 0 || (runAhead && !schedule.slot(batchId).transmitterPhase());
+    }
+
+    /**
      * Writes the encoded batch (batch size x 2N floats, interleaved complex) into out[off..] and
      * returns the number of complex samples. out modified.
+     *
+     * @throws IllegalStateException if the batch may not be encoded yet ({@link #canEncode})
      */
     public int encode(long batchId, float[] out, int off) {
-        if (pending >= 0) {
+        if (!canEncode(batchId)) {
             throw new IllegalStateException("transmitter: batch " + pending
                     + " still waits for its feedback; batch " + batchId + " cannot be encoded before it");
         }
         Schedule.Slot s = schedule.slot(batchId);
         int b = batchSize(s);
+        int[] m = s.transmitterPhase() ? msgs : rxMsgs;
+        FMatrixRMaj enc = s.transmitterPhase() ? x : rxX;
         source.position(s.iteration(), s.stream());
-        source.next(msgs, b);
+        source.next(m, b);
         Transmitter tx = learner.transmitter();
-        tx.encode(msgs, b, x);
-        System.arraycopy(x.data, 0, out, off, b * 2 * c.symbols());
+        tx.encode(m, b, enc);
+        System.arraycopy(enc.data, 0, out, off, b * 2 * c.symbols());
         if (s.transmitterPhase()) {
             pending = batchId;
         }

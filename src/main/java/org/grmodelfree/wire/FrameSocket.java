@@ -168,9 +168,25 @@ final class FrameSocket implements AutoCloseable {
      * @throws PeerTimeoutException if no good frame arrives within {@code timeoutMillis}
      */
     <T> T receiveValid(long timeoutMillis, Decoder<T> decoder, String what) {
+        long rejectedBefore = rejected;
+        T value = awaitValid(timeoutMillis, decoder);
+        if (value == null) {
+            long skipped = rejected - rejectedBefore;
+            throw new PeerTimeoutException(endpoint, timeoutMillis, label + ": no valid "
+                    + what + " within " + timeoutMillis + " ms"
+                    + (skipped == 0 ? "" : " (" + skipped + " bad frames skipped, last: "
+                            + lastRejection + ")"));
+        }
+        return value;
+    }
+
+    /**
+     * As {@link #receiveValid}, but returns null instead of throwing when no good frame arrives
+     * within {@code timeoutMillis}.
+     */
+    <T> T awaitValid(long timeoutMillis, Decoder<T> decoder) {
         checkTimeout(timeoutMillis);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        long rejectedBefore = rejected;
         while (true) {
             long left = Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000);
             boolean timedOut = false;
@@ -188,11 +204,7 @@ final class FrameSocket implements AutoCloseable {
                 }
             }
             if (timedOut || System.nanoTime() - deadline >= 0) {
-                long skipped = rejected - rejectedBefore;
-                throw new PeerTimeoutException(endpoint, timeoutMillis, label + ": no valid "
-                        + what + " within " + timeoutMillis + " ms"
-                        + (skipped == 0 ? "" : " (" + skipped + " bad frames skipped, last: "
-                                + lastRejection + ")"));
+                return null;
             }
         }
     }

@@ -35,7 +35,7 @@ import org.zeromq.ZContext;
  * allocates each incoming frame, and tags, when present, are decoded into new objects). Not
  * thread-safe: one thread receives.
  */
-public final class StreamIn implements AutoCloseable {
+public final class StreamIn implements AutoCloseable, InputPoller.Input {
 
     /** Default receive limit per message, in bytes: 131072 items without tags. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
@@ -52,6 +52,8 @@ public final class StreamIn implements AutoCloseable {
     private long expectedOffset;
     private long dropped;
     private long rewinds;
+    /** A bad message {@link #await} met, reported by the next receive or poll. */
+    private WireFormatException deferred;
 
     /**
      * @param context owned by the caller, who closes it after this
@@ -99,6 +101,7 @@ public final class StreamIn implements AutoCloseable {
     public int receive(float[] dst, int off, int maxItems, long timeoutMillis) {
         checkDestination(dst, off, maxItems);
         FrameSocket.checkTimeout(timeoutMillis);
+        throwDeferred();
         if (pos == end) {
             int got = next(timeoutMillis);
             if (got < 0) {
@@ -127,10 +130,42 @@ public final class StreamIn implements AutoCloseable {
      */
     public int poll(float[] dst, int off, int maxItems) {
         checkDestination(dst, off, maxItems);
+        throwDeferred();
         if (pos == end && next(0) <= 0) {
             return 0;
         }
         return take(dst, off, maxItems);
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} until items are buffered, taking the next message with
+     * items off the socket if none are, without handing any out. Never throws for a bad
+     * message: it is dropped and counted, and the next {@link #poll} or {@link #receive} throws
+     * its {@link WireFormatException}. For a runner that waits on this input alone; cheaper than
+     * an {@link InputPoller} poll.
+     *
+     * @return whether items are buffered, or a bad message is waiting to be reported
+     */
+    @Override
+    public boolean await(long timeoutMillis) {
+        FrameSocket.checkTimeout(timeoutMillis);
+        if (pos < end || deferred != null) {
+            return true;
+        }
+        try {
+            return next(timeoutMillis) > 0;
+        } catch (WireFormatException e) {
+            deferred = e;
+            return true;
+        }
+    }
+
+    private void throwDeferred() {
+        if (deferred != null) {
+            WireFormatException e = deferred;
+            deferred = null;
+            throw e;
+        }
     }
 
     private static void checkDestination(float[] dst, int off, int maxItems) {

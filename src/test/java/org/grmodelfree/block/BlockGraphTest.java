@@ -91,7 +91,12 @@ class BlockGraphTest {
         assertEquals(1000L, tx.get("batches_learned"), tx.toString());
         assertEquals(0L, tx.get("batches_skipped"));
         assertEquals(1000, l.tx().curve().points().size());
+        assertEquals(0L, tx.get("batches_sent_ahead"), "the feedback always came before the next batch was due");
+        assertTrainsAsWellAsEmbedded(l);
+    }
 
+    /** BLER at 6 dB within 30% of the embedded trainer's after SMALL's 1000 iterations. */
+    private static void assertTrainsAsWellAsEmbedded(Link l) {
         TrainConfig c = TrainingParams.config(params(TransmitterBlock.SPEC, SMALL));
         Trainer embedded = Trainer.create(c);
         for (int i = 0; i < c.iterations(); i++) {
@@ -103,6 +108,26 @@ class BlockGraphTest {
         double qpsk = Codebooks.qpskBler(2, 6);
         assertTrue(b.ciHigh() < qpsk, "blocks " + b + " do not beat uncoded QPSK " + qpsk);
         assertTrue(b.bler() < 1.3 * e.bler() && e.bler() < 1.3 * b.bler(), "blocks " + b + ", embedded " + e);
+    }
+
+    @Test
+    void whileFeedbackTravelsTheNextReceiverPhaseIsSentAheadAndTrainsAsWell() {
+        // a delayed feedback makes the transmitter wait, as the hops of a real link do
+        Link l = link(SMALL, List.of("--delay_ms", "1"), "--snr_db", "6", "--shift", "3", "--hold_back", "5",
+                "--symbols", "2");
+        l.graph().run("tx", "rx");
+        Map<String, Object> tx = l.tx().stats();
+        assertEquals(1000L, tx.get("batches_learned"), tx.toString());
+        assertEquals(999L, tx.get("batches_sent_ahead"), "every iteration's receiver batch but the first");
+        assertEquals(2001L, l.rx().stats().get("frames_decoded"));
+        assertTrainsAsWellAsEmbedded(l);
+
+        Link strict = link(with(replace(SMALL, "--iterations", "20"), "--run_ahead", "false"),
+                List.of("--delay_ms", "1"), "--snr_db", "6", "--symbols", "2");
+        strict.graph().run("tx", "rx");
+        assertEquals(0L, strict.tx().stats().get("batches_sent_ahead"));
+        assertEquals(20L, strict.tx().stats().get("batches_learned"));
+        assertTrue(strict.graph().clock() >= 20 * 1_000_000L, "it waited for every feedback");
     }
 
     @Test

@@ -162,11 +162,12 @@ class CliTest {
 
     @Test
     void benchJsonHasTheDocumentedKeys() throws Exception {
-        Run r = run("bench", "--json", "--warmup", "2", "--iterations", "5");
+        Run r = run("bench", "--json", "--warmup", "2", "--iterations", "5", "--zmq-warmup", "2");
         assertEquals(0, r.status(), r.err());
         JsonNode j = JSON.readTree(r.out());
         for (String k : List.of("alternating_ms_b1000", "supervised_ms_b1000", "alternating_ms_b128", "supervised_ms_b128",
-                "alloc_bytes_per_iteration")) {
+                "alloc_bytes_per_iteration", "zmq_ms_b1000", "zmq_overhead", "zmq_warmup_iterations",
+                "zmq_ms_b1000_whole_run")) {
             assertTrue(j.has(k), k + " in " + r.out());
         }
         assertTrue(j.get("alternating_ms_b1000").asDouble() > 0);

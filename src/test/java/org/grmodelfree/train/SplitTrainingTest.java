@@ -1,6 +1,8 @@
 package org.grmodelfree.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -163,5 +165,48 @@ class SplitTrainingTest {
                 () -> txs.encode(txs.schedule().batchId(1, 0), x, 0));
         assertTrue(e.getMessage().contains("waits for its feedback"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> txs.learn(txBatch + 99, x, new float[c.batchTx()]));
+    }
+
+    @Test
+    void runAheadSendsTheNextReceiverPhaseEarlyAndTakesTheSameStep() {
+        TrainConfig c = TrainerTest.small(Method.ALTERNATING, ChannelKind.AWGN, 3);
+        TransmitterSide strict = new TransmitterSide(new TransmitterLearner(
+                Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c);
+        TransmitterSide ahead = new TransmitterSide(new TransmitterLearner(
+                Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c, true);
+        Schedule s = strict.schedule();
+        float[] x = new float[2 * Math.max(c.batchRx(), c.batchTx()) * c.symbols()];
+        long txBatch = s.batchId(0, c.rxSteps());
+        for (TransmitterSide t : new TransmitterSide[] {strict, ahead}) {
+            for (long b = 0; b <= txBatch; b++) {
+                t.encode(b, x, 0);
+            }
+        }
+        assertFalse(strict.canEncode(s.batchId(1, 0)));
+        for (int step = 0; step < c.rxSteps(); step++) {
+            assertTrue(ahead.canEncode(s.batchId(1, step)));
+            ahead.encode(s.batchId(1, step), x, 0);
+        }
+        long nextTx = s.batchId(1, c.rxSteps());
+        assertFalse(ahead.canEncode(nextTx), "the next transmitter batch waits for the feedback");
+        assertThrows(IllegalStateException.class, () -> ahead.encode(nextTx, x, 0));
+
+        // the batches sent ahead leave the pending batch's messages and encoding alone
+        SplittableRandom r = new SplittableRandom(5);
+        float[] sent = new float[2 * c.batchTx() * c.symbols()];
+        float[] losses = new float[c.batchTx()];
+        for (int i = 0; i < sent.length; i++) {
+            sent[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < losses.length; i++) {
+            losses[i] = (float) r.nextDouble(0, 3);
+        }
+        strict.learn(txBatch, sent, losses);
+        ahead.learn(txBatch, sent, losses);
+        for (int i = 0; i < strict.learner().transmitter().params().size(); i++) {
+            assertArrayEquals(strict.learner().transmitter().params().get(i).value().data,
+                    ahead.learner().transmitter().params().get(i).value().data);
+        }
+        assertTrue(ahead.canEncode(nextTx));
     }
 }

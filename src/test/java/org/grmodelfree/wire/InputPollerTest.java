@@ -12,7 +12,9 @@ import org.grmodelfree.wire.ControlMessage.Stop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 /** InputPoller over loopback tcp, with stream inputs and control links. */
 class InputPollerTest {
@@ -256,6 +258,80 @@ class InputPollerTest {
             assertEquals(new Stop("bye"), c.poll());
             assertNull(c.poll());
             assertFalse(poller.await(0));
+        }
+    }
+
+    @Test
+    void aSingleStreamInputWaitsInItsOwnReceiveAndKeepsTheMessageForPoll() {
+        float[] sent = ramp(10);
+        try (StreamOut out = StreamOut.bind(context, null, false);
+                StreamIn in = StreamIn.connect(context, out.endpoint(), false);
+                InputPoller poller = new InputPoller(context)) {
+            poller.add(in);
+            assertFalse(poller.await(50));
+            out.send(sent, 0, 10);
+            assertTrue(poller.await(WAIT));
+            assertEquals(10, in.bufferedItems(), "the message was taken off the socket and kept");
+            assertTrue(poller.await(0));
+            float[] got = new float[20];
+            assertEquals(10, in.poll(got, 0, 10));
+            assertArrayEquals(sent, got);
+            assertFalse(poller.await(0));
+        }
+    }
+
+    @Test
+    void aBadMessageMetWhileWaitingIsReportedByTheNextPoll() {
+        ZMQ.Socket push = context.createSocket(SocketType.PUSH);
+        push.setLinger(0);
+        push.bind("tcp://127.0.0.1:*");
+        try (StreamIn in = StreamIn.connect(context, push.getLastEndpoint(), false);
+                InputPoller poller = new InputPoller(context)) {
+            poller.add(in);
+            push.send(new byte[1003], 0);
+            assertTrue(poller.await(WAIT), "something arrived");
+            assertEquals(1, in.rejectedCount());
+            float[] dst = new float[16];
+            WireFormatException e = assertThrows(WireFormatException.class, () -> in.poll(dst, 0, 8));
+            assertTrue(e.getMessage().contains("1003 bytes is not a multiple of 8"), e.getMessage());
+            assertEquals(0, in.poll(dst, 0, 8), "reported once");
+            byte[] good = new byte[16];
+            Complex64Codec.encode(new float[] {0.5f, -1f, 3f, 4f}, 0, 2, good, 0);
+            push.send(good, 0);
+            assertTrue(poller.await(WAIT));
+            assertEquals(2, in.poll(dst, 0, 8));
+        } finally {
+            push.close();
+        }
+    }
+
+    @Test
+    void aSingleControlLinkKeepsTheMessageItWaitedForSkippingGarbage() {
+        try (ControlLink a = ControlLink.bind(context, null);
+                ControlLink b = ControlLink.connect(context, a.endpoint());
+                InputPoller poller = new InputPoller(context)) {
+            poller.add(b);
+            assertFalse(poller.await(50));
+            a.send(new Lost(4, 2, "crc"));
+            assertTrue(poller.await(WAIT));
+            assertTrue(poller.await(0), "still ready until taken");
+            assertEquals(new Lost(4, 2, "crc"), b.poll());
+            assertNull(b.poll());
+            a.send(new Stop("now"));
+            assertTrue(poller.await(WAIT));
+            assertEquals(new Stop("now"), b.receive(0), "receive hands out the kept message too");
+            assertFalse(poller.await(0));
+        }
+    }
+
+    @Test
+    void aSingleInputClosedWhileAddedIsNamed() {
+        try (InputPoller poller = new InputPoller(context)) {
+            ControlLink link = ControlLink.bind(context, null);
+            poller.add(link);
+            link.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> poller.await(0));
+            assertTrue(e.getMessage().contains(link.endpoint()), e.getMessage());
         }
     }
 }

@@ -11,6 +11,7 @@ block process that fails stops the flowgraph. Stream ports carry raw complex64; 
 import atexit
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -69,11 +70,35 @@ def describe(name):
     return _specs[name]
 
 
+_handed_out = set()
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+        return low if low > 11000 else 32768
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def _free_port():
-    """A free loopback TCP port for a JVM output to bind (the JVM starts without being waited for)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback TCP port for a JVM output to bind a moment later (the JVM starts without being
+    waited for). Taken below the kernel's ephemeral range, where no outgoing connection's local end
+    can take it first, and never the same one twice in this process."""
+    high = _ephemeral_low()
+    for _ in range(1000):
+        port = random.randrange(10000, high)
+        if port in _handed_out:
+            continue
+        _handed_out.add(port)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("gr-modelfree: no free loopback TCP port between 10000 and %d" % high)
 
 
 def _arg(value):

@@ -78,11 +78,43 @@ final class BlockProcesses implements AutoCloseable {
         this.jvm = List.copyOf(j);
     }
 
-    /** A free TCP port on loopback (bound and released; fine on a machine that is not racing for ports). */
+    /** Ports handed out by {@link #freePort} in this JVM, never handed out twice. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Random PORTS = new java.util.Random();
+
+    /**
+     * A TCP port that is free on loopback now, for a block process to bind a moment later. It is
+     * taken below the kernel's ephemeral range (ip_local_port_range), where the kernel never puts
+     * the local end of an outgoing connection: a port picked from that range (bind to 0, release)
+     * can be taken by any process's connect before the block binds it, which made runs fail with
+     * "address already in use" when several ran at once. Never the same port twice in one JVM.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        int low = 10_000;
+        int high = ephemeralLow();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = low + PORTS.nextInt(high - low);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException inUse) {
+                // taken by another process: try another
+            }
+        }
+        throw new IOException("no free loopback TCP port found between " + low + " and " + high);
+    }
+
+    /** The lowest port of the kernel's ephemeral range (32768 where it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            String[] r = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim()
+                    .split("\\s+");
+            int low = Integer.parseInt(r[0]);
+            return low > 11_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

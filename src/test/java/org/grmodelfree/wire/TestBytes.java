@@ -44,4 +44,20 @@ final class TestBytes {
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
+
+    /**
+     * Bytes the current thread allocates in one run of {@code round} once the JIT has settled: the
+     * least over up to 30 runs, stopping at the first under {@code limit}. How soon escape analysis
+     * removes a temporary depends on how busy the compiler threads are, so one fixed warm-up can
+     * measure before it has; code that really allocates does so in every run.
+     */
+    static long leastAllocatedBytes(Runnable round, long limit) {
+        long least = Long.MAX_VALUE;
+        for (int run = 0; run < 30 && least >= limit; run++) {
+            long before = allocatedBytes();
+            round.run();
+            least = Math.min(least, allocatedBytes() - before);
+        }
+        return least;
+    }
 }

@@ -21,6 +21,9 @@ __all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "descri
 
 class _JvmBlock(gr.hier_block2):
     BLOCK = None
+    # Message outputs the bridge adds: port id -> the JVM stats key it publishes, as a pair
+    # (port id . value), once a second.
+    STATS_PORTS = {}
 
     def __init__(self, attach="", **params):
         spec = describe(self.BLOCK)
@@ -30,7 +33,8 @@ class _JvmBlock(gr.hier_block2):
                                 gr.io_signature(n_in, n_in, gr.sizeof_gr_complex),
                                 gr.io_signature(n_out, n_out, gr.sizeof_gr_complex))
         self._params = params
-        self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=_finite(spec, params))
+        self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=_finite(spec, params),
+                               stats_ports=self.STATS_PORTS)
 
     def process(self):
         """The JVM block's subprocess.Popen, or None when attached to a running one."""
@@ -60,8 +64,10 @@ class policy_sampler(_JvmBlock):
 
 
 class receiver(_JvmBlock):
-    """Learned receiver: finds frames, decodes, trains, and posts per-example losses."""
+    """Learned receiver: finds frames, decodes, trains, and posts per-example losses. Its 'bler' port
+    posts ('bler' . block error rate of its last 16 training batches) once a second while it trains."""
     BLOCK = "receiver"
+    STATS_PORTS = {"bler": "recent_bler"}
 
 
 class loss_feedback(_JvmBlock):

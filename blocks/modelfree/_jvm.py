@@ -12,6 +12,7 @@ import atexit
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import threading
 import time
 
+import pmt
 from gnuradio import gr, zeromq
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -39,6 +41,11 @@ _SOURCE_BUFFER_ITEMS = 1 << 16
 # longest stage; its workers spin only briefly, leaving the cores to the other processes.
 _JVM_OPTIONS = {"receiver": "-Dmodelfree.spins=2000"}
 _JVM_OPTIONS_DEFAULT = "-Dmodelfree.threads=1"
+# A block with stats ports (see JvmPorts) prints its stats once a second; the bridge passes one line
+# in _STATS_SHOWN_EVERY_S on to the flowgraph's log and publishes every one.
+_STATS_MILLIS = 1000
+_STATS_SHOWN_EVERY_S = 10.0
+_STATS_LINE = re.compile(r"\bstats \{(.*)\}\s*$")
 
 _specs = {}
 _live = []
@@ -130,12 +137,37 @@ def _instance_name(name):
     return name if n == 1 else "%s-%d" % (name, n)
 
 
+class StatsSource(gr.basic_block):
+    """Publishes values of a JVM block's stats line on message ports: for each port id, a pair
+    (port id . value) with the value of one stats key, whenever a line carries that key as a number."""
+
+    def __init__(self, ports):
+        gr.basic_block.__init__(self, name="modelfree_stats", in_sig=None, out_sig=None)
+        self.ports = dict(ports)
+        for port in self.ports:
+            self.message_port_register_out(pmt.intern(port))
+
+    def publish(self, stats):
+        """stats: the text inside a stats line's braces, `key=value, key=value`."""
+        values = dict(item.split("=", 1) for item in (s.strip() for s in stats.split(",")) if "=" in item)
+        for port, key in self.ports.items():
+            try:
+                value = float(values[key])
+            except (KeyError, ValueError):
+                continue
+            self.message_port_pub(pmt.intern(port), pmt.cons(pmt.intern(port), pmt.from_double(value)))
+
+
 class JvmPorts(object):
     """Starts the JVM block (unless attached) and builds the ZeroMQ blocks of its ports inside
-    `hier`, a gr.hier_block2 whose own ports have the JVM ports' ids in declaration order."""
+    `hier`, a gr.hier_block2 whose own ports have the JVM ports' ids in declaration order, then the
+    bridge's stats ports (`stats_ports`: port id -> stats key, published once a second)."""
 
-    def __init__(self, hier, name, params, attach="", finite=False):
+    def __init__(self, hier, name, params, attach="", finite=False, stats_ports=None):
         self.name = name
+        self.stats = None
+        self._stats_ports = dict(stats_ports or {})
+        self._stats_shown = 0.0
         self.spec = describe(name)
         self.finite = finite
         self.process = None
@@ -196,12 +228,18 @@ class JvmPorts(object):
                 hier.message_port_register_hier_out(p["id"])
                 hier.msg_connect((src, "out"), (hier, p["id"]))
             setattr(self, "_keep_" + p["id"], src)
+        if stats_ports:
+            self.stats = StatsSource(stats_ports)
+            for port in stats_ports:
+                hier.message_port_register_hier_out(port)
+                hier.msg_connect((self.stats, port), (hier, port))
 
     def _start(self, args):
         cmd = [launcher(), "block", self.name, "--exit-with-parent"] + args
         env = dict(os.environ)
         # Options already in MODELFREE_JAVA_OPTS come last, so they win.
-        env["MODELFREE_JAVA_OPTS"] = " ".join(filter(None, [_JVM_OPTIONS.get(self.name, _JVM_OPTIONS_DEFAULT),
+        stats = "-Dmodelfree.stats.millis=%d" % _STATS_MILLIS if self._stats_ports else ""
+        env["MODELFREE_JAVA_OPTS"] = " ".join(filter(None, [_JVM_OPTIONS.get(self.name, _JVM_OPTIONS_DEFAULT), stats,
                                                            os.environ.get("MODELFREE_JAVA_OPTS", "")]))
         self.process = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, bufsize=1)
@@ -210,6 +248,14 @@ class JvmPorts(object):
         threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()
 
     def _keep(self, line):
+        m = _STATS_LINE.search(line) if self._stats_ports else None
+        if m:
+            if self.stats is not None:
+                self.stats.publish(m.group(1))
+            now = time.monotonic()
+            if now - self._stats_shown < _STATS_SHOWN_EVERY_S:
+                return
+            self._stats_shown = now
         self._tail.append(line)
         del self._tail[:-50]
         sys.stderr.write(line if line.startswith(self.name) else "%s: %s" % (self.name, line))

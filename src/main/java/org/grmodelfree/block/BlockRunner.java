@@ -27,7 +27,11 @@ import org.zeromq.ZContext;
 public final class BlockRunner {
     /** The longest single wait, so a stop request is seen promptly. */
     private static final long MAX_WAIT_MILLIS = 100;
-    private static final long STATS_EVERY_NANOS = 10_000_000_000L;
+    /**
+     * Nanoseconds between stats lines: 10 s, or the system property modelfree.stats.millis (the
+     * GNU Radio bridge asks the receiver for one a second, to show its error rate live).
+     */
+    private static final long STATS_EVERY_NANOS = Long.getLong("modelfree.stats.millis", 10_000L) * 1_000_000L;
     /**
      * Largest message a stream output sends, in items. Above GNU Radio's default of 8191 so that a
      * block's write of an iteration's frames (9024 samples at M = 256, N = 4, B = 1000) goes out as

@@ -45,6 +45,9 @@ public final class ReceiverBlock implements Block {
                                             + " codebook (maximum likelihood on AWGN)")),
                     BlockParams.RUNNER));
 
+    /** Receiver-phase batches in the recent_bler statistic. */
+    static final int RECENT = 16;
+
     private final TrainConfig c;
     private final boolean train;
     private final Schedule schedule;
@@ -67,6 +70,9 @@ public final class ReceiverBlock implements Block {
     private long nextBatch;
     private boolean done;
     private double lastRxLoss = Double.NaN;
+    /** Block errors of the last RECENT receiver-phase batches (ring), decided before each step. */
+    private final int[] recentErrors = new int[RECENT];
+    private long recentBatches;
     private long trained;
     private long fedBack;
     private long stale;
@@ -194,6 +200,7 @@ public final class ReceiverBlock implements Block {
         if (losses == null) {
             trained++;
             lastRxLoss = side.lastLoss();
+            recentErrors[(int) (recentBatches++ % RECENT)] = learner.lastErrors();
         } else if (io.connected("losses")) {
             io.send("losses", new ControlMessage.Losses(id, slot.iteration(), Arrays.copyOf(losses, c.batchTx())));
             fedBack++;
@@ -266,6 +273,19 @@ public final class ReceiverBlock implements Block {
         return "samples of batch " + nextBatch + " on 'in'" + (nextBatch >= endOfRun ? " (the end-of-run frame)" : "");
     }
 
+    /**
+     * The block error rate of the last {@link #RECENT} receiver-phase batches (unperturbed frames,
+     * each decided before the receiver's step on it, so not yet trained on); NaN before the first.
+     */
+    private double recentBler() {
+        int batches = (int) Math.min(recentBatches, RECENT);
+        long errors = 0;
+        for (int i = 0; i < batches; i++) {
+            errors += recentErrors[i];
+        }
+        return batches == 0 ? Double.NaN : (double) errors / ((long) batches * c.batchRx());
+    }
+
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -281,6 +301,7 @@ public final class ReceiverBlock implements Block {
             m.put("batches_lost", lostReported);
             m.put("stale_frames", stale);
             m.put("last_rx_loss", lastRxLoss);
+            m.put("recent_bler", recentBler());
             m.put("learning_seconds", learnNanos / 1e9);
         } else {
             m.put("messages", messagesDecided);

@@ -1,5 +1,7 @@
 package org.grmodelfree.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,6 +67,25 @@ final class GnuRadio {
             throw new IllegalArgumentException("no flowgraph '" + name + "'; there are: " + String.join(", ", names));
         }
         return f;
+    }
+
+    /**
+     * The flowgraph's parameter blocks (its command-line flags), each id with its default as GRC
+     * wrote it (an expression, e.g. '20' or 'train'), in file order.
+     */
+    Map<String, String> parameters(String name) throws IOException {
+        Path f = flowgraph(name);
+        Map<?, ?> grc = new ObjectMapper(new YAMLFactory()).readValue(f.toFile(), Map.class);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (grc.get("blocks") instanceof List<?> blocks) {
+            for (Object o : blocks) {
+                if (o instanceof Map<?, ?> b && "parameter".equals(b.get("id"))
+                        && b.get("parameters") instanceof Map<?, ?> p) {
+                    params.put(String.valueOf(b.get("name")), String.valueOf(p.get("value")));
+                }
+            }
+        }
+        return params;
     }
 
     /** Environment for grcc and generated scripts: the block YAML and the Python package on the paths. */

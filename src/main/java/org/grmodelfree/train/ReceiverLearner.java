@@ -15,6 +15,7 @@ public final class ReceiverLearner {
     private final FMatrixRMaj probs = new FMatrixRMaj(1, 1);
     private float[] losses = new float[0];
     private int[] decisions = new int[0];
+    private int lastErrors;
 
     public ReceiverLearner(Receiver rx) {
         this.rx = rx;
@@ -29,9 +30,13 @@ public final class ReceiverLearner {
         return adam;
     }
 
-    /** One Adam step on the mean cross-entropy of y against labels; returns that mean. y not modified. */
+    /**
+     * One Adam step on the mean cross-entropy of y against labels; returns that mean. The block
+     * errors of the decisions before the step are {@link #lastErrors()}. y not modified.
+     */
     public double train(FMatrixRMaj y, int[] labels, double lr) {
         double mean = forwardLoss(y, labels, ensureLosses(y.numRows));
+        lastErrors = SoftmaxCrossEntropy.argmax(probs, labels, ensureDecisions(y.numRows));
         SoftmaxCrossEntropy.backward(probs, labels, 1f / y.numRows, probs);
         rx.backward(probs, false);
         adam.step(lr);
@@ -43,6 +48,11 @@ public final class ReceiverLearner {
         return forwardLoss(y, labels, out);
     }
 
+    /** Block errors of the batch of the last {@link #train} call, decided before its step. */
+    public int lastErrors() {
+        return lastErrors;
+    }
+
     /** Decides each row of y; returns the number of errors against labels (may be null). */
     public int decide(FMatrixRMaj y, int[] labels, int[] out) {
         return SoftmaxCrossEntropy.argmax(rx.forward(y), labels, out);
@@ -50,10 +60,14 @@ public final class ReceiverLearner {
 
     /** Block errors of y against labels, using an internal decision buffer. */
     public int errors(FMatrixRMaj y, int[] labels) {
-        if (decisions.length < y.numRows) {
-            decisions = new int[y.numRows];
+        return decide(y, labels, ensureDecisions(y.numRows));
+    }
+
+    private int[] ensureDecisions(int rows) {
+        if (decisions.length < rows) {
+            decisions = new int[rows];
         }
-        return decide(y, labels, decisions);
+        return decisions;
     }
 
     private double forwardLoss(FMatrixRMaj y, int[] labels, float[] out) {

@@ -154,8 +154,29 @@ class GrcYamlTest {
 
         checkPorts(where + "inputs: ", (List<Map<String, Object>>) d.get("inputs"),
                 (List<Map<String, Object>>) y.getOrDefault("inputs", List.of()));
-        checkPorts(where + "outputs: ", (List<Map<String, Object>>) d.get("outputs"),
+        List<Map<String, Object>> outputs = new ArrayList<>((List<Map<String, Object>>) d.get("outputs"));
+        for (String port : bridgeStatsPorts(spec)) {
+            outputs.add(Map.of("id", port, "domain", "message", "optional", true));
+        }
+        checkPorts(where + "outputs (the block's, then the bridge's stats ports): ", outputs,
                 (List<Map<String, Object>>) y.getOrDefault("outputs", List.of()));
+    }
+
+    /** The message outputs the Python bridge adds to a block: the keys of its class's STATS_PORTS. */
+    static List<String> bridgeStatsPorts(BlockSpec spec) throws IOException {
+        String py = Files.readString(Path.of("blocks", "modelfree", "__init__.py"));
+        Matcher cls = Pattern.compile("class " + pythonName(spec) + "\\(_JvmBlock\\):(.*?)(?=\\nclass |\\z)",
+                Pattern.DOTALL).matcher(py);
+        assertTrue(cls.find(), "blocks/modelfree/__init__.py has no class " + pythonName(spec));
+        Matcher ports = Pattern.compile("STATS_PORTS = \\{([^}]*)}").matcher(cls.group(1));
+        List<String> ids = new ArrayList<>();
+        if (ports.find()) {
+            Matcher id = Pattern.compile("\"(\\w+)\"\\s*:").matcher(ports.group(1));
+            while (id.find()) {
+                ids.add(id.group(1));
+            }
+        }
+        return ids;
     }
 
     private static boolean hasBound(List<String> asserts, String id, String op, double bound) {

@@ -86,17 +86,119 @@ class FlowgraphTest {
                 .doubleValue();
         assertTrue(bler < 0.2, "BLER " + bler + " after 150 iterations through channel_model");
         assertTrue(through < untrained / 3, "through the flowgraph: trained " + through + ", untrained " + untrained);
-        // every block process (they inherit MODELFREE_RUN_DIR from the flowgraph) has ended with it
+        assertNoBlockProcess("MODELFREE_RUN_DIR=" + out.toAbsolutePath());
+    }
+
+    /** Fails naming them if processes whose environment contains marker are still alive. */
+    static void assertNoBlockProcess(String marker) {
+        // every block process inherits the flowgraph's environment (MODELFREE_RUN_DIR, say)
         List<String> alive = ProcessHandle.allProcesses().filter(p -> {
             try {
                 String env = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")),
                         StandardCharsets.UTF_8);
-                return env.contains("MODELFREE_RUN_DIR=" + out.toAbsolutePath());
+                return env.contains(marker);
             } catch (IOException | RuntimeException gone) {
                 return false;
             }
         }).map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
         assertEquals(List.of(), alive, "block processes outlived their flowgraph");
+    }
+
+    /** Trains a small link through a flowgraph; returns its summary after checking the common outputs. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> trainSmall(String flowgraph, Path out, String... flags) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("flowgraph", flowgraph, "--out", out.toString(),
+                "--quiet", "--hidden", "32", "--batch", "256", "--lr", "0.01", "--sigma2", "0.05", "--frames", "10",
+                "--test-messages", "5000", "--max-messages", "5000"));
+        args.addAll(List.of(flags));
+        CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.status(), r.err() + r.out());
+        for (String f : List.of("model.msgpack", "summary.json", "bler.png", "constellation.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, "missing " + f);
+        }
+        assertNoBlockProcess("MODELFREE_RUN_DIR=" + out.toAbsolutePath());
+        return Json.mapper().readValue(out.resolve("summary.json").toFile(), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double flowgraphBler(Map<String, Object> summary, String key) {
+        return ((Number) ((Map<String, Object>) summary.get(key)).get("bler")).doubleValue();
+    }
+
+    @Test
+    void train_rayleigh_learns_through_stock_block_fading(@TempDir Path out) throws Exception {
+        Map<String, Object> s = trainSmall("train_rayleigh", out, "--iterations", "150", "--messages", "16",
+                "--symbols", "4");
+        assertEquals("rbf", s.get("channel"));
+        assertEquals(20.0, ((Number) s.get("snr_db")).doubleValue(), 0, "the flowgraph's own default SNR");
+        double trained = flowgraphBler(s, "flowgraph_bler");
+        double untrained = flowgraphBler(s, "flowgraph_bler_untrained");
+        assertTrue(trained < 0.15 && trained < untrained / 4, "through Rayleigh block fading: trained " + trained
+                + ", untrained " + untrained);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void train_impaired_learns_without_a_gradient_and_evaluate_sweeps_its_model(@TempDir Path out) throws Exception {
+        Path train = out.resolve("train");
+        Map<String, Object> s = trainSmall("train_impaired", train, "--iterations", "150", "--messages", "16",
+                "--symbols", "2");
+        assertEquals(15.0, ((Number) s.get("snr_db")).doubleValue(), 0, "the flowgraph's own default SNR");
+        double trained = flowgraphBler(s, "flowgraph_bler");
+        double untrained = flowgraphBler(s, "flowgraph_bler_untrained");
+        assertTrue(trained < 0.05 && trained < untrained / 10, "through phase noise, IQ imbalance and 4-bit"
+                + " quantisation: trained " + trained + ", untrained " + untrained);
+        assertTrue(Files.size(train.resolve("received.png")) > 0, "no plot of the received samples");
+        assertEquals(2000, ((Number) ((Map<String, Object>) s.get("received_plot")).get("messages")).intValue());
+
+        Path eval = out.resolve("evaluate");
+        CliTest.Run r = CliTest.run("flowgraph", "evaluate", "--model", train.resolve("model.msgpack").toString(),
+                "--snr-db", "5,15", "--frames", "4", "--batch", "256", "--out", eval.toString(), "--quiet");
+        assertEquals(0, r.status(), r.err() + r.out());
+        Map<String, Object> e = Json.mapper().readValue(eval.resolve("summary.json").toFile(), Map.class);
+        List<Map<String, Object>> points = (List<Map<String, Object>>) e.get("points");
+        assertEquals(2, points.size());
+        double low = ((Number) points.get(0).get("bler")).doubleValue();
+        double high = ((Number) points.get(1).get("bler")).doubleValue();
+        assertEquals(1024, ((Number) points.get(1).get("messages")).intValue(), "4 frames of 256 messages");
+        assertTrue(high < low && low > 0.01, "BLER at 5 dB " + low + ", at 15 dB " + high);
+        assertEquals(List.of(), e.get("failed_points"));
+        assertTrue(Files.size(eval.resolve("bler.png")) > 0 && Files.size(eval.resolve("bler_curve.csv")) > 0);
+        assertNoBlockProcess("MODELFREE_RUN_DIR=" + eval.toAbsolutePath());
+    }
+
+    @Test
+    void live_constellation_starts_under_xvfb_and_stops_on_ctrl_c(@TempDir Path tmp) throws Exception {
+        if (run("sh", "-c", "command -v xvfb-run") != 0) {
+            assertEquals(0, run("sh", "-c", "apt-get install -y -qq --no-install-recommends xvfb xauth"),
+                    "xvfb-run is missing and apt-get could not install it");
+        }
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile("live_constellation", tmp.resolve("build"), new Progress(new java.io.PrintWriter(
+                java.io.Writer.nullWriter()), true));
+        Path log = tmp.resolve("gui.log");
+        String marker = "MODELFREE_GUI_TEST=" + tmp.toAbsolutePath();
+        // xvfb-run's shell starts the flowgraph in the background and forwards Ctrl-C to it after 12 s
+        ProcessBuilder pb = new ProcessBuilder("xvfb-run", "-a", "sh", "-c", GnuRadio.PYTHON + " -u '" + script
+                + "' --iterations 100000 & pid=$!; sleep 12; kill -INT $pid; wait $pid")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(gr.environment());
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().put("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString());
+        Process p = pb.start();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        String text = Files.readString(log);
+        assertTrue(ended, "the GUI flowgraph did not stop within 48 s of Ctrl-C:\n" + text);
+        assertEquals(0, p.exitValue(), text);
+        assertFalse(text.contains("Traceback") || text.contains("Fatal Python error"), text);
+        for (String block : List.of("transmitter", "policy-sampler", "receiver", "loss-feedback")) {
+            assertTrue(text.contains(block + ": input '"), block + " never started:\n" + text);
+        }
+        assertNoBlockProcess(marker);
     }
 
     @Test

@@ -201,6 +201,52 @@ class FlowgraphTest {
         assertNoBlockProcess(marker);
     }
 
+    /** Runs cmd in dir with HOME set to home and no GNU Radio or Python paths of our own; exit and output. */
+    private static String[] runAs(Path home, Path dir, String... cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("HOME", home.toString());
+        for (String v : List.of("GRC_BLOCKS_PATH", "PYTHONPATH", "GR_PREFS_PATH", "MODELFREE_LAUNCHER")) {
+            pb.environment().remove(v);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(p.waitFor()), out};
+    }
+
+    @Test
+    void gr_setup_makes_the_blocks_visible_to_grcc_and_python_and_undo_takes_it_back(@TempDir Path tmp)
+            throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Path grc = Path.of("flowgraphs", "train_awgn.grc").toAbsolutePath();
+        Path build = tmp.resolve("build");
+        String[] before = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
+        assertTrue(!"0".equals(before[0]) || !Files.exists(build.resolve("train_awgn.py")),
+                "grcc found the blocks before gr-setup:\n" + before[1]);
+
+        String[] setup = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup");
+        assertEquals("0", setup[0], setup[1]);
+        String[] compiled = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
+        assertEquals("0", compiled[0], compiled[1]);
+        // the generated script imports modelfree from another folder, with no PYTHONPATH
+        String[] help = runAs(home, elsewhere, GnuRadio.PYTHON, build.resolve("train_awgn.py").toString(), "--help");
+        assertEquals("0", help[0], help[1]);
+        assertTrue(help[1].contains("--iterations"), help[1]);
+        String[] where = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "import modelfree, os;"
+                + " print(os.path.dirname(os.path.dirname(modelfree.__file__)))");
+        assertEquals(Path.of("blocks").toAbsolutePath().toString(), where[1].lines()
+                .reduce((a, b) -> b).orElse("").strip(), where[1]);
+
+        String[] undo = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup", "--undo");
+        assertEquals("0", undo[0], undo[1]);
+        String[] gone = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "import modelfree");
+        assertFalse("0".equals(gone[0]), "modelfree still imports after --undo");
+        Files.deleteIfExists(build.resolve("train_awgn.py"));
+        String[] after = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
+        assertTrue(!"0".equals(after[0]) || !Files.exists(build.resolve("train_awgn.py")),
+                "grcc still finds the blocks after --undo:\n" + after[1]);
+    }
+
     @Test
     void bench_flowgraph_times_iterations_through_gnu_radio() throws Exception {
         CliTest.Run r = CliTest.run("bench", "--flowgraph", "--json", "--warmup", "3", "--iterations", "6");

@@ -35,6 +35,22 @@ class _JvmBlock(gr.hier_block2):
         self._params = params
         self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=_finite(spec, params),
                                stats_ports=self.STATS_PORTS)
+        self._runtime = {p["id"] for p in spec["parameters"] if p.get("runtime")}
+
+    def __getattr__(self, name):
+        # set_<id> for each run-time parameter (GRC's callbacks, e.g. set_sigma2 from a QT GUI Range)
+        if name.startswith("set_") and name[4:] in self.__dict__.get("_runtime", ()):
+            return lambda value: self.set_param(name[4:], value)
+        return gr.hier_block2.__getattr__(self, name)
+
+    def set_param(self, key, value):
+        """Changes a run-time parameter of the running JVM block (its checks apply; a rejected value
+        is logged by the block and changes nothing)."""
+        if key not in self._runtime:
+            raise ValueError("gr-modelfree %s: %r cannot change at run time; these can: %s"
+                             % (self.BLOCK, key, sorted(self._runtime)))
+        self._params[key] = value
+        self._ports.set_param(key, value)
 
     def process(self):
         """The JVM block's subprocess.Popen, or None when attached to a running one."""

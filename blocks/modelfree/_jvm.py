@@ -168,6 +168,7 @@ class JvmPorts(object):
         self.stats = None
         self._stats_ports = dict(stats_ports or {})
         self._stats_shown = 0.0
+        self._stdin_lock = threading.Lock()
         self.spec = describe(name)
         self.finite = finite
         self.process = None
@@ -286,6 +287,22 @@ class JvmPorts(object):
             if done:
                 sys.stderr.write("gr-modelfree: every finite block has finished; stopping the flowgraph\n")
                 _stop_flowgraph()
+
+    def set_param(self, key, value):
+        """Sends `set KEY VALUE` to the JVM block's standard input (its run-time parameter channel)."""
+        p = self.process
+        if p is None:
+            sys.stderr.write("gr-modelfree %s: attached to a block process started elsewhere; cannot set %s there\n"
+                             % (self.name, key))
+            return
+        if p.poll() is not None:
+            return  # already ended
+        try:
+            with self._stdin_lock:
+                p.stdin.write("set %s %s\n" % (key, _arg(value)))
+                p.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the process is ending
 
     def stop(self):
         """Ends the JVM process (closing its standard input ends it; then SIGTERM, then SIGKILL)."""

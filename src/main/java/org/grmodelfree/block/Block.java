@@ -47,6 +47,15 @@ public interface Block {
         return true;
     }
 
+    /**
+     * Changes a run-time parameter (declared {@link ParamSpec#runtime()}) while the block runs.
+     * The runner calls it on the block's thread between work calls, with the value already parsed
+     * and checked against the declaration (Long, Double, String or Boolean).
+     */
+    default void set(String id, Object value) {
+        throw new IllegalArgumentException(spec().name() + " has no run-time parameter '" + id + "'");
+    }
+
     /** Called once when the run ends, normally or not: last checkpoint, flush. */
     default void stop(BlockIo io) {
     }

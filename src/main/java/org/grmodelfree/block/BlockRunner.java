@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
@@ -45,6 +46,8 @@ public final class BlockRunner {
     private final Consumer<String> log;
     private final long peerTimeoutNanos;
     private volatile boolean stopRequested;
+    /** Run-time parameter changes (id, parsed value) waiting for the block's thread. */
+    private final ConcurrentLinkedQueue<Map.Entry<String, Object>> settings = new ConcurrentLinkedQueue<>();
     private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
 
     public BlockRunner(Block block, Params params, Consumer<String> log) {
@@ -57,6 +60,29 @@ public final class BlockRunner {
     /** Asks the run to end after the current work call (thread-safe). */
     public void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Asks for a run-time parameter change (thread-safe): the value is parsed and checked against
+     * the block's declaration now, and handed to {@link Block#set} before the next work call.
+     * Throws IllegalArgumentException for an unknown parameter, one that cannot change at run
+     * time, or a bad value.
+     */
+    public void set(String id, String raw) {
+        ParamSpec p = block.spec().param(id);
+        if (!p.runtime()) {
+            throw new IllegalArgumentException(block.spec().name() + ": parameter '" + id
+                    + "' cannot change while the block runs");
+        }
+        settings.add(Map.entry(id, p.parse(raw)));
+    }
+
+    private void applySettings() {
+        Map.Entry<String, Object> s;
+        while ((s = settings.poll()) != null) {
+            block.set(s.getKey(), s.getValue());
+            log.accept("set " + s.getKey() + " = " + s.getValue());
+        }
     }
 
     /** Port id to the endpoint bound or connected, once {@link #run} has set the ports up. */
@@ -202,6 +228,7 @@ public final class BlockRunner {
         long lastProgress = System.nanoTime();
         long lastStats = lastProgress;
         while (!stopRequested) {
+            applySettings();
             Block.Status s = block.work(io);
             long now = System.nanoTime();
             if (now - lastStats > STATS_EVERY_NANOS) {

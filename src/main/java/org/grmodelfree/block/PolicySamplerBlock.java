@@ -15,7 +15,8 @@ import org.grmodelfree.wire.ControlMessage;
  * The Gaussian policy sampler, between the transmitter and the channel. In train mode it finds the
  * frames of the transmitter's stream, replaces the payload x of every transmitter-phase batch by
  * x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2 I), posts x_p on "sent" for the transmitter's learner
- * (before the frame goes on), and passes every other frame unchanged. In stream mode, or with
+ * (before the frame goes on) with the s^2 it used, and passes every other frame unchanged. s^2
+ * follows the schedule unless set while the block runs ({@link #set}). In stream mode, or with
  * exploration off, samples pass straight through. The noise of batch b is drawn from the seed and
  * b, so a run is reproducible.
  */
@@ -44,6 +45,8 @@ public final class PolicySamplerBlock implements Block {
     private final long endOfRun;
     private final Rng rng = new Rng(0);
     private boolean leadInWritten;
+    /** s^2 set at run time (replaces the schedule's), or NaN. */
+    private double sigma2Set = Double.NaN;
     private boolean done;
     private long samplesIn;
     private long framesPerturbed;
@@ -115,7 +118,7 @@ public final class PolicySamplerBlock implements Block {
 
     private void perturb(BlockIo io, long id) {
         Schedule.Slot slot = schedule.slot(id);
-        double s2 = c.sigma2At(slot.iteration());
+        double s2 = Double.isNaN(sigma2Set) ? c.sigma2At(slot.iteration()) : sigma2Set;
         float a = (float) Math.sqrt(1 - s2);
         float std = (float) Math.sqrt(s2 / 2);
         rng.reseed(c.seed() + NOISE_SEED, slot.iteration(), slot.stream());
@@ -124,8 +127,17 @@ public final class PolicySamplerBlock implements Block {
             payload[i] = a * payload[i] + std * (float) rng.nextGaussian();
         }
         if (io.connected("sent")) {
-            io.send("sent", new ControlMessage.Sent(id, slot.iteration(), java.util.Arrays.copyOf(payload, values)));
+            io.send("sent", new ControlMessage.Sent(id, slot.iteration(), java.util.Arrays.copyOf(payload, values), s2));
         }
+    }
+
+    /** sigma2 (the only run-time parameter): used from the next transmitter-phase batch on. */
+    @Override
+    public void set(String id, Object value) {
+        if (!id.equals("sigma2")) {
+            Block.super.set(id, value);
+        }
+        sigma2Set = (Double) value;
     }
 
     @Override

@@ -41,7 +41,8 @@ final class TrainingParams {
                         "shared seed: training messages, initial weights, exploration"));
         EXPLORATION = List.of(
                 ParamSpec.real("sigma2", "Exploration variance", d.sigma2(), 1e-6, 0.999,
-                        "policy variance s^2: x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2)"),
+                        "policy variance s^2: x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2); set while training, it"
+                        + " replaces the annealing schedule (the sampler tells the transmitter in 'sent')").atRuntime(),
                 ParamSpec.real("sigma2_final", "Final exploration variance", 0, 0.0, 0.999,
                         "s^2 at the last iteration, geometric annealing (0: same as sigma2)").inAdvanced());
         LEARNING = List.of(

@@ -91,6 +91,10 @@ public final class TransmitterBlock implements Block {
     private long nextBatch;
     private boolean leadInWritten;
     private boolean haveSent;
+    /** s^2 of the pending batch's 'sent' message (NaN: it did not say). */
+    private double sentSigma2 = Double.NaN;
+    /** s^2 set at run time, for 'sent' messages that do not carry theirs (NaN: the schedule's). */
+    private double sigma2Set = Double.NaN;
     private boolean haveLosses;
     private long pendingSince;
     private long framesSent;
@@ -208,7 +212,7 @@ public final class TransmitterBlock implements Block {
             Schedule.Slot slot = schedule.slot(pending);
             if (haveSent && haveLosses) {
                 long t0 = System.nanoTime();
-                double mean = side.learn(pending, sent, losses);
+                double mean = side.learn(pending, sent, losses, Double.isNaN(sentSigma2) ? sigma2Set : sentSigma2);
                 learnNanos += System.nanoTime() - t0;
                 learned++;
                 consecutiveSkips = 0;
@@ -291,6 +295,7 @@ public final class TransmitterBlock implements Block {
                             + s.samples().length / 2 + " samples, a transmitter-phase batch has " + sent.length / 2);
                 }
                 System.arraycopy(s.samples(), 0, sent, 0, sent.length);
+                sentSigma2 = s.sigma2();
                 haveSent = true;
             } else {
                 stale(io, m, "sent");
@@ -340,6 +345,18 @@ public final class TransmitterBlock implements Block {
         }
         framesSent++;
         return o + writer.write(batchId, data, 0, frame, o);
+    }
+
+    /**
+     * sigma2 (the only run-time parameter): the policy gradient assumes the s^2 the sampler reports
+     * with each batch's samples; this value only stands in when a 'sent' message carries none.
+     */
+    @Override
+    public void set(String id, Object value) {
+        if (!id.equals("sigma2")) {
+            Block.super.set(id, value);
+        }
+        sigma2Set = (Double) value;
     }
 
     @Override

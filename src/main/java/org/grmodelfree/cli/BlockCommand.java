@@ -1,11 +1,16 @@
 package org.grmodelfree.cli;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.grmodelfree.block.Block;
 import org.grmodelfree.block.BlockRunner;
 import org.grmodelfree.block.Blocks;
@@ -43,7 +48,8 @@ final class BlockCommand implements Callable<Integer> {
     boolean describe;
 
     @Option(names = "--exit-with-parent", hidden = true,
-            description = "end when standard input closes (a launcher keeps it open while it lives)")
+            description = "end when standard input closes (a launcher keeps it open while it lives);"
+                    + " lines 'set ID VALUE' on it change run-time parameters")
     boolean exitWithParent;
 
     @Override
@@ -72,12 +78,13 @@ final class BlockCommand implements Callable<Integer> {
         }
         String prefix = entry.spec().name() + ": ";
         Block block = entry.create(params);
-        BlockRunner runner = new BlockRunner(block, params, line -> {
+        Consumer<String> log = line -> {
             synchronized (err) {
                 err.println(prefix + line);
                 err.flush();
             }
-        });
+        };
+        BlockRunner runner = new BlockRunner(block, params, log);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             runner.requestStop();
@@ -89,7 +96,7 @@ final class BlockCommand implements Callable<Integer> {
         }, "block-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         if (exitWithParent) {
-            watchParent(Main.standardInput(), runner);
+            watchParent(Main.standardInput(), runner, log);
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("block", entry.spec().name());
@@ -110,14 +117,29 @@ final class BlockCommand implements Callable<Integer> {
         }
     }
 
-    /** Ends the process when the launcher that started it dies (its end of our standard input closes). */
-    private static void watchParent(InputStream in, BlockRunner runner) {
+    /**
+     * Ends the process when the launcher that started it dies (its end of our standard input
+     * closes). Meanwhile each line "set ID VALUE" on standard input changes a run-time parameter
+     * (the GNU Radio bridge's callbacks); other lines, and rejected values, are logged and ignored.
+     */
+    private static void watchParent(InputStream in, BlockRunner runner, Consumer<String> log) {
         Thread t = new Thread(() -> {
-            try {
-                while (in.read() >= 0) {
-                    // the launcher writes nothing; EOF means it is gone
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] w = line.strip().split("\\s+");
+                    if (w.length == 3 && w[0].equals("set")) {
+                        try {
+                            runner.set(w[1], w[2]);
+                        } catch (IllegalArgumentException e) {
+                            log.accept("setting rejected: " + e.getMessage());
+                        }
+                    } else if (!line.isBlank()) {
+                        log.accept("ignored on standard input (expected 'set ID VALUE'): " + line.strip());
+                    }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // treat as gone
             }
             runner.requestStop();

@@ -126,9 +126,18 @@ public final class TransmitterSide {
 
     /**
      * One policy-gradient step for the pending transmitter-phase batch from what was sent (sent,
-     * batch x 2N floats) and the per-example losses; returns the mean loss. Arguments not modified.
+     * batch x 2N floats) and the per-example losses, with the schedule's exploration variance;
+     * returns the mean loss. Arguments not modified.
      */
     public double learn(long batchId, float[] sent, float[] losses) {
+        return learn(batchId, sent, losses, Double.NaN);
+    }
+
+    /**
+     * The same with the exploration variance the sampler used for the batch (NaN: the schedule's),
+     * which the policy gradient must assume.
+     */
+    public double learn(long batchId, float[] sent, float[] losses, double sigma2) {
         if (batchId != pending) {
             throw new IllegalStateException("transmitter: feedback for batch " + batchId + " but batch " + pending
                     + " is the one waiting for it");
@@ -137,7 +146,7 @@ public final class TransmitterSide {
         int b = c.batchTx();
         xp.reshape(b, 2 * c.symbols());
         System.arraycopy(sent, 0, xp.data, 0, xp.getNumElements());
-        learner.policy().setSigma2(c.sigma2At(s.iteration()));
+        learner.policy().setSigma2(Double.isNaN(sigma2) ? c.sigma2At(s.iteration()) : sigma2);
         pending = -1;
         return learner.learn(msgs, x, xp, losses, c.lrTx() * c.lrScale(s.iteration()));
     }

@@ -35,7 +35,8 @@ import org.msgpack.value.ValueType;
  * "losses"       "batch" int, "iteration" int, "count" int,
  *                "losses" bin: count little-endian float32 values (4 * count bytes)
  * "sent"         "batch" int, "iteration" int, "count" int (floats, even),
- *                "samples" bin: count little-endian float32 values, interleaved re, im
+ *                "samples" bin: count little-endian float32 values, interleaved re, im,
+ *                optionally "sigma2" float64: the exploration variance they were drawn with
  * "lost"         "batch" int, "iteration" int, "reason" str
  * "stop"         "reason" str
  * </pre>
@@ -62,6 +63,8 @@ public final class ControlCodec {
     private static final String BATCH = "batch";
     private static final String ITERATION = "iteration";
     private static final String COUNT = "count";
+    /** Optional in a 'sent' message: the exploration variance of its samples (float64). */
+    private static final String SIGMA2 = "sigma2";
 
     private ControlCodec() {}
 
@@ -107,10 +110,13 @@ public final class ControlCodec {
                 p.packString(ITERATION).packLong(l.iteration());
                 packFloats(p, "losses", l.losses());
             } else if (message instanceof Sent st) {
-                start(p, typeName(message), 4);
+                start(p, typeName(message), st.hasSigma2() ? 5 : 4);
                 p.packString(BATCH).packLong(st.batchId());
                 p.packString(ITERATION).packLong(st.iteration());
                 packFloats(p, "samples", st.samples());
+                if (st.hasSigma2()) {
+                    p.packString(SIGMA2).packDouble(st.sigma2());
+                }
             } else if (message instanceof Lost lo) {
                 start(p, typeName(message), 3);
                 p.packString(BATCH).packLong(lo.batchId());
@@ -283,9 +289,10 @@ public final class ControlCodec {
                     return new Losses(integer(f, BATCH, type), integer(f, ITERATION, type),
                             floats(f, type, "losses"));
                 case "sent":
-                    onlyKeys(f, type, BATCH, ITERATION, COUNT, "samples");
+                    onlyKeys(f, type, BATCH, ITERATION, COUNT, "samples", SIGMA2);
                     return new Sent(integer(f, BATCH, type), integer(f, ITERATION, type),
-                            floats(f, type, "samples"));
+                            floats(f, type, "samples"),
+                            f.containsKey(SIGMA2) ? (Double) get(f, SIGMA2, type, ValueType.FLOAT, "a float") : Double.NaN);
                 case "lost":
                     onlyKeys(f, type, BATCH, ITERATION, "reason");
                     return new Lost(integer(f, BATCH, type), integer(f, ITERATION, type),

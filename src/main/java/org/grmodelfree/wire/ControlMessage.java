@@ -114,10 +114,15 @@ public sealed interface ControlMessage {
      * @param iteration training iteration, from 0
      * @param samples interleaved re, im of the complex values sent: even length, every value
      *     finite; not copied, so do not modify it afterwards
+     * @param sigma2 the exploration variance s^2 the sampler used for these samples, in (0, 1),
+     *     or NaN when not given (then the transmitter assumes its own schedule's)
      */
-    record Sent(long batchId, long iteration, float[] samples) implements AboutBatch {
+    record Sent(long batchId, long iteration, float[] samples, double sigma2) implements AboutBatch {
         /** Checks the arguments, including that every value is finite and the length even. */
         public Sent {
+            if (!Double.isNaN(sigma2) && !(sigma2 > 0 && sigma2 < 1)) {
+                throw new IllegalArgumentException("sigma2 must lie in (0, 1) or be NaN (not given), got " + sigma2);
+            }
             checkNonNegative("batch", batchId);
             checkNonNegative("iteration", iteration);
             Objects.requireNonNull(samples, "samples");
@@ -132,21 +137,31 @@ public sealed interface ControlMessage {
             }
         }
 
+        /** Samples without the exploration variance (NaN: the receiver assumes its schedule's). */
+        public Sent(long batchId, long iteration, float[] samples) {
+            this(batchId, iteration, samples, Double.NaN);
+        }
+
+        /** Whether the message says which exploration variance the samples were drawn with. */
+        public boolean hasSigma2() {
+            return !Double.isNaN(sigma2);
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Sent s && s.batchId == batchId && s.iteration == iteration
-                    && Arrays.equals(s.samples, samples);
+                    && Double.compare(s.sigma2, sigma2) == 0 && Arrays.equals(s.samples, samples);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(batchId, iteration, Arrays.hashCode(samples));
+            return Objects.hash(batchId, iteration, sigma2, Arrays.hashCode(samples));
         }
 
         @Override
         public String toString() {
             return "Sent[batchId=" + batchId + ", iteration=" + iteration + ", samples="
-                    + samples.length + " values]";
+                    + samples.length + " values" + (hasSigma2() ? ", sigma2=" + sigma2 : "") + "]";
         }
     }
 

@@ -152,6 +152,13 @@ class GrcYamlTest {
             }
         }
 
+        // run-time parameters, and only they, have GRC callbacks, in declaration order
+        List<String> callbacks = new ArrayList<>();
+        declared.stream().filter(p -> Boolean.TRUE.equals(p.get("runtime")))
+                .forEach(p -> callbacks.add("set_" + p.get("id") + "(${" + p.get("id") + "})"));
+        assertEquals(callbacks, ((Map<String, Object>) y.get("templates")).getOrDefault("callbacks", List.of()),
+                where + "templates.callbacks: set_<id>(${<id>}) for each run-time parameter");
+
         checkPorts(where + "inputs: ", (List<Map<String, Object>>) d.get("inputs"),
                 (List<Map<String, Object>>) y.getOrDefault("inputs", List.of()));
         List<Map<String, Object>> outputs = new ArrayList<>((List<Map<String, Object>>) d.get("outputs"));
@@ -205,6 +212,15 @@ class GrcYamlTest {
                         where + "optional flag of " + p.get("id"));
             }
         }
+    }
+
+    @Test
+    void the_exploration_variance_is_a_run_time_parameter_of_sampler_and_transmitter() {
+        // the callbacks checked above exist for these; the receiver never sees s^2
+        assertTrue(PolicySamplerBlock.SPEC.param("sigma2").runtime());
+        assertTrue(TransmitterBlock.SPEC.param("sigma2").runtime());
+        assertTrue(wrapped().stream().flatMap(s -> s.params().stream()).filter(ParamSpec::runtime)
+                .allMatch(p -> p.id().equals("sigma2")), "a run-time parameter other than sigma2: give its block a set()");
     }
 
     @Test

@@ -201,6 +201,48 @@ class FlowgraphTest {
         assertNoBlockProcess(marker);
     }
 
+    @Test
+    void a_qt_range_reaches_the_running_sampler_through_set_sigma2(@TempDir Path tmp) throws Exception {
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile("live_constellation", tmp.resolve("build"), new Progress(new java.io.PrintWriter(
+                java.io.Writer.nullWriter()), true));
+        String generated = Files.readString(script);
+        for (String block : List.of("sampler", "tx")) {
+            assertTrue(generated.contains("self." + block + ".set_sigma2(self.sigma2)"),
+                    "the slider's callback does not reach " + block);
+        }
+        // the bridge's set_sigma2 on a running block process: applied, or rejected by the block's own checks
+        Path py = tmp.resolve("set.py");
+        Files.writeString(py, String.join("\n",
+                "import signal, sys, time, modelfree",
+                "from gnuradio import gr",
+                "signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bridge stops a flowgraph when its block ends",
+                "tb = gr.top_block()",
+                "s = modelfree.policy_sampler(messages=16, symbols=2, iterations=3, peer_timeout=30.0)",
+                "s.set_sigma2(0.125)",
+                "s.set_sigma2(5)",
+                "try:",
+                "    s.set_messages(4)",
+                "except AttributeError as e:",
+                "    print('no set_messages', file=sys.stderr)",
+                "for _ in range(600):  # until the block has applied both (its start may be slow on a loaded machine)",
+                "    if sum('sigma2' in line for line in s._ports._tail) >= 2:",
+                "        break",
+                "    time.sleep(0.1)",
+                "s.stop_process()",
+                ""));
+        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
+        pb.environment().putAll(gr.environment());
+        pb.environment().put("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("policy-sampler: set sigma2 = 0.125"), out);
+        assertTrue(out.contains("policy-sampler: setting rejected: parameter 'sigma2': 5 is above the maximum 0.999"), out);
+        assertTrue(out.contains("no set_messages"), "only run-time parameters have setters: " + out);
+        assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
+    }
+
     /** Runs cmd in dir with HOME set to home and no GNU Radio or Python paths of our own; exit and output. */
     private static String[] runAs(Path home, Path dir, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);

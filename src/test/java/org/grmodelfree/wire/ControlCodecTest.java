@@ -153,6 +153,28 @@ class ControlCodecTest {
     }
 
     @Test
+    void sentWithItsExplorationVarianceHasKnownBytes() {
+        Sent sent = new Sent(300, 9, new float[] {1.0f, -2.0f}, 0.04);
+        // the bytes without sigma2, one more key in the map header, then "sigma2" float64 0.04
+        byte[] expected = hex("87" + SENT_BYTES.substring(2) + " a6 7369676d6132 cb 3fa47ae147ae147b");
+        assertArrayEquals(expected, ControlCodec.encode(sent));
+        assertEquals(sent, ControlCodec.decode(expected));
+        assertEquals(0.04, ((Sent) ControlCodec.decode(expected)).sigma2());
+        assertFalse(((Sent) ControlCodec.decode(hex(SENT_BYTES))).hasSigma2(), "absent: NaN, not given");
+        Map<String, Object> m = sentMap();
+        m.put("sigma2", 1);
+        assertRejected("key 'sigma2' is an integer, expected a float", map(m));
+        m.put("sigma2", 1.5);
+        assertRejected("invalid 'sent' message: sigma2 must lie in (0, 1) or be NaN (not given), got 1.5", map(m));
+        for (double bad : new double[] {0, 1, -0.1, Double.POSITIVE_INFINITY}) {
+            assertThrows(IllegalArgumentException.class, () -> new Sent(0, 0, new float[0], bad), "sigma2 " + bad);
+        }
+        assertFalse(sent.equals(new Sent(300, 9, new float[] {1.0f, -2.0f}, 0.05)));
+        assertFalse(sent.equals(new Sent(300, 9, new float[] {1.0f, -2.0f})));
+        assertEquals("Sent[batchId=300, iteration=9, samples=2 values, sigma2=0.04]", sent.toString());
+    }
+
+    @Test
     void lostHasKnownBytes() {
         // fixmap 5: "type" "lost", "version" 1, "batch" 5, "iteration" uint64 2^32,
         // "reason" "crc"

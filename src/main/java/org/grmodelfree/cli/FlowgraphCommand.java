@@ -257,7 +257,7 @@ final class FlowgraphCommand implements Callable<Integer> {
                 p = receiverBler(run, snr, at);
             } catch (IllegalStateException e) {
                 // e.g. so low an SNR that the receiver finds no frame header: the other points still count
-                String why = e.getMessage().lines().filter(l -> l.contains("error")).findFirst()
+                String why = e.getMessage().lines().filter(l -> l.contains("error:")).findFirst()
                         .orElse(e.getMessage().lines().findFirst().orElse(""));
                 failed.add(Map.of("snr_db", snr, "error", why.strip(), "log", at.resolve("flowgraph.log").toString()));
                 progress.message(String.format(Locale.ROOT, "%5.1f dB: no BLER (%s)", snr, why.strip()));

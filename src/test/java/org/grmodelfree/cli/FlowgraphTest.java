@@ -127,7 +127,7 @@ class FlowgraphTest {
 
     @Test
     void train_rayleigh_learns_through_stock_block_fading(@TempDir Path out) throws Exception {
-        Map<String, Object> s = trainSmall("train_rayleigh", out, "--iterations", "150", "--messages", "16",
+        Map<String, Object> s = trainSmall("train_rayleigh", out, "--iterations", "250", "--messages", "16",
                 "--symbols", "4");
         assertEquals("rbf", s.get("channel"));
         assertEquals(20.0, ((Number) s.get("snr_db")).doubleValue(), 0, "the flowgraph's own default SNR");

@@ -133,6 +133,24 @@ class AdamTest {
     }
 
     @Test
+    void weightDecayCanBeLimitedToSomeParameters() {
+        Param kernel = param("conv.w", 37);
+        Param bias = param("conv.b", 5);
+        Ref rk = new Ref(kernel.value().data);
+        Ref rb = new Ref(bias.value().data);
+        Adam adam = new Adam(List.of(kernel, bias)).weightDecay(0.1, p -> p.name().endsWith(".w"));
+        for (int s = 1; s <= 5; s++) {
+            randomGrad(kernel, 0.01);
+            randomGrad(bias, 0.01);
+            adam.step(1e-2);
+            rk.step(kernel.grad().data, 1e-2, 0.1);
+            rb.step(bias.grad().data, 1e-2, 0);
+            assertMatches(rk, kernel, "kernel, step " + s);
+            assertMatches(rb, bias, "bias, step " + s);
+        }
+    }
+
+    @Test
     void resetClearsMomentsAndStepCount() {
         Param p = param("p", 37);
         float[] w0 = p.value().data.clone();

@@ -193,11 +193,26 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
         int first = c * hw;
         float m = mean[c];
         float inv = invStd[c];
+        // one pass for both sums: of gy and of gy (x - mean)
         double sg = 0;
         double sgd = 0;
         for (int b = 0, o = first; b < batch; b++, o += stride) {
-            sg += sum(yd, o, hw);
-            sgd += sumProductDeviations(yd, xd, o, hw, m);
+            FloatVector accG = FloatVector.zero(VectorOps.S);
+            FloatVector accGd = accG;
+            int i = 0;
+            for (; i + L <= hw; i += L) {
+                FloatVector g = FloatVector.fromArray(VectorOps.S, yd, o + i);
+                accG = accG.add(g);
+                accGd = FloatVector.fromArray(VectorOps.S, xd, o + i).sub(m).fma(g, accGd);
+            }
+            float tg = VectorMath.sumLanes(accG);
+            float tgd = VectorMath.sumLanes(accGd);
+            for (; i < hw; i++) {
+                tg += yd[o + i];
+                tgd = Math.fma(xd[o + i] - m, yd[o + i], tgd);
+            }
+            sg += tg;
+            sgd += tgd;
         }
         float dbeta = (float) sg;
         float dgamma = (float) (sgd * inv);
@@ -241,21 +256,6 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
         for (; i < n; i++) {
             float d = x[o + i] - m;
             s = Math.fma(d, d, s);
-        }
-        return s;
-    }
-
-    /** sum of g (x - m) over [o, o + n). */
-    private static float sumProductDeviations(float[] g, float[] x, int o, int n, float m) {
-        FloatVector acc = FloatVector.zero(VectorOps.S);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector d = FloatVector.fromArray(VectorOps.S, x, o + i).sub(m);
-            acc = d.fma(FloatVector.fromArray(VectorOps.S, g, o + i), acc);
-        }
-        float s = VectorMath.sumLanes(acc);
-        for (; i < n; i++) {
-            s = Math.fma(x[o + i] - m, g[o + i], s);
         }
         return s;
     }

@@ -59,6 +59,13 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
     private final float[] wPadded;
     /** Stride 1 with the size kept (k = 2p + 1): every patch row is a shifted copy of the image. */
     private final boolean shifted;
+    /** For a shifted copy by dx (index dx + p): 1 at the pixels whose column + dx stays in the image, else 0. */
+    private final float[][] columnMasks;
+    /**
+     * Otherwise, for window position (ky, kx) (index ky k + kx) and output pixel q: the input
+     * pixel it reads, or -1 for padding.
+     */
+    private final int[][] windowMap;
     /** Examples per chunk. */
     private final int perChunk;
     private final float[][] dwShard = new float[SHARDS][];
@@ -104,6 +111,8 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         this.patchRows = (patch + 3) / 4 * 4;
         this.wPadded = new float[outRows * patchRows];
         this.shifted = stride == 1 && 2 * pad + 1 == kernel;
+        this.columnMasks = shifted ? columnMasks() : null;
+        this.windowMap = shifted ? null : windowMap();
         this.perChunk = Math.max(1, CHUNK_FLOATS / (patch * out.pixels()));
         for (int s = 0; s < SHARDS; s++) {
             dwShard[s] = new float[patch * outPadded];
@@ -208,6 +217,34 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         gxd = null;
     }
 
+    private float[][] columnMasks() {
+        float[][] m = new float[kernel][in.pixels()];
+        for (int dx = -pad; dx <= pad; dx++) {
+            for (int q = 0; q < in.pixels(); q++) {
+                int ix = q % in.width() + dx;
+                m[dx + pad][q] = ix >= 0 && ix < in.width() ? 1f : 0f;
+            }
+        }
+        return m;
+    }
+
+    private int[][] windowMap() {
+        int[][] m = new int[kernel * kernel][out.pixels()];
+        for (int ky = 0; ky < kernel; ky++) {
+            for (int kx = 0; kx < kernel; kx++) {
+                for (int oy = 0; oy < out.height(); oy++) {
+                    for (int ox = 0; ox < out.width(); ox++) {
+                        int iy = oy * stride - pad + ky;
+                        int ix = ox * stride - pad + kx;
+                        boolean inside = iy >= 0 && iy < in.height() && ix >= 0 && ix < in.width();
+                        m[ky * kernel + kx][oy * out.width() + ox] = inside ? iy * in.width() + ix : -1;
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
     private void padWeights() {
         float[] wd = w.value().data;
         for (int o = 0; o < out.channels(); o++) {
@@ -282,7 +319,10 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         int op = out.pixels();
         int oc = out.channels();
         // dL/dy of the chunk, channel-major (oc x n) and transposed (n x outPadded), zero-padded
-        Arrays.fill(matT, 0, n * outPadded, 0f);
+        for (int q = 0; oc < outPadded && q < cols; q++) {
+            Arrays.fill(matT, q * outPadded + oc, (q + 1) * outPadded, 0f);
+        }
+        Arrays.fill(matT, cols * outPadded, n * outPadded, 0f);
         float[] db = dbShard[shard];
         for (int o = 0; o < oc; o++) {
             float sum = 0f;
@@ -314,18 +354,6 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
     /** Rounds a column count up to {@link #COL_ALIGN}. */
     private static int align(int cols) {
         return (cols + COL_ALIGN - 1) / COL_ALIGN * COL_ALIGN;
-    }
-
-    /** The first output column whose window column kx lands inside the image. */
-    private int firstInside(int kx) {
-        int lo = pad - kx;
-        return lo <= 0 ? 0 : Math.min(out.width(), (lo + stride - 1) / stride);
-    }
-
-    /** One past the last output column whose window column kx lands inside the image. */
-    private int endInside(int kx) {
-        int hi = in.width() - 1 + pad - kx;
-        return hi < 0 ? 0 : Math.min(out.width(), hi / stride + 1);
     }
 
     /**
@@ -377,98 +405,67 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
 
     /**
      * One example's patch row at stride 1 with the size kept: the image shifted by (dy, dx), i.e.
-     * pixel q of the row is pixel q + dy W + dx of the image, with zeros where the window leaves
-     * the image. A flat copy, then the columns that wrapped around a row edge are cleared.
+     * pixel q of the row is pixel q + dy W + dx of the image, times the mask that clears the
+     * columns whose window left the image sideways (and wrapped around a row edge); zero where
+     * it left at the top or bottom.
      */
     private void shiftedCopy(float[] x, int image, float[] col, int dst, int dy, int dx) {
         int hw = in.pixels();
         int shift = dy * in.width() + dx;
         int lo = Math.min(hw, Math.max(0, -shift));
         int hi = Math.max(lo, Math.min(hw, hw - shift));
-        for (int q = 0; q < lo; q++) {
-            col[dst + q] = 0f;
-        }
-        if (hi > lo) {
+        Arrays.fill(col, dst, dst + lo, 0f);
+        Arrays.fill(col, dst + hi, dst + hw, 0f);
+        if (dx == 0) {
             System.arraycopy(x, image + lo + shift, col, dst + lo, hi - lo);
+            return;
         }
-        for (int q = hi; q < hw; q++) {
-            col[dst + q] = 0f;
+        float[] mask = columnMasks[dx + pad];
+        int q = lo;
+        for (; q + VectorOps.L <= hi; q += VectorOps.L) {
+            FloatVector.fromArray(VectorOps.S, x, image + q + shift).mul(FloatVector.fromArray(VectorOps.S, mask, q))
+                    .intoArray(col, dst + q);
         }
-        clearWrapped(col, dst, dx);
-    }
-
-    /** Zeroes the columns of one example's shifted patch row whose window column lies outside the image. */
-    private void clearWrapped(float[] col, int dst, int dx) {
-        int wd = in.width();
-        int from = dx < 0 ? 0 : wd - dx;
-        int to = dx < 0 ? -dx : wd;
-        int end = dst + in.pixels();
-        for (int ox = from; ox < to; ox++) {
-            for (int r = dst + ox; r < end; r += wd) {
-                col[r] = 0f;
-            }
+        for (; q < hi; q++) {
+            col[dst + q] = x[image + q + shift] * mask[q];
         }
     }
 
-    /** One example's patch row, the general way (any stride and padding). */
-    private void gather(float[] x, int image, float[] col, int dst, int ky, int kx) {
-        int ow = out.width();
-        int lo = firstInside(kx);
-        int hi = Math.max(lo, endInside(kx));
-        for (int oy = 0; oy < out.height(); oy++, dst += ow) {
-            int iy = oy * stride - pad + ky;
-            if (iy < 0 || iy >= in.height()) {
-                for (int ox = 0; ox < ow; ox++) {
-                    col[dst + ox] = 0f;
-                }
-                continue;
-            }
-            int src = image + iy * in.width() - pad + kx;
-            for (int ox = 0; ox < lo; ox++) {
-                col[dst + ox] = 0f;
-            }
-            for (int ox = lo; ox < hi; ox++) {
-                col[dst + ox] = x[src + ox * stride];
-            }
-            for (int ox = hi; ox < ow; ox++) {
-                col[dst + ox] = 0f;
-            }
-        }
-    }
-
-    /** The adjoint of {@link #shiftedCopy}: clear the wrapped columns, then one flat vector add. */
+    /** The adjoint of {@link #shiftedCopy}: the masked patch row added onto the shifted image gradient. */
     private void shiftedAdd(float[] col, int src, int image, int dy, int dx) {
         int hw = in.pixels();
         int shift = dy * in.width() + dx;
         int lo = Math.min(hw, Math.max(0, -shift));
         int hi = Math.max(lo, Math.min(hw, hw - shift));
-        clearWrapped(col, src, dx);
-        int a = src + lo;
-        int g = image + lo + shift;
-        int len = hi - lo;
-        int q = 0;
-        for (; q + VectorOps.L <= len; q += VectorOps.L) {
-            FloatVector.fromArray(VectorOps.S, gxd, g + q).add(FloatVector.fromArray(VectorOps.S, col, a + q))
+        float[] mask = columnMasks[dx + pad];
+        int g = image + shift;
+        int q = lo;
+        for (; q + VectorOps.L <= hi; q += VectorOps.L) {
+            FloatVector c = FloatVector.fromArray(VectorOps.S, col, src + q);
+            FloatVector.fromArray(VectorOps.S, mask, q).fma(c, FloatVector.fromArray(VectorOps.S, gxd, g + q))
                     .intoArray(gxd, g + q);
         }
-        for (; q < len; q++) {
-            gxd[g + q] += col[a + q];
+        for (; q < hi; q++) {
+            gxd[g + q] = Math.fma(mask[q], col[src + q], gxd[g + q]);
+        }
+    }
+
+    /** One example's patch row through the window map (any stride and padding). */
+    private void gather(float[] x, int image, float[] col, int dst, int ky, int kx) {
+        int[] map = windowMap[ky * kernel + kx];
+        for (int q = 0; q < map.length; q++) {
+            int i = map[q];
+            col[dst + q] = i < 0 ? 0f : x[image + i];
         }
     }
 
     /** The adjoint of {@link #gather}. */
     private void scatter(float[] col, int src, int image, int ky, int kx) {
-        int ow = out.width();
-        int lo = firstInside(kx);
-        int hi = Math.max(lo, endInside(kx));
-        for (int oy = 0; oy < out.height(); oy++, src += ow) {
-            int iy = oy * stride - pad + ky;
-            if (iy < 0 || iy >= in.height()) {
-                continue;
-            }
-            int dst = image + iy * in.width() - pad + kx;
-            for (int ox = lo; ox < hi; ox++) {
-                gxd[dst + ox * stride] += col[src + ox];
+        int[] map = windowMap[ky * kernel + kx];
+        for (int q = 0; q < map.length; q++) {
+            int i = map[q];
+            if (i >= 0) {
+                gxd[image + i] += col[src + q];
             }
         }
     }

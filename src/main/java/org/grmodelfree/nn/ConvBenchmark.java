@@ -44,7 +44,11 @@ public final class ConvBenchmark {
                         warmup, iterations));
     }
 
-    /** Times {@code iterations} training steps (batch-norm training mode) after {@code warmup} untimed ones. */
+    /**
+     * Times {@code iterations} training steps (batch-norm training mode) after {@code warmup}
+     * untimed ones. Until the JIT has compiled them the Vector API's operations are slow and
+     * allocate; some 20 warm-up steps are needed before the figures settle.
+     */
     public static Result measure(String name, ResNetFeatureExtractor fx, int batch, int warmup, int iterations) {
         SplittableRandom rng = new SplittableRandom(2);
         FMatrixRMaj x = new FMatrixRMaj(batch, fx.inShape().size());

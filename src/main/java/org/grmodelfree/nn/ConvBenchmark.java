@@ -1,6 +1,7 @@
 package org.grmodelfree.nn;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,12 +23,14 @@ public final class ConvBenchmark {
      * @param macsPerExample multiply-adds of one example's forward pass (convolutions)
      * @param medianMs median time of forward + backward over the timed steps
      * @param p90Ms 90th percentile of the same
+     * @param cpuMs CPU time per step summed over all threads of the JVM (the work, whatever else
+     *              shares the cores; includes the JIT and GC threads, little once warmed up)
      * @param gflops effective rate, counting 2 flops per multiply-add and the backward pass as
      *               twice the forward
      * @param bytesPerStep heap bytes allocated per timed step by all threads
      */
     public record Result(String name, int batch, int features, long parameters, long macsPerExample,
-                         double medianMs, double p90Ms, double gflops, double bytesPerStep) {
+                         double medianMs, double p90Ms, double cpuMs, double gflops, double bytesPerStep) {
     }
 
     private ConvBenchmark() {
@@ -65,19 +68,30 @@ public final class ConvBenchmark {
         }
         double[] ms = new double[iterations];
         long before = allocatedBytes();
+        long cpuBefore = cpuNanos();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             fx.forward(x, true);
             fx.backward(g);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
+        double cpu = (cpuNanos() - cpuBefore) / 1e6 / Math.max(1, iterations);
         double bytes = (double) (allocatedBytes() - before) / Math.max(1, iterations);
         Arrays.sort(ms);
         double median = ms[iterations / 2];
         double p90 = ms[Math.min(iterations - 1, (int) Math.ceil(0.9 * iterations) - 1)];
         long params = fx.params().stream().mapToLong(Param::size).sum();
         double gflops = 2.0 * 3 * fx.macsPerExample() * batch / (median * 1e6);
-        return new Result(name, batch, fx.features(), params, fx.macsPerExample(), median, p90, gflops, bytes);
+        return new Result(name, batch, fx.features(), params, fx.macsPerExample(), median, p90, cpu, gflops, bytes);
+    }
+
+    /** CPU time so far of all live threads, in nanoseconds (0 where unsupported). */
+    static long cpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) {
+            return 0;
+        }
+        return Arrays.stream(mx.getAllThreadIds()).map(mx::getThreadCpuTime).filter(t -> t > 0).sum();
     }
 
     /** Heap bytes allocated so far by all live threads (HotSpot's counters; 0 where unsupported). */

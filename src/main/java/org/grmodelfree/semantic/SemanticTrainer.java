@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.ejml.data.FMatrixRMaj;
-import org.grmodelfree.comm.PolicySampler;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.data.Dataset;
 import org.grmodelfree.nn.Adam;
@@ -53,17 +52,15 @@ public final class SemanticTrainer {
     private final SemanticReceiver rx;
     private final List<Adam> optimisers = new ArrayList<>();
     private final Adam joint;
-    private final Adam rxOpt;
-    private final Adam txOpt;
+    private final AgentLearner[] learners;
+    private final SemanticReceiverLearner rxLearner;
     private final Adam sigmaOpt;
     private final Param logSigma2;
-    private final PolicySampler sampler;
+    private double sigma2;
     private final Rng rng = new Rng(0);
     private final Rng evalRng = new Rng(0);
     private final QuadrantBatch batch;
     private final int[] order;
-    private final FMatrixRMaj[] x;
-    private final FMatrixRMaj[] xp;
     private final FMatrixRMaj[] gx;
     private final FMatrixRMaj stacked;
     private final FMatrixRMaj gStacked;
@@ -101,13 +98,16 @@ public final class SemanticTrainer {
             kernels.addAll(ag.kernels());
             txParams.addAll(ag.params());
         }
-        sampler = new PolicySampler(c.sigma2());
+        sigma2 = c.sigma2();
         if (c.method() == SemanticMethod.RL) {
-            rxOpt = new Adam(rx.params());
-            txOpt = new Adam(txParams).weightDecay(c.weightDecay(), kernels::contains);
+            rxLearner = new SemanticReceiverLearner(rx, c);
+            learners = new AgentLearner[a];
+            optimisers.add(rxLearner.optimiser());
+            for (int k = 0; k < a; k++) {
+                learners[k] = new AgentLearner(agents[k], c);
+                optimisers.add(learners[k].optimiser());
+            }
             joint = null;
-            optimisers.add(rxOpt);
-            optimisers.add(txOpt);
             logSigma2 = new Param("policy.log_sigma2", 1, 1);
             logSigma2.value().data[0] = (float) Math.log(c.sigma2());
             if (c.learnSigma2()) {
@@ -121,19 +121,16 @@ public final class SemanticTrainer {
             all.addAll(rx.params());
             joint = new Adam(all).weightDecay(c.weightDecay(), kernels::contains);
             optimisers.add(joint);
-            rxOpt = null;
-            txOpt = null;
+            rxLearner = null;
+            learners = null;
             sigmaOpt = null;
             logSigma2 = null;
         }
         int b = c.batch();
         batch = new QuadrantBatch(a, b, agents[0].inputSize());
         order = new int[train.size()];
-        x = new FMatrixRMaj[a];
-        xp = new FMatrixRMaj[a];
         gx = new FMatrixRMaj[a];
         for (int k = 0; k < a; k++) {
-            xp[k] = new FMatrixRMaj(b, c.channelUses());
             gx[k] = new FMatrixRMaj(b, c.channelUses());
         }
         stacked = new FMatrixRMaj(a * b, c.channelUses());
@@ -178,13 +175,20 @@ public final class SemanticTrainer {
         this.epoch = epoch;
         this.step = step;
         if (logSigma2 != null) {
-            sampler.setSigma2(sigma2Of(logSigma2.value().data[0]));
+            setSigma2(sigma2Of(logSigma2.value().data[0]));
+        }
+    }
+
+    private void setSigma2(double s2) {
+        sigma2 = s2;
+        for (AgentLearner l : learners) {
+            l.sampler().setSigma2(s2);
         }
     }
 
     /** The current exploration variance s^2 (rl; the configured one otherwise). */
     public double sigma2() {
-        return sampler.sigma2();
+        return sigma2;
     }
 
     /** Every trained tensor: the agents', the receiver's and (rl) the policy's log s^2. */
@@ -209,7 +213,7 @@ public final class SemanticTrainer {
         return p;
     }
 
-    /** The optimisers, in a fixed order (joint; or receiver, transmitters[, s^2]). */
+    /** The optimisers, in a fixed order (joint; or receiver, agent 0..3[, s^2]). */
     public List<Adam> optimisers() {
         return Collections.unmodifiableList(optimisers);
     }
@@ -237,7 +241,7 @@ public final class SemanticTrainer {
             if (c.method() != SemanticMethod.RL) {
                 rxSum += jointStep();
                 rxN++;
-            } else if (receiverOnly || step % (c.rxSteps() + c.txSteps()) < c.rxSteps()) {
+            } else if (receiverOnly || receiverPhase(c, step)) {
                 rxSum += receiverStep();
                 rxN++;
             } else {
@@ -248,14 +252,23 @@ public final class SemanticTrainer {
         }
         epoch++;
         return new EpochStats(epoch, rxN == 0 ? Double.NaN : rxSum / rxN, txN == 0 ? Double.NaN : txSum / txN,
-                sampler.sigma2(), rxN + txN);
+                sigma2, rxN + txN);
     }
 
     private void shuffle(int e) {
+        order(order, c.seed(), e, rng);
+    }
+
+    /**
+     * The order of the training images in epoch e: a permutation of 0..order.length-1 drawn from
+     * (seed, e), so every process of a distributed run (each agent and the receiver) sees the same
+     * images in the same batches. order modified; rng reseeded.
+     */
+    public static void order(int[] order, long seed, int e, Rng rng) {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        rng.reseed(c.seed(), e, 99);
+        rng.reseed(seed, e, 99);
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = order[i];
@@ -264,18 +277,22 @@ public final class SemanticTrainer {
         }
     }
 
-    /** Agents forward (training mode) and their outputs sent through the channel into the stack. */
+    /** rl: whether step (counted over the whole run) of a training epoch is a receiver step. */
+    public static boolean receiverPhase(SemanticConfig c, long step) {
+        return step % (c.rxSteps() + c.txSteps()) < c.rxSteps();
+    }
+
+    /**
+     * Agents forward (training mode) and their outputs (rl: through the learners, perturbed when
+     * exploring) sent through the channel into the stack.
+     */
     private void sendAll(boolean noise, boolean explore) {
         int b = batch.size();
         stacked.reshape(agents.length * b, c.channelUses());
         double lo = noise ? c.snrLowDb() : Double.POSITIVE_INFINITY;
         for (int k = 0; k < agents.length; k++) {
-            x[k] = agents[k].forward(batch.quadrant(k), true);
-            FMatrixRMaj sent = x[k];
-            if (explore) {
-                sampler.perturb(x[k], xp[k], rng);
-                sent = xp[k];
-            }
+            FMatrixRMaj sent = learners != null ? learners[k].send(batch.quadrant(k), explore, rng)
+                    : agents[k].forward(batch.quadrant(k), true);
             Awgn.transmit(sent, stacked, k * b, lo, c.snrHighDb(), rng);
         }
     }
@@ -308,66 +325,36 @@ public final class SemanticTrainer {
     private double receiverStep() {
         rng.reseed(c.seed(), step, 2);
         sendAll(true, false);
-        double l = loss();
-        int b = batch.size();
-        gLogits.reshape(b, SemanticConfig.CLASSES);
-        SoftmaxCrossEntropy.backward(probs, batch.labels(), 1f / b, gLogits);
-        rx.backward(gLogits, null);
-        rxOpt.step(c.lr());
-        return l;
+        return rxLearner.step(stacked, batch.labels(), losses, c.lr());
     }
 
     /** rl: a policy-gradient step of every agent from the fed-back per-example losses. */
     private double transmitterStep() {
         rng.reseed(c.seed(), step, 3);
         sendAll(true, true);
-        double mean = loss();
+        double mean = rxLearner.losses(stacked, batch.labels(), losses);
         int b = batch.size();
         float base = c.baseline() ? (float) mean : 0f;
         for (int i = 0; i < b; i++) {
             weights[i] = losses[i] - base;
         }
         double gSigma = 0;
-        for (int k = 0; k < agents.length; k++) {
-            sampler.scoreGradient(x[k], xp[k], weights, 1f / b, gx[k]);
+        for (AgentLearner l : learners) {
             if (sigmaOpt != null) {
-                gSigma += sigma2Score(x[k], xp[k]);
+                gSigma += l.sigma2Score(weights);
             }
-            agents[k].backward(gx[k]);
+            l.learn(weights, c.lr());
         }
-        txOpt.step(c.lr());
         if (sigmaOpt != null) {
-            double s2 = sampler.sigma2();
             // d/d(log s^2) = s^2 d/ds^2; the estimator's mean over the batch.
-            logSigma2.grad().data[0] = (float) (gSigma * s2 / b);
+            logSigma2.grad().data[0] = (float) (gSigma * sigma2 / b);
             sigmaOpt.step(c.lr());
             float t = logSigma2.value().data[0];
             t = (float) Math.max(Math.log(SIGMA2_MIN), Math.min(Math.log(SIGMA2_MAX), t));
             logSigma2.value().data[0] = t;
-            sampler.setSigma2(sigma2Of(t));
+            setSigma2(sigma2Of(t));
         }
         return mean;
-    }
-
-    /**
-     * sum_i weight_i d log pi(xp_i | x_i) / d s^2 over one agent's rows, with a = sqrt(1 - s^2) and
-     * variance s^2 / 2 per real component: per component (d^2 / s^4 - d x / (a s^2) - 1 / (2 s^2)),
-     * d = xp - a x.
-     */
-    private double sigma2Score(FMatrixRMaj xs, FMatrixRMaj xps) {
-        double s2 = sampler.sigma2();
-        double a = Math.sqrt(1 - s2);
-        int n = xs.numCols;
-        double total = 0;
-        for (int r = 0; r < xs.numRows; r++) {
-            double row = 0;
-            for (int j = r * n; j < r * n + n; j++) {
-                double d = xps.data[j] - a * xs.data[j];
-                row += d * d / (s2 * s2) - d * xs.data[j] / (a * s2) - 0.5 / s2;
-            }
-            total += weights[r] * row;
-        }
-        return total;
     }
 
     private static double sigma2Of(float logS2) {

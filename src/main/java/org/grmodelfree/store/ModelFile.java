@@ -140,13 +140,19 @@ public final class ModelFile {
     }
 
     private static void packConfig(MessageBufferPacker p, TrainConfig c) throws IOException {
-        Map<String, Object> m = configMap(c);
+        packFlatMap(p, configMap(c));
+    }
+
+    /** Packs a map of string keys to String, Boolean, Integer, Long or Double values (a configuration). */
+    static void packFlatMap(MessageBufferPacker p, Map<String, Object> m) throws IOException {
         p.packMapHeader(m.size());
         for (Map.Entry<String, Object> e : m.entrySet()) {
             p.packString(e.getKey());
             Object v = e.getValue();
             if (v instanceof String s) {
                 p.packString(s);
+            } else if (v instanceof Boolean b) {
+                p.packBoolean(b);
             } else if (v instanceof Integer i) {
                 p.packInt(i);
             } else if (v instanceof Long l) {

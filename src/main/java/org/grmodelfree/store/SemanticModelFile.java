@@ -46,23 +46,7 @@ public final class SemanticModelFile {
             p.packString("format").packString(FORMAT);
             p.packString("version").packInt(ModelFile.VERSION);
             p.packString("config");
-            Map<String, Object> cm = configMap(t.config());
-            p.packMapHeader(cm.size());
-            for (Map.Entry<String, Object> e : cm.entrySet()) {
-                p.packString(e.getKey());
-                Object v = e.getValue();
-                if (v instanceof String s) {
-                    p.packString(s);
-                } else if (v instanceof Boolean b) {
-                    p.packBoolean(b);
-                } else if (v instanceof Integer i) {
-                    p.packInt(i);
-                } else if (v instanceof Long l) {
-                    p.packLong(l);
-                } else {
-                    p.packDouble((Double) v);
-                }
-            }
+            ModelFile.packFlatMap(p, configMap(t.config()));
             p.packString("epoch").packInt(t.epochsDone());
             p.packString("step").packLong(t.step());
             p.packString("train_seconds").packDouble(trainSeconds);

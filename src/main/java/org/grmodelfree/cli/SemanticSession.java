@@ -202,7 +202,7 @@ final class SemanticSession {
                     : Series.line(name, xy[0], xy[1]));
         }
         Plots.lines(png, "Classification error rate: " + title,
-                "SNR normalised by N_Feat/N_Tx (dB)", "classification error rate", false, true, series);
+                "SNR - 10 log10(N_Feat / N_Tx) (dB)", "classification error rate", false, true, series, "#0.#");
     }
 
     /** Test cross-entropy vs epoch, one curve per run. */

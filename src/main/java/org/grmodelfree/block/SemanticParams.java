@@ -22,7 +22,7 @@ final class SemanticParams {
             ParamSpec.integer("train_images", "Training images", SemanticConfig.REDUCED_TRAIN, 0L, null,
                     "training images (0: all)"),
             ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step"),
-            ParamSpec.integer("epochs", "Epochs", 100, 0L, null, "training epochs"),
+            ParamSpec.integer("epochs", "Epochs", 40, 0L, null, "training epochs"),
             ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L, null,
                     "receiver-only epochs at the end"),
             ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null, "receiver steps per alternation"),

@@ -60,7 +60,7 @@ final class SemanticCommand implements Runnable {
                 + " (8000 training, 2000 test)")
         boolean reduced;
 
-        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 100 rl;"
+        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 40 rl;"
                 + " full: 40 and 400; on --resume, keeps the file's)")
         Integer epochs;
 

@@ -70,7 +70,7 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
      * {@value #REDUCED_TEST} test images of the seeded split (see README).
      */
     public static SemanticConfig defaults(String dataset, SemanticMethod method, boolean reduced) {
-        int epochs = reduced ? (method == SemanticMethod.RL ? 100 : 15) : (method == SemanticMethod.RL ? 400 : 40);
+        int epochs = reduced ? (method == SemanticMethod.RL ? 40 : 15) : (method == SemanticMethod.RL ? 400 : 40);
         return new SemanticConfig(dataset, method, reduced, reduced ? REDUCED_TRAIN : 0, reduced ? REDUCED_TEST : 0,
                 14, 56, reduced ? 100 : 500, 1e-3, 2e-4, -4, 6, 0.15, false, false, 10, 10, epochs,
                 method == SemanticMethod.RL ? 1 : 0, 1);

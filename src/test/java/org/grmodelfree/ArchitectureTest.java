@@ -11,7 +11,8 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The architecture of DESIGN.md section 3, stated as rules: nn &lt;- comm &lt;- train &lt;- store
+ * The architecture of DESIGN.md section 3, stated as rules: nn &lt;- comm &lt;- train (and semantic,
+ * the semantic-communication system of section 2, beside train) &lt;- store
  * &lt;- block &lt;- cli, with wire (sockets, msgpack, PMT, stream codec) used by block only and
  * report (files, plots) by store and cli only. data (the image data sets of section 2) is a bottom
  * layer: any layer above may use it, and it uses no other package of ours.
@@ -26,6 +27,7 @@ class ArchitectureTest {
             .layer("nn").definedBy("org.grmodelfree.nn..")
             .layer("comm").definedBy("org.grmodelfree.comm..")
             .layer("train").definedBy("org.grmodelfree.train..")
+            .layer("semantic").definedBy("org.grmodelfree.semantic..")
             .layer("store").definedBy("org.grmodelfree.store..")
             .layer("report").definedBy("org.grmodelfree.report..")
             .layer("wire").definedBy("org.grmodelfree.wire..")
@@ -37,8 +39,9 @@ class ArchitectureTest {
             .whereLayer("store").mayOnlyBeAccessedByLayers("block", "cli")
             .whereLayer("report").mayOnlyBeAccessedByLayers("store", "block", "cli")
             .whereLayer("train").mayOnlyBeAccessedByLayers("store", "block", "cli")
-            .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "store", "block", "cli")
-            .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "store", "block", "cli")
+            .whereLayer("semantic").mayOnlyBeAccessedByLayers("store", "block", "cli")
+            .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "semantic", "store", "block", "cli")
+            .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "semantic", "store", "block", "cli")
             .because("DESIGN.md section 3: dependencies point one way, transport is used by blocks only");
 
     @ArchTest
@@ -47,14 +50,16 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule learning_code_never_sees_transport = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..")
+            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
+                    "org.grmodelfree.semantic..")
             .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.wire..", "org.zeromq..", "zmq..",
                     "org.msgpack..", "java.net..", "java.nio.channels..")
             .because("training logic knows nothing of sockets or wire formats; trainers take matrices and typed feedback");
 
     @ArchTest
     static final ArchRule learning_code_does_no_file_io_or_output = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..")
+            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
+                    "org.grmodelfree.semantic..")
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "org.grmodelfree.report..",
                     "picocli..", "org.knowm..", "com.fasterxml..")
             .because("files, plots and the command line belong to store, report and cli");
@@ -63,8 +68,17 @@ class ArchitectureTest {
     static final ArchRule report_and_wire_stand_alone = noClasses()
             .that().resideInAnyPackage("org.grmodelfree.report..", "org.grmodelfree.wire..")
             .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..",
-                    "org.grmodelfree.train..", "org.grmodelfree.store..", "org.grmodelfree.block..", "org.grmodelfree.cli..")
+                    "org.grmodelfree.train..", "org.grmodelfree.semantic..", "org.grmodelfree.store..",
+                    "org.grmodelfree.block..", "org.grmodelfree.cli..")
             .because("formats and plots are reusable leaves with no knowledge of the learning system");
+
+    @ArchTest
+    static final ArchRule the_two_systems_are_independent = noClasses()
+            .that().resideInAPackage("org.grmodelfree.semantic..")
+            .should().dependOnClassesThat().resideInAPackage("org.grmodelfree.train..")
+            .orShould().dependOnClassesThat().resideInAnyPackage("java.lang.management..")
+            .because("the semantic system shares layers (nn), the policy and the RNG (comm) with the link, not its"
+                    + " trainers; timing and metering belong to the command line");
 
     @ArchTest
     static final ArchRule data_stands_alone = classes()

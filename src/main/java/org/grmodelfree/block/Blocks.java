@@ -18,7 +18,9 @@ public final class Blocks {
             new Entry(PolicySamplerBlock.SPEC, PolicySamplerBlock::new),
             new Entry(ReceiverBlock.SPEC, ReceiverBlock::new),
             new Entry(LossFeedbackBlock.SPEC, LossFeedbackBlock::new),
-            new Entry(ChannelBlock.SPEC, ChannelBlock::new));
+            new Entry(ChannelBlock.SPEC, ChannelBlock::new),
+            new Entry(SemanticAgentBlock.SPEC, SemanticAgentBlock::new),
+            new Entry(SemanticReceiverBlock.SPEC, SemanticReceiverBlock::new));
 
     private Blocks() {
     }

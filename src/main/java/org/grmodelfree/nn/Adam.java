@@ -7,6 +7,14 @@ import org.ejml.data.FMatrixRMaj;
 /**
  * Adam (Kingma and Ba) with optional L2 weight decay added to the gradient.
  *
+ * <p>Weight decay here is the coupled L2 penalty, not AdamW's decoupled decay: g += wd w before
+ * the moments are updated, exactly the gradient of an extra loss term (wd / 2) |w|^2, so it is
+ * rescaled by Adam's per-weight step like the rest of the gradient. This is what Keras does with
+ * a {@code kernel_regularizer=l2(lambda)}, which adds lambda |w|^2 to the loss: that is
+ * {@code weightDecay(2 * lambda, ...)} here. The RL-SINFONY reference code (Beck et al.) puts
+ * l2(1e-4) on its convolution kernels only, i.e. {@code weightDecay(2e-4, p -> p.name().endsWith(".w"))}
+ * over the extractor's parameters; decay can be limited to such a subset of the parameters.
+ *
  * <p>Order of use: construct over a fixed list of parameters (moments are allocated here, once),
  * then after each backward pass call {@link #step(double)}; {@link #reset()} clears the moments.
  * Updates parameter values in place.
@@ -20,7 +28,8 @@ public final class Adam implements Parallel.RangeTask {
     private final float beta1;
     private final float beta2;
     private final float eps;
-    private float weightDecay;
+    /** Weight decay per parameter tensor (0: none). */
+    private final float[] decay;
     private long t;
     private int current;
     private float stepA;
@@ -38,6 +47,7 @@ public final class Adam implements Parallel.RangeTask {
             m[i] = new float[this.params.get(i).size()];
             v[i] = new float[this.params.get(i).size()];
         }
+        this.decay = new float[this.params.size()];
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -45,7 +55,17 @@ public final class Adam implements Parallel.RangeTask {
 
     /** Adds wd * value to every gradient before the update (0 disables it). */
     public Adam weightDecay(double wd) {
-        this.weightDecay = (float) wd;
+        return weightDecay(wd, p -> true);
+    }
+
+    /**
+     * Adds wd * value to the gradient of the parameters {@code which} accepts, and none to the
+     * others (e.g. only to convolution kernels, not to biases and batch-norm scales).
+     */
+    public Adam weightDecay(double wd, java.util.function.Predicate<Param> which) {
+        for (int i = 0; i < decay.length; i++) {
+            decay[i] = which.test(params.get(i)) ? (float) wd : 0f;
+        }
         return this;
     }
 
@@ -102,7 +122,7 @@ public final class Adam implements Parallel.RangeTask {
         float b2 = beta2;
         float ob1 = 1 - beta1;
         float ob2 = 1 - beta2;
-        float wd = weightDecay;
+        float wd = decay[p];
         int lanes = VectorOps.L;
         FMatrixRMaj value = params.get(p).value();
         float[] w = value.data;

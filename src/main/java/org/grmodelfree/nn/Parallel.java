@@ -64,6 +64,35 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /** The ids of the worker threads (the caller's part runs on the caller), e.g. to meter them. */
+    static long[] workerIds() {
+        long[] ids = new long[WORKERS.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = WORKERS[i].getId();
+        }
+        return ids;
+    }
+
+    /**
+     * CPU time, in nanoseconds, used so far by the calling thread and the worker threads: the work
+     * of a computation run on this thread, whatever else shares the cores. -1 where the JVM cannot
+     * measure thread CPU time.
+     */
+    public static long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = mx.getCurrentThreadCpuTime();
+        if (total < 0) {
+            return -1;
+        }
+        for (Worker w : WORKERS) {
+            long t = mx.getThreadCpuTime(w.getId());
+            if (t > 0) {
+                total += t;
+            }
+        }
+        return total;
+    }
+
     /** The number of threads a dispatch uses, the caller included. */
     public static int threads() {
         return THREADS;

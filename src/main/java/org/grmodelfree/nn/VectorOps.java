@@ -200,4 +200,21 @@ public final class VectorOps {
             }
         }
     }
+
+    /** c = a + b element-wise. a and b not modified, c modified (may be a or b). */
+    public static void add(FMatrixRMaj a, FMatrixRMaj b, FMatrixRMaj c) {
+        sameShape("add", a, b);
+        sameShape("add", a, c);
+        float[] ad = a.data;
+        float[] bd = b.data;
+        float[] cd = c.data;
+        int n = a.getNumElements();
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, ad, i).add(FloatVector.fromArray(S, bd, i)).intoArray(cd, i);
+        }
+        for (; i < n; i++) {
+            cd[i] = ad[i] + bd[i];
+        }
+    }
 }

@@ -153,9 +153,22 @@ public final class Plots {
      */
     public static void lines(Path png, String title, String xLabel, String yLabel, boolean logX,
                              boolean logY, List<Series> series) throws IOException {
+        lines(png, title, xLabel, yLabel, logX, logY, series, null);
+    }
+
+    /**
+     * {@link #lines(Path, String, String, String, boolean, boolean, List)} with the x tick labels
+     * formatted by a {@link java.text.DecimalFormat} pattern (e.g. "#0.#" when the x values are not
+     * round numbers and the automatic labels would show every digit); null for the default.
+     */
+    public static void lines(Path png, String title, String xLabel, String yLabel, boolean logX,
+                             boolean logY, List<Series> series, String xDecimalPattern) throws IOException {
         Objects.requireNonNull(png, "png");
         checkSeries(series);
         XYChart chart = newChart(WIDTH, HEIGHT, title, xLabel, yLabel);
+        if (xDecimalPattern != null) {
+            chart.getStyler().setXAxisDecimalPattern(xDecimalPattern);
+        }
         chart.getStyler().setXAxisLogarithmic(logX);
         chart.getStyler().setYAxisLogarithmic(logY);
         List<Points> kept = filter(series, logX, logY);

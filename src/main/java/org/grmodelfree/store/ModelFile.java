@@ -87,25 +87,8 @@ public final class ModelFile {
             packConfig(p, config);
             p.packString("iteration").packInt(iteration);
             p.packString("train_seconds").packDouble(trainSeconds);
-            p.packString("tensors").packArrayHeader(params.size());
-            for (Param prm : params) {
-                p.packMapHeader(4);
-                p.packString("name").packString(prm.name());
-                p.packString("rows").packInt(prm.value().numRows);
-                p.packString("cols").packInt(prm.value().numCols);
-                p.packString("data");
-                packFloats(p, prm.value().data, prm.size());
-            }
-            p.packString("optimisers").packArrayHeader(opts.size());
-            for (Adam a : opts) {
-                p.packMapHeader(2);
-                p.packString("steps").packLong(a.steps());
-                float[][] m = a.moments();
-                p.packString("moments").packArrayHeader(m.length);
-                for (float[] arr : m) {
-                    packFloats(p, arr, arr.length);
-                }
-            }
+            packTensors(p, params);
+            packOptimisers(p, opts);
             List<LearningCurve.Point> pts = history.points();
             p.packString("history").packArrayHeader(pts.size());
             for (LearningCurve.Point pt : pts) {
@@ -122,6 +105,33 @@ public final class ModelFile {
         return all;
     }
 
+    /** Packs key "tensors": a list of maps name, rows, cols, data (little-endian float32 bytes). */
+    static void packTensors(MessageBufferPacker p, List<Param> params) throws IOException {
+        p.packString("tensors").packArrayHeader(params.size());
+        for (Param prm : params) {
+            p.packMapHeader(4);
+            p.packString("name").packString(prm.name());
+            p.packString("rows").packInt(prm.value().numRows);
+            p.packString("cols").packInt(prm.value().numCols);
+            p.packString("data");
+            packFloats(p, prm.value().data, prm.size());
+        }
+    }
+
+    /** Packs key "optimisers": a list of maps steps, moments (float32 byte strings). */
+    static void packOptimisers(MessageBufferPacker p, List<Adam> opts) throws IOException {
+        p.packString("optimisers").packArrayHeader(opts.size());
+        for (Adam a : opts) {
+            p.packMapHeader(2);
+            p.packString("steps").packLong(a.steps());
+            float[][] m = a.moments();
+            p.packString("moments").packArrayHeader(m.length);
+            for (float[] arr : m) {
+                packFloats(p, arr, arr.length);
+            }
+        }
+    }
+
     private static void packFloats(MessageBufferPacker p, float[] data, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data, 0, n);
@@ -130,13 +140,19 @@ public final class ModelFile {
     }
 
     private static void packConfig(MessageBufferPacker p, TrainConfig c) throws IOException {
-        Map<String, Object> m = configMap(c);
+        packFlatMap(p, configMap(c));
+    }
+
+    /** Packs a map of string keys to String, Boolean, Integer, Long or Double values (a configuration). */
+    static void packFlatMap(MessageBufferPacker p, Map<String, Object> m) throws IOException {
         p.packMapHeader(m.size());
         for (Map.Entry<String, Object> e : m.entrySet()) {
             p.packString(e.getKey());
             Object v = e.getValue();
             if (v instanceof String s) {
                 p.packString(s);
+            } else if (v instanceof Boolean b) {
+                p.packBoolean(b);
             } else if (v instanceof Integer i) {
                 p.packInt(i);
             } else if (v instanceof Long l) {
@@ -205,7 +221,6 @@ public final class ModelFile {
      */
     static Loaded decode(byte[] bytes, String expectedFormat, Map<String, Object> extra) throws IOException {
         try {
-            checkLengths(bytes);
             return decodeChecked(bytes, expectedFormat, extra);
         } catch (ModelFormatException e) {
             throw e;
@@ -219,7 +234,7 @@ public final class ModelFile {
      * Walks the msgpack headers without materialising anything and rejects a declared length that
      * is larger than the bytes left, so a damaged header cannot make the decoder allocate gigabytes.
      */
-    private static void checkLengths(byte[] bytes) throws IOException {
+    static void checkLengths(byte[] bytes) throws IOException {
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             long pending = 1;
             while (pending > 0) {
@@ -252,8 +267,12 @@ public final class ModelFile {
         return n;
     }
 
-    private static Loaded decodeChecked(byte[] bytes, String expectedFormat, Map<String, Object> extra)
-            throws IOException {
+    /**
+     * The top-level map of a model file of the given format, after the length check, with its
+     * format and version checked; anything else is a ModelFormatException.
+     */
+    static Map<Value, Value> root(byte[] bytes, String expectedFormat) throws IOException {
+        checkLengths(bytes);
         Value root;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             root = u.unpackValue();
@@ -277,6 +296,12 @@ public final class ModelFile {
             throw new ModelFormatException("format version " + version + " is not supported (this build reads "
                     + VERSION + ")");
         }
+        return m;
+    }
+
+    private static Loaded decodeChecked(byte[] bytes, String expectedFormat, Map<String, Object> extra)
+            throws IOException {
+        Map<Value, Value> m = root(bytes, expectedFormat);
         for (Map.Entry<String, Object> e : extra.entrySet()) {
             Value v = get(m, e.getKey());
             e.setValue(v.isStringValue() ? string(m, e.getKey()) : (Object) integer(m, e.getKey()));
@@ -289,6 +314,22 @@ public final class ModelFile {
         double seconds = number(m, "train_seconds");
         Map<String, float[]> tensors = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
+        readTensors(m, tensors, shapes);
+        List<OptimiserState> opts = readOptimisers(m);
+        LearningCurve history = new LearningCurve();
+        for (Value h : array(m, "history")) {
+            if (!h.isArrayValue() || h.asArrayValue().size() != 5) {
+                throw new ModelFormatException("history rows must be arrays of 5 numbers");
+            }
+            List<Value> r = h.asArrayValue().list();
+            history.add(new LearningCurve.Point((int) num(r.get(0), "history"), num(r.get(1), "history"),
+                    num(r.get(2), "history"), num(r.get(3), "history"), num(r.get(4), "history")));
+        }
+        return new Loaded(config, iteration, seconds, tensors, shapes, opts, history);
+    }
+
+    /** Reads key "tensors" of a model map into tensors and shapes (both modified). */
+    static void readTensors(Map<Value, Value> m, Map<String, float[]> tensors, Map<String, int[]> shapes) {
         for (Value t : array(m, "tensors")) {
             Map<Value, Value> tm = asMap(t, "tensor");
             String name = string(tm, "name");
@@ -302,6 +343,10 @@ public final class ModelFile {
             tensors.put(name, data);
             shapes.put(name, new int[] {rows, cols});
         }
+    }
+
+    /** Reads key "optimisers" of a model map. */
+    static List<OptimiserState> readOptimisers(Map<Value, Value> m) {
         List<OptimiserState> opts = new ArrayList<>();
         for (Value o : array(m, "optimisers")) {
             Map<Value, Value> om = asMap(o, "optimiser");
@@ -314,16 +359,7 @@ public final class ModelFile {
             }
             opts.add(new OptimiserState(integer(om, "steps"), moments));
         }
-        LearningCurve history = new LearningCurve();
-        for (Value h : array(m, "history")) {
-            if (!h.isArrayValue() || h.asArrayValue().size() != 5) {
-                throw new ModelFormatException("history rows must be arrays of 5 numbers");
-            }
-            List<Value> r = h.asArrayValue().list();
-            history.add(new LearningCurve.Point((int) num(r.get(0), "history"), num(r.get(1), "history"),
-                    num(r.get(2), "history"), num(r.get(3), "history"), num(r.get(4), "history")));
-        }
-        return new Loaded(config, iteration, seconds, tensors, shapes, opts, history);
+        return opts;
     }
 
     /** Builds a trainer for the file's configuration and restores weights, optimiser state and iteration. */
@@ -353,12 +389,17 @@ public final class ModelFile {
 
     /** Copies the file's tensors into params by name, checking shapes and finiteness. params modified. */
     static void restoreParams(Loaded loaded, List<Param> params) {
+        restoreParams(loaded.tensors(), loaded.shapes(), params);
+    }
+
+    /** Copies tensors (by name, of the given shapes) into params, checking shapes and finiteness. params modified. */
+    static void restoreParams(Map<String, float[]> tensors, Map<String, int[]> shapes, List<Param> params) {
         for (Param p : params) {
-            float[] data = loaded.tensors().get(p.name());
+            float[] data = tensors.get(p.name());
             if (data == null) {
                 throw new ModelFormatException("tensor " + p.name() + " is missing");
             }
-            int[] shape = loaded.shapes().get(p.name());
+            int[] shape = shapes.get(p.name());
             if (shape[0] != p.value().numRows || shape[1] != p.value().numCols) {
                 throw new ModelFormatException("tensor " + p.name() + " is " + shape[0] + "x" + shape[1]
                         + ", the model needs " + p.value().numRows + "x" + p.value().numCols);
@@ -423,7 +464,7 @@ public final class ModelFile {
         return v;
     }
 
-    private static String string(Map<Value, Value> m, String key) {
+    static String string(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isStringValue()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected a string");
@@ -435,7 +476,7 @@ public final class ModelFile {
         }
     }
 
-    private static long integer(Map<Value, Value> m, String key) {
+    static long integer(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isIntegerValue() || !v.asIntegerValue().isInLongRange()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an integer");
@@ -443,7 +484,7 @@ public final class ModelFile {
         return v.asIntegerValue().toLong();
     }
 
-    private static int int32(Map<Value, Value> m, String key) {
+    static int int32(Map<Value, Value> m, String key) {
         long v = integer(m, key);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new ModelFormatException("key '" + key + "' is " + v + ", outside the 32-bit range");
@@ -451,11 +492,11 @@ public final class ModelFile {
         return (int) v;
     }
 
-    private static double number(Map<Value, Value> m, String key) {
+    static double number(Map<Value, Value> m, String key) {
         return num(get(m, key), key);
     }
 
-    private static double num(Value v, String what) {
+    static double num(Value v, String what) {
         if (v.isFloatValue()) {
             return v.asFloatValue().toDouble();
         }
@@ -465,7 +506,7 @@ public final class ModelFile {
         throw new ModelFormatException(what + " holds " + v.getValueType() + ", expected a number");
     }
 
-    private static Map<Value, Value> map(Map<Value, Value> m, String key) {
+    static Map<Value, Value> map(Map<Value, Value> m, String key) {
         return asMap(get(m, key), key);
     }
 
@@ -476,7 +517,7 @@ public final class ModelFile {
         return v.asMapValue().map();
     }
 
-    private static List<Value> array(Map<Value, Value> m, String key) {
+    static List<Value> array(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isArrayValue()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an array");

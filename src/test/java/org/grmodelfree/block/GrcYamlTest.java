@@ -42,11 +42,15 @@ class GrcYamlTest {
         return GRC.resolve("modelfree_" + pythonName(spec) + ".block.yml");
     }
 
-    /** The blocks GNU Radio users place: all but the test channel, for which GNU Radio has its own. */
+    /**
+     * The blocks GNU Radio users place: all but the test channel, for which GNU Radio has its own,
+     * and the semantic blocks (message ports only, no GRC wrapper yet).
+     */
     static List<BlockSpec> wrapped() {
         List<BlockSpec> l = new ArrayList<>();
         for (Blocks.Entry e : Blocks.ALL) {
-            if (e.spec() != ChannelBlock.SPEC) {
+            // The semantic blocks speak message ports only and have no GRC wrapper yet.
+            if (e.spec() != ChannelBlock.SPEC && !e.spec().name().startsWith("semantic-")) {
                 l.add(e.spec());
             }
         }

@@ -112,17 +112,22 @@ class AdamTest {
     }
 
     @Test
-    void weightDecayIsAddedToTheGradient() {
-        Param p = param("p", 37);
-        Ref ref = new Ref(p.value().data);
-        Adam adam = new Adam(List.of(p)).weightDecay(0.1);
+    void weightDecayIsAddedToTheGradientOfTheSelectedParameters() {
+        Param kernel = param("conv.w", 37);
+        Param bias = param("conv.b", 5);
+        Ref rk = new Ref(kernel.value().data);
+        Ref rb = new Ref(bias.value().data);
+        Adam adam = new Adam(List.of(kernel, bias)).weightDecay(0.1, p -> p.name().endsWith(".w"));
         for (int s = 1; s <= 5; s++) {
-            randomGrad(p, 0.01);
+            randomGrad(kernel, 0.01);
+            randomGrad(bias, 0.01);
             adam.step(1e-2);
-            ref.step(p.grad().data, 1e-2, 0.1);
-            assertMatches(ref, p, "step " + s);
+            rk.step(kernel.grad().data, 1e-2, 0.1);
+            rb.step(bias.grad().data, 1e-2, 0);
+            assertMatches(rk, kernel, "kernel, step " + s);
+            assertMatches(rb, bias, "bias, step " + s);
         }
-        // with zero gradient, decay alone pulls every weight towards zero
+        // with zero gradient, decay alone pulls every weight towards zero (decay on all parameters)
         Param z = param("z", 11);
         java.util.Arrays.fill(z.grad().data, 0f);
         float[] before = z.value().data.clone();

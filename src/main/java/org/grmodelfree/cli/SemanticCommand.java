@@ -1,0 +1,239 @@
+package org.grmodelfree.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.grmodelfree.data.Dataset;
+import org.grmodelfree.data.SemanticData;
+import org.grmodelfree.nn.Parallel;
+import org.grmodelfree.report.Csv;
+import org.grmodelfree.report.Json;
+import org.grmodelfree.semantic.SemanticConfig;
+import org.grmodelfree.semantic.SemanticCurve;
+import org.grmodelfree.semantic.SemanticMethod;
+import org.grmodelfree.store.SemanticModelFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code modelfree semantic}: the semantic-communication system of DESIGN.md section 2 (RL-SINFONY). */
+@Command(name = "semantic", mixinStandardHelpOptions = true,
+        description = "Distributed image classification over a noisy channel (RL-SINFONY): train, then compare runs.",
+        subcommands = {SemanticCommand.Train.class, SemanticCommand.Compare.class})
+final class SemanticCommand implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: train or compare");
+    }
+
+    /** The training and test images of a configuration (see {@link SemanticData}). */
+    static Dataset.Split data(SemanticConfig c) throws IOException {
+        return SemanticData.load(c.dataset(), c.trainImages(), c.testImages());
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Train the four agents and the receiver; write summary.json, the model, learning curves and plots.")
+    static final class Train implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dataset", description = "mnist or fashion (default: ${DEFAULT-VALUE})", defaultValue = "mnist")
+        String dataset;
+
+        @Option(names = "--method", description = "rl, model-aware or perfect (default: ${DEFAULT-VALUE})",
+                defaultValue = "rl")
+        String method;
+
+        @Option(names = "--reduced", description = "the reduced extractor, batch 100 and a subset of the images"
+                + " (8000 training, 2000 test)")
+        boolean reduced;
+
+        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 40 rl;"
+                + " full: 40 and 400; on --resume, keeps the file's)")
+        Integer epochs;
+
+        @Option(names = "--fine-tune-epochs", description = "receiver-only epochs at the end (default: 1 for rl)")
+        Integer fineTune;
+
+        @Option(names = "--batch", description = "examples per step (default: 500, reduced 100)")
+        Integer batch;
+
+        @Option(names = "--lr", description = "Adam learning rate (default: 1e-3)")
+        Double lr;
+
+        @Option(names = "--sigma2", description = "exploration variance s^2 (default: 0.15)")
+        Double sigma2;
+
+        @Option(names = "--learn-sigma2", description = "learn s^2 by the policy gradient")
+        boolean learnSigma2;
+
+        @Option(names = "--baseline", description = "subtract the batch's mean loss from the fed-back losses")
+        boolean baseline;
+
+        @Option(names = "--rx-steps", description = "receiver steps per alternation (default: 10)")
+        Integer rxSteps;
+
+        @Option(names = "--tx-steps", description = "transmitter steps per alternation (default: 10)")
+        Integer txSteps;
+
+        @Option(names = "--snr-range", description = "training SNR range low:high in dB (default: -4:6)")
+        String snrRange;
+
+        @Option(names = "--train-images", description = "training images (default: all; reduced 8000)")
+        Integer trainImages;
+
+        @Option(names = "--test-images", description = "test images (default: all; reduced 2000)")
+        Integer testImages;
+
+        @Option(names = "--seed", description = "seed (default: 1)")
+        Long seed;
+
+        @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+                description = "SNRs of the accuracy curve (default: -10:2:20)")
+        SnrRange curveSnrs;
+
+        @Option(names = "--out", description = "output folder (default: out/semantic-DATASET-METHOD)")
+        Path out;
+
+        @Option(names = "--resume", description = "continue from OUT/semantic-model.msgpack")
+        boolean resume;
+
+        @Option(names = "--quiet", description = "no progress output")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws Exception {
+            SemanticConfig requested = config();
+            Path dir = out != null ? out : Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id());
+            double[] snrs = curveSnrs != null ? curveSnrs.values() : SnrRange.parse("-10:2:20");
+            Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+            Map<String, Object> summary = SemanticSession.run(requested, dir, resume, epochs, snrs, progress);
+            printSummary(spec.commandLine().getOut(), summary, dir);
+            return 0;
+        }
+
+        SemanticConfig config() {
+            try {
+                SemanticMethod m = SemanticMethod.parse(method);
+                SemanticConfig d = SemanticConfig.defaults(dataset, m, reduced);
+                double lo = d.snrLowDb();
+                double hi = d.snrHighDb();
+                if (snrRange != null) {
+                    String[] p = snrRange.split(":");
+                    if (p.length != 2) {
+                        throw new IllegalArgumentException("--snr-range must be low:high, not '" + snrRange + "'");
+                    }
+                    lo = Double.parseDouble(p[0]);
+                    hi = Double.parseDouble(p[1]);
+                }
+                return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
+                        or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
+                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2, baseline,
+                        or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
+                        or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        private static <T> T or(T v, T d) {
+            return v != null ? v : d;
+        }
+
+        static void printSummary(PrintWriter o, Map<String, Object> s, Path out) {
+            o.printf(Locale.ROOT, "%s on %s: %d epochs in %.1f s (%.1f s CPU)%n", s.get("method"), s.get("dataset"),
+                    (Integer) s.get("epochs"), (Double) s.get("train_seconds"), (Double) s.get("cpu_seconds"));
+            o.printf(Locale.ROOT, "accuracy %.4f at %.1f dB, %.4f without noise%n", (Double) s.get("accuracy_high_snr"),
+                    (Double) s.get("high_snr_db"), (Double) s.get("accuracy_no_noise"));
+            o.println("wrote " + out.toAbsolutePath().normalize() + "/{" + SemanticSession.MODEL + ", summary.json, "
+                    + "learning_curve.csv, accuracy_curve.csv, error_rate.png, learning_curve.png}");
+            o.flush();
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Plot several semantic runs together: error rate vs SNR normalised by the spectral"
+                    + " efficiency, and the test cross-entropy vs epoch.")
+    static final class Compare implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(arity = "1..*", description = "run folders (each with summary.json and learning_curve.csv)")
+        List<Path> runs;
+
+        @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/semantic-compare")
+        Path out;
+
+        @Option(names = "--title", description = "plot title prefix (default: the data sets)")
+        String title;
+
+        @Override
+        public Integer call() throws Exception {
+            List<SemanticSession.Run> loaded = new ArrayList<>();
+            for (Path r : runs) {
+                loaded.add(SemanticSession.Run.read(r));
+            }
+            Files.createDirectories(out);
+            String t = title != null ? title : String.join(", ", loaded.stream().map(SemanticSession.Run::dataset)
+                    .distinct().toList());
+            SemanticSession.plotComparison(out, t, loaded);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf(Locale.ROOT, "%-28s %-12s %6s %10s %10s %12s%n", "run", "method", "epochs", "acc@high", "no noise",
+                    "train s");
+            for (SemanticSession.Run r : loaded) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("run", r.dir().toString());
+                row.put("label", r.label());
+                row.put("method", r.summary().get("method"));
+                row.put("epochs", r.summary().get("epochs"));
+                row.put("accuracy_high_snr", r.summary().get("accuracy_high_snr"));
+                row.put("accuracy_no_noise", r.summary().get("accuracy_no_noise"));
+                row.put("train_seconds", r.summary().get("train_seconds"));
+                row.put("epochs_to_target", r.summary().get("epochs_to_target"));
+                rows.add(row);
+                o.printf(Locale.ROOT, "%-28s %-12s %6s %10.4f %10.4f %12.1f%n", r.label(), row.get("method"),
+                        row.get("epochs"), ((Number) row.get("accuracy_high_snr")).doubleValue(),
+                        ((Number) row.get("accuracy_no_noise")).doubleValue(),
+                        ((Number) row.get("train_seconds")).doubleValue());
+            }
+            Json.write(out.resolve("compare.json"), Map.of("runs", rows));
+            o.println("wrote " + out.toAbsolutePath().normalize() + "/{error_rate_vs_snr.png, learning_curves.png, compare.json}");
+            o.flush();
+            return 0;
+        }
+    }
+
+    /** Writes a CSV of learning-curve points. */
+    static void writeCurve(Path file, SemanticCurve curve) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        for (SemanticCurve.Point p : curve.points()) {
+            rows.add(p.toArray());
+        }
+        Csv.write(file, SemanticCurve.COLUMNS, rows);
+    }
+
+    /** CPU seconds of this thread and the compute workers so far (NaN when not measurable). */
+    static double cpuSeconds() {
+        long n = Parallel.cpuNanos();
+        return n < 0 ? Double.NaN : n / 1e9;
+    }
+
+    /** The one-minute load average of the machine (NaN when unknown). */
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+}

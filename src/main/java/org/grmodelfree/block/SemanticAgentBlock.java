@@ -43,10 +43,8 @@ public final class SemanticAgentBlock implements Block {
     private final float[] weights;
     private final Rng rng = new Rng(0);
     private final Rng orderRng = new Rng(0);
-    private final long peerTimeoutNanos;
     private long step;
     private boolean awaiting;
-    private long waitingSince;
     private long sent;
     private long learned;
     private long ignored;
@@ -68,7 +66,6 @@ public final class SemanticAgentBlock implements Block {
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
         this.weights = new float[c.batch()];
-        this.peerTimeoutNanos = (long) (p.real("peer_timeout") * 1e9);
     }
 
     @Override
@@ -78,15 +75,10 @@ public final class SemanticAgentBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        long now = io.nanoTime();
         if (awaiting) {
             ControlMessage m = io.receive("feedback");
             if (m == null) {
-                if (now - waitingSince > peerTimeoutNanos) {
-                    throw new IllegalStateException("agent " + k + ": no losses for batch " + step + " within "
-                            + peerTimeoutNanos / 1e9 + " s");
-                }
-                return Status.IDLE;
+                return Status.IDLE; // the runner reports a peer lost after peer_timeout of this
             }
             if (!(m instanceof ControlMessage.Losses l) || l.batchId() != step || l.losses().length != c.batch()) {
                 ignored++;
@@ -125,7 +117,6 @@ public final class SemanticAgentBlock implements Block {
         sent++;
         if (explore) {
             awaiting = true;
-            waitingSince = now;
         } else {
             step++;
         }
@@ -144,11 +135,6 @@ public final class SemanticAgentBlock implements Block {
     @Override
     public String waitingFor() {
         return awaiting ? "losses of batch " + step + " on 'feedback'" : "nothing";
-    }
-
-    @Override
-    public long wakeAt() {
-        return awaiting ? waitingSince + peerTimeoutNanos + 1 : Long.MAX_VALUE;
     }
 
     @Override

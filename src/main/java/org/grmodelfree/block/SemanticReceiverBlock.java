@@ -59,9 +59,7 @@ public final class SemanticReceiverBlock implements Block {
     private final FMatrixRMaj stacked;
     private final Rng rng = new Rng(0);
     private final Rng orderRng = new Rng(0);
-    private final long peerTimeoutNanos;
     private long step;
-    private long waitingSince = -1;
     private long rxSteps;
     private long txSteps;
     private long lastEpochImages;
@@ -90,7 +88,6 @@ public final class SemanticReceiverBlock implements Block {
         this.losses = new float[c.batch()];
         this.one = new FMatrixRMaj(c.batch(), c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * c.batch(), c.channelUses());
-        this.peerTimeoutNanos = (long) (p.real("peer_timeout") * 1e9);
     }
 
     @Override
@@ -103,7 +100,6 @@ public final class SemanticReceiverBlock implements Block {
         if (step >= total) {
             return Status.DONE;
         }
-        long now = io.nanoTime();
         boolean progress = false;
         int have = 0;
         int b = c.batch();
@@ -126,15 +122,8 @@ public final class SemanticReceiverBlock implements Block {
             }
         }
         if (have < AGENTS) {
-            if (progress || waitingSince < 0) {
-                waitingSince = now;
-            } else if (now - waitingSince > peerTimeoutNanos) {
-                throw new IllegalStateException("semantic receiver: " + waitingFor() + " did not arrive within "
-                        + peerTimeoutNanos / 1e9 + " s");
-            }
-            return progress ? Status.WORKED : Status.IDLE;
+            return progress ? Status.WORKED : Status.IDLE; // the runner reports a peer lost after peer_timeout
         }
-        waitingSince = -1;
         decode(io);
         return Status.WORKED;
     }
@@ -185,11 +174,6 @@ public final class SemanticReceiverBlock implements Block {
             }
         }
         return s.toString();
-    }
-
-    @Override
-    public long wakeAt() {
-        return waitingSince < 0 ? Long.MAX_VALUE : waitingSince + peerTimeoutNanos + 1;
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.grmodelfree.wire.ControlMessage;
 /**
  * One RL-SINFONY agent in a process of its own: it sees quadrant {@code agent} of each batch's
  * images (the batches follow from the shared seed), sends its channel inputs on "out" (perturbed by
- * its Gaussian policy in transmitter-phase batches) and, for those, waits for the per-example
+ * its Gaussian policy in transmitter-phase batches, each image twice with {@code mirrored}) and, for
+ * those, waits for the per-example
  * losses on "feedback" and takes one policy-gradient step. It never sees the receiver or the
  * channel: only losses come back.
  */
@@ -65,7 +66,7 @@ public final class SemanticAgentBlock implements Block {
         this.learner = new AgentLearner(mine, c);
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
-        this.weights = new float[c.batch()];
+        this.weights = new float[c.sendsPerImage() * c.batch()];
     }
 
     @Override
@@ -80,7 +81,7 @@ public final class SemanticAgentBlock implements Block {
             if (m == null) {
                 return Status.IDLE; // the runner reports a peer lost after peer_timeout of this
             }
-            if (!(m instanceof ControlMessage.Losses l) || l.batchId() != step || l.losses().length != c.batch()) {
+            if (!(m instanceof ControlMessage.Losses l) || l.batchId() != step || l.losses().length != weights.length) {
                 ignored++;
                 io.log("agent " + k + ": ignoring " + describe(m) + " while waiting for the losses of batch " + step);
                 return Status.WORKED;
@@ -113,7 +114,7 @@ public final class SemanticAgentBlock implements Block {
         boolean explore = !SemanticParams.receiverStep(c, step, perEpoch);
         rng.reseed(c.seed(), step, 10 + k);
         FMatrixRMaj x = learner.send(quads, explore, rng);
-        io.send("out", new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, b * c.channelUses())));
+        io.send("out", new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements())));
         sent++;
         if (explore) {
             awaiting = true;

@@ -22,7 +22,7 @@ final class SemanticParams {
             ParamSpec.integer("train_images", "Training images", SemanticConfig.REDUCED_TRAIN, 0L, null,
                     "training images (0: all)"),
             ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step"),
-            ParamSpec.integer("epochs", "Epochs", 40, 0L, null, "training epochs"),
+            ParamSpec.integer("epochs", "Epochs", 100, 0L, null, "training epochs"),
             ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L, null,
                     "receiver-only epochs at the end"),
             ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null, "receiver steps per alternation"),
@@ -30,6 +30,8 @@ final class SemanticParams {
             ParamSpec.real("lr", "Learning rate", 1e-3, 1e-9, 1.0, "Adam learning rate"),
             ParamSpec.real("sigma2", "Exploration variance", 0.15, 1e-6, 0.999, "s^2 of the Gaussian policy"),
             ParamSpec.bool("baseline", "Loss baseline", false, "subtract the batch's mean loss from the fed-back losses"),
+            ParamSpec.bool("mirrored", "Mirrored exploration", false, "antithetic exploration: each transmitter-phase"
+                    + " image sent twice, with the policy noise w and with -w (agents and receiver must agree)"),
             ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the batches and of every draw"));
 
     private SemanticParams() {
@@ -47,7 +49,7 @@ final class SemanticParams {
         SemanticConfig d = SemanticConfig.defaults(p.string("dataset"), SemanticMethod.RL, p.bool("reduced"));
         return new SemanticConfig(d.dataset(), SemanticMethod.RL, d.reduced(), (int) p.integer("train_images"), 0,
                 d.channelUses(), d.rxWidth(), (int) p.integer("batch"), p.real("lr"), d.weightDecay(), snrLowDb,
-                snrHighDb, p.real("sigma2"), false, p.bool("baseline"), (int) p.integer("rx_steps"),
+                snrHighDb, p.real("sigma2"), false, p.bool("baseline"), p.bool("mirrored"), (int) p.integer("rx_steps"),
                 (int) p.integer("tx_steps"), (int) p.integer("epochs"), (int) p.integer("fine_tune_epochs"),
                 p.integer("seed"));
     }

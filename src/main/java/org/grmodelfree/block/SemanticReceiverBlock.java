@@ -84,10 +84,11 @@ public final class SemanticReceiverBlock implements Block {
         this.learner = new SemanticReceiverLearner(new SemanticReceiver(AGENTS, c.channelUses(), c.rxWidth(),
                 SemanticConfig.CLASSES, init), c);
         this.order = new int[train.size()];
-        this.labels = new int[c.batch()];
-        this.losses = new float[c.batch()];
-        this.one = new FMatrixRMaj(c.batch(), c.channelUses());
-        this.stacked = new FMatrixRMaj(AGENTS * c.batch(), c.channelUses());
+        int sends = c.sendsPerImage() * c.batch();
+        this.labels = new int[sends];
+        this.losses = new float[sends];
+        this.one = new FMatrixRMaj(sends, c.channelUses());
+        this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
     }
 
     @Override
@@ -102,7 +103,8 @@ public final class SemanticReceiverBlock implements Block {
         }
         boolean progress = false;
         int have = 0;
-        int b = c.batch();
+        // a transmitter-phase batch carries each image sendsPerImage times (mirrored exploration)
+        int b = (SemanticParams.receiverStep(c, step, perEpoch) ? 1 : c.sendsPerImage()) * c.batch();
         for (int a = 0; a < AGENTS; a++) {
             if (slots[a] == null) {
                 ControlMessage m = io.receive(IN[a]);
@@ -135,15 +137,22 @@ public final class SemanticReceiverBlock implements Block {
         if (i == 0 || step == 0) {
             SemanticTrainer.order(order, c.seed(), e, orderRng);
         }
+        boolean receiverStep = SemanticParams.receiverStep(c, step, perEpoch);
+        int rows = (receiverStep ? 1 : c.sendsPerImage()) * b;
         train.gatherLabels(order, i * b, b, labels);
+        for (int copy = 1; copy < rows / b; copy++) {
+            System.arraycopy(labels, 0, labels, copy * b, b);
+        }
         rng.reseed(c.seed(), step, 20);
+        one.reshape(rows, c.channelUses());
+        stacked.reshape(AGENTS * rows, c.channelUses());
         for (int a = 0; a < AGENTS; a++) {
-            System.arraycopy(slots[a].samples(), 0, one.data, 0, b * c.channelUses());
-            Awgn.transmit(one, stacked, a * b, c.snrLowDb(), c.snrHighDb(), rng);
+            System.arraycopy(slots[a].samples(), 0, one.data, 0, rows * c.channelUses());
+            Awgn.transmit(one, stacked, a * rows, c.snrLowDb(), c.snrHighDb(), rng);
             slots[a] = null;
         }
         boolean lastEpoch = e == c.epochs() + c.fineTuneEpochs() - 1;
-        if (SemanticParams.receiverStep(c, step, perEpoch)) {
+        if (receiverStep) {
             double loss = learner.step(stacked, labels, losses, c.lr());
             rxSteps++;
             if (lastEpoch) {
@@ -154,7 +163,7 @@ public final class SemanticReceiverBlock implements Block {
         } else {
             learner.losses(stacked, labels, losses);
             for (int a = 0; a < AGENTS; a++) {
-                io.send(FEEDBACK[a], new ControlMessage.Losses(step, e, Arrays.copyOf(losses, b)));
+                io.send(FEEDBACK[a], new ControlMessage.Losses(step, e, Arrays.copyOf(losses, rows)));
             }
             txSteps++;
         }

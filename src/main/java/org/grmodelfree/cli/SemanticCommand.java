@@ -60,7 +60,7 @@ final class SemanticCommand implements Runnable {
                 + " (8000 training, 2000 test)")
         boolean reduced;
 
-        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 40 rl;"
+        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 100 rl;"
                 + " full: 40 and 400; on --resume, keeps the file's)")
         Integer epochs;
 
@@ -81,6 +81,10 @@ final class SemanticCommand implements Runnable {
 
         @Option(names = "--baseline", description = "subtract the batch's mean loss from the fed-back losses")
         boolean baseline;
+
+        @Option(names = "--mirrored", description = "antithetic exploration: each transmitter-phase image is sent"
+                + " twice, with the policy noise w and with -w")
+        boolean mirrored;
 
         @Option(names = "--rx-steps", description = "receiver steps per alternation (default: 10)")
         Integer rxSteps;
@@ -140,7 +144,7 @@ final class SemanticCommand implements Runnable {
                 }
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
-                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2, baseline,
+                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2, baseline, mirrored,
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {

@@ -40,31 +40,61 @@ public final class PolicySampler {
     }
 
     /**
+     * Antithetic (mirrored) exploration: every row of x sent twice, rows [0, B) as a x + w and rows
+     * [B, 2B) as a x - w with the same draw w (B = x's rows). Each half is a draw from the policy, so
+     * {@link #scoreGradient} over all 2B rows stays an unbiased policy gradient; the pair's common
+     * part (the example's own loss level, a baseline) cancels in it. x not modified; xp reshaped to
+     * 2B rows and modified.
+     */
+    public void perturbMirrored(FMatrixRMaj x, FMatrixRMaj xp, RandomGenerator rng) {
+        int n = x.getNumElements();
+        xp.reshape(2 * x.numRows, x.numCols);
+        for (int i = 0; i < n; i++) {
+            float w = std * (float) rng.nextGaussian();
+            float ax = a * x.data[i];
+            xp.data[i] = ax + w;
+            xp.data[n + i] = ax - w;
+        }
+    }
+
+    /**
      * The policy-gradient estimate with respect to x:
-     * gx_i = weight_i * scale * d log pi(xp_i | x_i) / d x_i, for each row i.
+     * gx_i = weight_i * scale * d log pi(xp_i | x_i) / d x_i, for each row i. xp may hold several
+     * actions per row of x, stacked in blocks of x's rows (as {@link #perturbMirrored} writes them):
+     * row c B + i of xp was drawn from row i of x, and gx_i sums over them.
      *
      * @param x the unperturbed symbols, not modified
-     * @param xp what was sent, not modified
-     * @param weight per-row weights (the fed-back losses, baseline already subtracted), not modified
+     * @param xp what was sent (a whole number of x's blocks), not modified
+     * @param weight per-row weights of xp (the fed-back losses, baseline already subtracted), not modified
      * @param scale a common factor (e.g. 1 / rows for a mean)
      * @param gx reshaped to x's shape and modified
      */
     public void scoreGradient(FMatrixRMaj x, FMatrixRMaj xp, float[] weight, float scale, FMatrixRMaj gx) {
-        if (xp.numRows != x.numRows || xp.numCols != x.numCols) {
+        if (xp.numCols != x.numCols || x.numRows == 0 || xp.numRows % x.numRows != 0) {
             throw new IllegalArgumentException("policy gradient: sent block " + xp.numRows + "x" + xp.numCols
                     + " does not match encoded block " + x.numRows + "x" + x.numCols);
         }
-        if (weight.length < x.numRows) {
+        if (weight.length < xp.numRows) {
             throw new IllegalArgumentException("policy gradient: " + weight.length + " losses for "
-                    + x.numRows + " examples");
+                    + xp.numRows + " examples");
         }
         gx.reshape(x.numRows, x.numCols);
         float k = (float) (2 * a / sigma2) * scale;
         int w = x.numCols;
+        int n = x.getNumElements();
         for (int r = 0; r < x.numRows; r++) {
             float c = k * weight[r];
             for (int j = r * w; j < r * w + w; j++) {
                 gx.data[j] = c * (xp.data[j] - a * x.data[j]);
+            }
+        }
+        for (int copy = 1; copy < xp.numRows / x.numRows; copy++) {
+            for (int r = 0; r < x.numRows; r++) {
+                float c = k * weight[copy * x.numRows + r];
+                int o = copy * n;
+                for (int j = r * w; j < r * w + w; j++) {
+                    gx.data[j] += c * (xp.data[o + j] - a * x.data[j]);
+                }
             }
         }
     }

@@ -20,6 +20,9 @@ package org.grmodelfree.semantic;
  * @param sigma2 exploration variance s^2 of the Gaussian policy (rl), initial value when learned
  * @param learnSigma2 learn s^2 by the policy gradient as well (rl)
  * @param baseline subtract the batch's mean loss from the fed-back losses (rl)
+ * @param mirrored antithetic exploration (rl): a transmitter-phase batch sends every image twice,
+ *                 with the policy noise w and with -w, so the policy gradient sees the difference of
+ *                 the two losses and not each image's own loss level
  * @param rxSteps receiver steps per alternation (rl)
  * @param txSteps transmitter steps per alternation (rl)
  * @param epochs passes over the training images
@@ -28,8 +31,8 @@ package org.grmodelfree.semantic;
  */
 public record SemanticConfig(String dataset, SemanticMethod method, boolean reduced, int trainImages, int testImages,
                              int channelUses, int rxWidth, int batch, double lr, double weightDecay, double snrLowDb,
-                             double snrHighDb, double sigma2, boolean learnSigma2, boolean baseline, int rxSteps,
-                             int txSteps, int epochs, int fineTuneEpochs, long seed) {
+                             double snrHighDb, double sigma2, boolean learnSigma2, boolean baseline, boolean mirrored,
+                             int rxSteps, int txSteps, int epochs, int fineTuneEpochs, long seed) {
 
     /** Agents (quadrants). */
     public static final int AGENTS = 4;
@@ -57,6 +60,11 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
         require(epochs >= 0 && fineTuneEpochs >= 0, "epochs must not be negative");
     }
 
+    /** Times a transmitter-phase batch sends each image: 2 when mirrored, else 1. */
+    public int sendsPerImage() {
+        return mirrored ? 2 : 1;
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -65,26 +73,26 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
 
     /**
      * The paper's settings (DESIGN.md section 2): N_Tx = 14, N_w = 56, batch 500, Adam 1e-3, l2(1e-4)
-     * on the kernels, SNR -4..6 dB, s^2 = 0.15, 10 + 10 steps, no baseline. With {@code reduced}
+     * on the kernels, SNR -4..6 dB, s^2 = 0.15, 10 + 10 steps, no baseline, independent exploration. With {@code reduced}
      * the smaller extractor, batch 100 and the first {@value #REDUCED_TRAIN} training and
      * {@value #REDUCED_TEST} test images of the seeded split (see README).
      */
     public static SemanticConfig defaults(String dataset, SemanticMethod method, boolean reduced) {
-        int epochs = reduced ? (method == SemanticMethod.RL ? 40 : 15) : (method == SemanticMethod.RL ? 400 : 40);
+        int epochs = reduced ? (method == SemanticMethod.RL ? 100 : 15) : (method == SemanticMethod.RL ? 400 : 40);
         return new SemanticConfig(dataset, method, reduced, reduced ? REDUCED_TRAIN : 0, reduced ? REDUCED_TEST : 0,
-                14, 56, reduced ? 100 : 500, 1e-3, 2e-4, -4, 6, 0.15, false, false, 10, 10, epochs,
+                14, 56, reduced ? 100 : 500, 1e-3, 2e-4, -4, 6, 0.15, false, false, false, 10, 10, epochs,
                 method == SemanticMethod.RL ? 1 : 0, 1);
     }
 
     public SemanticConfig withMethod(SemanticMethod m) {
         return new SemanticConfig(dataset, m, reduced, trainImages, testImages, channelUses, rxWidth, batch, lr,
-                weightDecay, snrLowDb, snrHighDb, sigma2, learnSigma2, baseline, rxSteps, txSteps, epochs,
+                weightDecay, snrLowDb, snrHighDb, sigma2, learnSigma2, baseline, mirrored, rxSteps, txSteps, epochs,
                 fineTuneEpochs, seed);
     }
 
     public SemanticConfig withEpochs(int e) {
         return new SemanticConfig(dataset, method, reduced, trainImages, testImages, channelUses, rxWidth, batch, lr,
-                weightDecay, snrLowDb, snrHighDb, sigma2, learnSigma2, baseline, rxSteps, txSteps, e,
+                weightDecay, snrLowDb, snrHighDb, sigma2, learnSigma2, baseline, mirrored, rxSteps, txSteps, e,
                 fineTuneEpochs, seed);
     }
 }

@@ -8,7 +8,7 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  * The receiver's side of RL-SINFONY: the {@link SemanticReceiver} and its Adam. A receiver-phase
  * batch is a supervised step on what arrived; a transmitter-phase batch only yields the
  * per-example cross-entropies to feed back. Used by {@link SemanticTrainer} and by the receiver
- * block. Buffers are sized for the configured batch.
+ * block. Buffers are sized for the configured batch (twice it for a mirrored transmitter phase).
  */
 public final class SemanticReceiverLearner {
     private final SemanticReceiver rx;
@@ -21,9 +21,10 @@ public final class SemanticReceiverLearner {
     public SemanticReceiverLearner(SemanticReceiver rx, SemanticConfig c) {
         this.rx = rx;
         this.optimiser = new Adam(rx.params());
-        this.probs = new FMatrixRMaj(c.batch(), SemanticConfig.CLASSES);
+        int rows = c.sendsPerImage() * c.batch();
+        this.probs = new FMatrixRMaj(rows, SemanticConfig.CLASSES);
         this.gLogits = new FMatrixRMaj(c.batch(), SemanticConfig.CLASSES);
-        this.decisions = new int[c.batch()];
+        this.decisions = new int[rows];
     }
 
     public SemanticReceiver receiver() {

@@ -25,7 +25,8 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  *     perturbed by the Gaussian policy, sent, the receiver's per-example cross-entropy l_i is fed
  *     back, and each agent follows mean_i(l_i - b) grad log pi(x_p,i | x_i) (b = 0, or the batch's
  *     mean loss with the baseline); nothing but the losses crosses from receiver to transmitters.
- *     Optionally s^2 is learned by the same estimator ({@code learnSigma2}).
+ *     With {@code mirrored} each image is sent twice, with w and -w (antithetic exploration), and
+ *     the mean runs over both sends. Optionally s^2 is learned by the same estimator ({@code learnSigma2}).
  *     {@link #fineTuneEpoch()} runs receiver steps only.</li>
  * </ul>
  *
@@ -69,6 +70,8 @@ public final class SemanticTrainer {
     private final float[] losses;
     private final float[] weights;
     private final int[] decisions;
+    /** The labels of what a transmitter-phase batch sends (each image's label once per send). */
+    private final int[] sentLabels;
     private int epoch;
     private long step;
 
@@ -133,13 +136,15 @@ public final class SemanticTrainer {
         for (int k = 0; k < a; k++) {
             gx[k] = new FMatrixRMaj(b, c.channelUses());
         }
-        stacked = new FMatrixRMaj(a * b, c.channelUses());
+        int sends = c.sendsPerImage() * b;
+        stacked = new FMatrixRMaj(a * sends, c.channelUses());
         gStacked = new FMatrixRMaj(a * b, c.channelUses());
         probs = new FMatrixRMaj(b, SemanticConfig.CLASSES);
         gLogits = new FMatrixRMaj(b, SemanticConfig.CLASSES);
-        losses = new float[b];
-        weights = new float[b];
+        losses = new float[sends];
+        weights = new float[sends];
         decisions = new int[b];
+        sentLabels = new int[sends];
     }
 
     public SemanticConfig config() {
@@ -284,16 +289,16 @@ public final class SemanticTrainer {
 
     /**
      * Agents forward (training mode) and their outputs (rl: through the learners, perturbed when
-     * exploring) sent through the channel into the stack.
+     * exploring, each image {@code sends} times) sent through the channel into the stack.
      */
     private void sendAll(boolean noise, boolean explore) {
-        int b = batch.size();
-        stacked.reshape(agents.length * b, c.channelUses());
+        int rows = (explore ? c.sendsPerImage() : 1) * batch.size();
+        stacked.reshape(agents.length * rows, c.channelUses());
         double lo = noise ? c.snrLowDb() : Double.POSITIVE_INFINITY;
         for (int k = 0; k < agents.length; k++) {
             FMatrixRMaj sent = learners != null ? learners[k].send(batch.quadrant(k), explore, rng)
                     : agents[k].forward(batch.quadrant(k), true);
-            Awgn.transmit(sent, stacked, k * b, lo, c.snrHighDb(), rng);
+            Awgn.transmit(sent, stacked, k * rows, lo, c.snrHighDb(), rng);
         }
     }
 
@@ -332,10 +337,14 @@ public final class SemanticTrainer {
     private double transmitterStep() {
         rng.reseed(c.seed(), step, 3);
         sendAll(true, true);
-        double mean = rxLearner.losses(stacked, batch.labels(), losses);
         int b = batch.size();
+        int sends = c.sendsPerImage() * b;
+        for (int copy = 0; copy < c.sendsPerImage(); copy++) {
+            System.arraycopy(batch.labels(), 0, sentLabels, copy * b, b);
+        }
+        double mean = rxLearner.losses(stacked, sentLabels, losses);
         float base = c.baseline() ? (float) mean : 0f;
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < sends; i++) {
             weights[i] = losses[i] - base;
         }
         double gSigma = 0;
@@ -347,7 +356,7 @@ public final class SemanticTrainer {
         }
         if (sigmaOpt != null) {
             // d/d(log s^2) = s^2 d/ds^2; the estimator's mean over the batch.
-            logSigma2.grad().data[0] = (float) (gSigma * sigma2 / b);
+            logSigma2.grad().data[0] = (float) (gSigma * sigma2 / sends);
             sigmaOpt.step(c.lr());
             float t = logSigma2.value().data[0];
             t = (float) Math.max(Math.log(SIGMA2_MIN), Math.min(Math.log(SIGMA2_MAX), t));

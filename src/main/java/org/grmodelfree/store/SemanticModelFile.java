@@ -90,6 +90,7 @@ public final class SemanticModelFile {
         m.put("sigma2", c.sigma2());
         m.put("learn_sigma2", c.learnSigma2());
         m.put("baseline", c.baseline());
+        m.put("mirrored", c.mirrored());
         m.put("rx_steps", c.rxSteps());
         m.put("tx_steps", c.txSteps());
         m.put("epochs", c.epochs());
@@ -147,11 +148,16 @@ public final class SemanticModelFile {
                     ModelFile.int32(c, "channel_uses"), ModelFile.int32(c, "rx_width"), ModelFile.int32(c, "batch"),
                     ModelFile.number(c, "lr"), ModelFile.number(c, "weight_decay"), ModelFile.number(c, "snr_low_db"),
                     ModelFile.number(c, "snr_high_db"), ModelFile.number(c, "sigma2"), bool(c, "learn_sigma2"),
-                    bool(c, "baseline"), ModelFile.int32(c, "rx_steps"), ModelFile.int32(c, "tx_steps"),
+                    bool(c, "baseline"), optionalBool(c, "mirrored"), ModelFile.int32(c, "rx_steps"), ModelFile.int32(c, "tx_steps"),
                     ModelFile.int32(c, "epochs"), ModelFile.int32(c, "fine_tune_epochs"), ModelFile.integer(c, "seed"));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
         }
+    }
+
+    /** A boolean key that files written before it existed lack: absent means false. */
+    private static boolean optionalBool(Map<Value, Value> m, String key) {
+        return m.containsKey(org.msgpack.value.ValueFactory.newString(key)) && bool(m, key);
     }
 
     private static boolean bool(Map<Value, Value> m, String key) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RL-SINFONY distributed for real: four agent processes and the receiver process over ZeroMQ on
- * loopback, for a short schedule. Every transmitter-phase batch's losses must reach all four agents,
+ * loopback, for a short schedule with mirrored exploration (each transmitter-phase batch twice the
+ * rows of a receiver-phase one). Every transmitter-phase batch's losses must reach all four agents,
  * and the receiver's decisions in the last epoch must be far above chance (0.1; 0.18 is 8 standard
  * deviations above it for 1000 images), which they are not if
  * any process pairs a batch with another batch's images or labels.
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class SemanticBlocksTest {
     private static final List<String> SCHEDULE = List.of("--dataset", "mnist", "--train_images", "1000",
             "--batch", "50", "--epochs", "4", "--fine_tune_epochs", "1", "--rx_steps", "2", "--tx_steps", "2",
-            "--lr", "3e-3", "--baseline", "true", "--seed", "3", "--peer_timeout", "120");
+            "--lr", "3e-3", "--baseline", "true", "--mirrored", "true", "--seed", "3", "--peer_timeout", "120");
 
     @Test
     void fourAgentsAndTheReceiverTrainAsSeparateProcesses() throws Exception {

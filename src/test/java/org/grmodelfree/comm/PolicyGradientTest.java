@@ -219,15 +219,21 @@ class PolicyGradientTest {
         assertTrue(distance2(g1, g3) > 1e-3 * norm2(g1));
     }
 
+    /** A rows x cols block of standard normal draws from the test's generator. */
+    private FMatrixRMaj gaussian(int rows, int cols) {
+        FMatrixRMaj m = new FMatrixRMaj(rows, cols);
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = (float) rand.nextGaussian();
+        }
+        return m;
+    }
+
     @Test
     void theScoreHasZeroMean() {
         // E[d log pi / dx] = 0: any constant baseline leaves the estimate unbiased
         PolicySampler policy = new PolicySampler(0.02);
         int rows = 100_000;
-        FMatrixRMaj x = new FMatrixRMaj(rows, 4);
-        for (int i = 0; i < x.data.length; i++) {
-            x.data[i] = (float) rand.nextGaussian();
-        }
+        FMatrixRMaj x = gaussian(rows, 4);
         FMatrixRMaj xp = new FMatrixRMaj(1, 1);
         policy.perturb(x, xp, new Rng(21));
         float[] ones = new float[rows];
@@ -279,6 +285,79 @@ class PolicyGradientTest {
                 () -> policy.scoreGradient(x, new FMatrixRMaj(5, 4), weight, 1f, gx));
         assertThrows(IllegalArgumentException.class,
                 () -> policy.scoreGradient(x, xp, new float[4], 1f, gx));
+    }
+
+    @Test
+    void mirroredPerturbationSendsEachRowWithPlusAndMinusTheSameNoise() {
+        double s2 = 0.15;
+        PolicySampler policy = new PolicySampler(s2);
+        float a = (float) Math.sqrt(1 - s2);
+        int rows = 20_000;
+        FMatrixRMaj x = gaussian(rows, 2);
+        FMatrixRMaj xp = new FMatrixRMaj(1, 1);
+        policy.perturbMirrored(x, xp, new Random(5));
+        assertEquals(2 * rows, xp.numRows);
+        assertEquals(2, xp.numCols);
+        int n = x.getNumElements();
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            float plus = xp.data[i] - a * x.data[i];
+            float minus = xp.data[n + i] - a * x.data[i];
+            assertEquals(-plus, minus, 1e-5, "element " + i);
+            var += plus * plus;
+        }
+        // each half is a draw of the policy: variance s^2 / 2 per real component
+        assertEquals(s2 / 2, var / n, 0.05 * s2 / 2);
+
+        // Over mirrored pairs a constant added to every loss (a baseline) cancels: the same gradient.
+        float[] loss = new float[2 * rows];
+        float[] shifted = new float[2 * rows];
+        for (int i = 0; i < loss.length; i++) {
+            loss[i] = (float) Math.abs(rand.nextGaussian());
+            shifted[i] = loss[i] - 0.75f;
+        }
+        FMatrixRMaj g = new FMatrixRMaj(1, 1);
+        FMatrixRMaj gShifted = new FMatrixRMaj(1, 1);
+        policy.scoreGradient(x, xp, loss, 1f / (2 * rows), g);
+        policy.scoreGradient(x, xp, shifted, 1f / (2 * rows), gShifted);
+        for (int i = 0; i < n; i++) {
+            assertEquals(g.data[i], gShifted.data[i], 1e-5 * Math.max(1, Math.abs(g.data[i])), "element " + i);
+        }
+        // Independent draws keep the shift's effect: mean over rows of -0.75 * score, not zero.
+        FMatrixRMaj single = new FMatrixRMaj(1, 1);
+        policy.perturb(x, single, new Random(6));
+        policy.scoreGradient(x, single, loss, 1f, g);
+        policy.scoreGradient(x, single, shifted, 1f, gShifted);
+        double moved = 0;
+        for (int i = 0; i < n; i++) {
+            moved = Math.max(moved, Math.abs(g.data[i] - gShifted.data[i]));
+        }
+        assertTrue(moved > 0.1, "a shift of the losses should change an independent draw's gradient: " + moved);
+    }
+
+    @Test
+    void scoreGradientSumsOverTheCopiesOfEachRow() {
+        double s2 = 0.2;
+        PolicySampler policy = new PolicySampler(s2);
+        double a = Math.sqrt(1 - s2);
+        FMatrixRMaj x = gaussian(3, 4);
+        FMatrixRMaj xp = gaussian(6, 4);
+        float[] weight = {1f, -2f, 0.5f, 3f, 0.25f, -1f};
+        FMatrixRMaj gx = new FMatrixRMaj(1, 1);
+        policy.scoreGradient(x, xp, weight, 0.5f, gx);
+        assertEquals(3, gx.numRows);
+        for (int r = 0; r < 3; r++) {
+            for (int j = 0; j < 4; j++) {
+                double expected = 0;
+                for (int copy = 0; copy < 2; copy++) {
+                    expected += 2 * a * (xp.get(copy * 3 + r, j) - a * x.get(r, j)) / s2 * weight[copy * 3 + r] * 0.5;
+                }
+                assertEquals(expected, gx.get(r, j), 1e-5 * Math.max(1, Math.abs(expected)), r + "," + j);
+            }
+        }
+        // a sent block that is not a whole number of copies, and too few losses for the copies
+        assertThrows(IllegalArgumentException.class, () -> policy.scoreGradient(x, new FMatrixRMaj(5, 4), weight, 1f, gx));
+        assertThrows(IllegalArgumentException.class, () -> policy.scoreGradient(x, xp, new float[5], 1f, gx));
     }
 
     @Test

@@ -11,6 +11,8 @@ import org.grmodelfree.data.Dataset;
 import org.grmodelfree.data.Mnist;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Short trainings of the semantic system on a slice of the real MNIST digits, with thresholds, and
@@ -30,7 +32,7 @@ class SemanticTrainerTest {
     private static SemanticConfig config(SemanticMethod m, int epochs, boolean baseline) {
         SemanticConfig d = SemanticConfig.defaults("mnist", m, true);
         return new SemanticConfig("mnist", m, true, 0, 0, d.channelUses(), d.rxWidth(), 50, d.lr(), d.weightDecay(),
-                d.snrLowDb(), d.snrHighDb(), d.sigma2(), false, baseline, d.rxSteps(), d.txSteps(), epochs, 0, 1);
+                d.snrLowDb(), d.snrHighDb(), d.sigma2(), false, baseline, false, d.rxSteps(), d.txSteps(), epochs, 0, 1);
     }
 
     @Test
@@ -47,16 +49,21 @@ class SemanticTrainerTest {
         assertTrue(t.evaluate(test, -10, 7).accuracy() < a.accuracy() - 0.05, "no SNR dependence");
     }
 
-    @Test
-    void reinforcementLearningLearnsWithoutAChannelModel() {
-        SemanticTrainer t = new SemanticTrainer(config(SemanticMethod.RL, 6, true), train);
+    @ParameterizedTest(name = "mirrored={0}")
+    @ValueSource(booleans = {false, true})
+    void reinforcementLearningLearnsWithoutAChannelModel(boolean mirrored) {
+        SemanticConfig d = config(SemanticMethod.RL, 6, true);
+        SemanticConfig c = new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, d.channelUses(), d.rxWidth(),
+                d.batch(), d.lr(), d.weightDecay(), d.snrLowDb(), d.snrHighDb(), d.sigma2(), false, true, mirrored,
+                d.rxSteps(), d.txSteps(), 6, 0, 1);
+        SemanticTrainer t = new SemanticTrainer(c, train);
         SemanticTrainer.EpochStats first = t.trainEpoch();
         SemanticTrainer.EpochStats last = first;
         for (int e = 1; e < 6; e++) {
             last = t.trainEpoch();
         }
         SemanticTrainer.Accuracy a = t.evaluate(test, 10, 7);
-        String what = "RL after 6 epochs of 2000 digits: transmitter-step loss " + first.txLoss() + " -> "
+        String what = "RL (mirrored " + mirrored + ") after 6 epochs of 2000 digits: transmitter-step loss " + first.txLoss() + " -> "
                 + last.txLoss() + ", accuracy at 10 dB " + a.accuracy();
         assertTrue(last.txLoss() < first.txLoss() - 0.05, what);
         assertTrue(a.accuracy() > 0.2, what);
@@ -66,7 +73,7 @@ class SemanticTrainerTest {
     void learnedExplorationVarianceMovesAndStaysInRange() {
         SemanticConfig d = config(SemanticMethod.RL, 1, true);
         SemanticConfig c = new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, d.channelUses(), d.rxWidth(), 100,
-                1e-2, d.weightDecay(), d.snrLowDb(), d.snrHighDb(), 0.15, true, true, 1, 1, 1, 0, 1);
+                1e-2, d.weightDecay(), d.snrLowDb(), d.snrHighDb(), 0.15, true, true, false, 1, 1, 1, 0, 1);
         SemanticTrainer t = new SemanticTrainer(c, train.first(500));
         t.trainEpoch();
         double s2 = t.sigma2();
@@ -114,11 +121,11 @@ class SemanticTrainerTest {
         List<Runnable> bad = List.of(
                 () -> SemanticConfig.defaults("cifar", SemanticMethod.RL, true),
                 () -> new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, 13, 56, 100, 1e-3, 0, -4, 6, 0.15,
-                        false, false, 10, 10, 1, 0, 1),
+                        false, false, false, 10, 10, 1, 0, 1),
                 () -> new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, 14, 56, 100, 1e-3, 0, 6, -4, 0.15,
-                        false, false, 10, 10, 1, 0, 1),
+                        false, false, false, 10, 10, 1, 0, 1),
                 () -> new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, 14, 56, 100, 1e-3, 0, -4, 6, 1.5,
-                        false, false, 10, 10, 1, 0, 1),
+                        false, false, false, 10, 10, 1, 0, 1),
                 () -> SemanticMethod.parse("supervised"));
         for (Runnable r : bad) {
             assertThrows(IllegalArgumentException.class, r::run);

@@ -36,7 +36,7 @@ class SemanticModelFileTest {
 
     private static SemanticConfig config() {
         return new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, 14, 16, 40, 1e-3, 2e-4, -4, 6, 0.15, true,
-                true, 1, 2, 3, 1, 5);
+                true, true, 1, 2, 3, 1, 5);
     }
 
     @Test
@@ -86,7 +86,7 @@ class SemanticModelFileTest {
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
 
         SemanticConfig other = new SemanticConfig("mnist", SemanticMethod.MODEL_AWARE, true, 0, 0, 14, 16, 40, 1e-3,
-                2e-4, -4, 6, 0.15, false, false, 1, 2, 3, 1, 5);
+                2e-4, -4, 6, 0.15, false, false, false, 1, 2, 3, 1, 5);
         SemanticModelFile.save(file, a, 0, 0, new SemanticCurve());
         SemanticModelFile.Loaded loaded = SemanticModelFile.load(file);
         SemanticTrainer wrong = new SemanticTrainer(other, d);

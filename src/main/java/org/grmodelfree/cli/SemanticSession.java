@@ -160,6 +160,9 @@ final class SemanticSession {
             if (Boolean.TRUE.equals(cfg.get("baseline"))) {
                 b.append(" + baseline");
             }
+            if (Boolean.TRUE.equals(cfg.get("mirrored"))) {
+                b.append(" + mirrored");
+            }
             if (Boolean.TRUE.equals(cfg.get("learn_sigma2"))) {
                 b.append(" + learned s^2");
             }

@@ -141,7 +141,7 @@ public final class SemanticModelFile {
                 tensors, shapes, opts, history);
     }
 
-    private static SemanticConfig configFrom(Map<Value, Value> c) {
+    static SemanticConfig configFrom(Map<Value, Value> c) {
         try {
             return new SemanticConfig(ModelFile.string(c, "dataset"), SemanticMethod.parse(ModelFile.string(c, "method")),
                     bool(c, "reduced"), ModelFile.int32(c, "train_images"), ModelFile.int32(c, "test_images"),

@@ -1,14 +1,12 @@
 package org.grmodelfree.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.report.AtomicFiles;
 import org.grmodelfree.semantic.SemanticConfig;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -65,24 +63,12 @@ public final class SemanticBlockCheckpoint {
             ModelFile.packFlatMap(p, counters);
             bytes = p.toByteArray();
         }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        AtomicFiles.write(file, out -> out.write(bytes));
+        ModelFile.write(file, bytes);
     }
 
     /** Reads and validates a checkpoint; names the file and the problem on failure. */
     public static Loaded load(Path file) throws IOException {
-        byte[] bytes = ModelFile.read(file, "checkpoint");
-        try {
-            return decode(bytes);
-        } catch (ModelFormatException e) {
-            throw new ModelFormatException("checkpoint " + file + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFormatException("checkpoint " + file + ": malformed (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
-        }
+        return ModelFile.load(file, "checkpoint", SemanticBlockCheckpoint::decode);
     }
 
     static Loaded decode(byte[] bytes) throws IOException {

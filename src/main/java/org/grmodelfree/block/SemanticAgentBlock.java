@@ -1,5 +1,6 @@
 package org.grmodelfree.block;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.grmodelfree.semantic.Agent;
 import org.grmodelfree.semantic.AgentLearner;
 import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticTrainer;
+import org.grmodelfree.store.SemanticBlockCheckpoint;
 import org.grmodelfree.wire.ControlMessage;
 
 /**
@@ -21,6 +23,14 @@ import org.grmodelfree.wire.ControlMessage;
  * those, waits for the per-example
  * losses on "feedback" and takes one policy-gradient step. It never sees the receiver or the
  * channel: only losses come back.
+ *
+ * <p>Faults: with {@code checkpoint} it saves its step, weights, batch-norm statistics, Adam state
+ * and counters atomically after a policy-gradient step (when checkpoint_seconds have passed; the
+ * receiver has then handled every batch before that step) and at the end, and a restarted agent
+ * resumes from that file. When the receiver says (a {@code Phase} message on "feedback") that it is
+ * at a later batch, the agent skips forward to it with the weights it has. When no losses come
+ * within feedback_timeout it sends the same batch again (a restarted receiver lost it). After its
+ * last batch it waits for the receiver's {@code Stop}, re-sending that batch likewise.
  */
 public final class SemanticAgentBlock implements Block {
     public static final BlockSpec SPEC = new BlockSpec("semantic-agent", "Semantic Agent (RL-SINFONY)",
@@ -31,7 +41,10 @@ public final class SemanticAgentBlock implements Block {
                     PortSpec.messageIn("feedback", false, "per-example losses of each transmitter-phase batch (from"
                             + " the semantic receiver's feedback port of this agent)")),
             SemanticParams.with(List.of(ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
-                    "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right"))));
+                    "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right"),
+                    ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01, 86400.0,
+                            "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
+                                    + " last batch) before sending the same batch again").inAdvanced())));
 
     private final SemanticConfig c;
     private final int k;
@@ -44,11 +57,28 @@ public final class SemanticAgentBlock implements Block {
     private final float[] weights;
     private final Rng rng = new Rng(0);
     private final Rng orderRng = new Rng(0);
+    private final SemanticParams.Checkpointing checkpoints;
+    private final long feedbackTimeoutNanos;
+    private final long peerTimeoutNanos;
+    /** The step the checkpoint resumed at, -1 when the run started afresh. */
+    private final long resumedAt;
+    private int orderEpoch = -1;
     private long step;
+    /** Waiting for the losses of batch step. */
     private boolean awaiting;
+    /** Every batch sent: waiting for the receiver's Stop. */
+    private boolean ending;
+    private boolean started;
+    /** The last batch sent, re-sent as it is when no answer comes within feedback_timeout. */
+    private ControlMessage.Sent lastSent;
+    private long lastSendAt;
+    /** When the current wait began or the last message arrived on 'feedback'. */
+    private long lastHeard;
     private long sent;
+    private long resent;
     private long learned;
     private long ignored;
+    private long skippedForward;
 
     public SemanticAgentBlock(Params p) {
         this.c = SemanticParams.config(p, 0, 0);
@@ -67,6 +97,25 @@ public final class SemanticAgentBlock implements Block {
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
         this.weights = new float[c.sendsPerImage() * c.batch()];
+        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
+        this.peerTimeoutNanos = (long) (p.real("peer_timeout") * 1e9);
+        List<org.grmodelfree.nn.Param> tensors = new ArrayList<>(mine.params());
+        tensors.addAll(mine.buffers());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, p, c, tensors, learner.optimiser());
+        SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
+        if (l != null) {
+            step = l.step();
+            sent = count(l, "batches_sent");
+            resent = count(l, "batches_resent");
+            learned = count(l, "batches_learned");
+            ignored = count(l, "messages_ignored");
+            skippedForward = count(l, "steps_skipped");
+        }
+        this.resumedAt = l == null ? -1 : l.step();
+    }
+
+    static long count(SemanticBlockCheckpoint.Loaded l, String name) {
+        return l.counters().getOrDefault(name, 0.0).longValue();
     }
 
     @Override
@@ -76,48 +125,119 @@ public final class SemanticAgentBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        if (awaiting) {
-            ControlMessage m = io.receive("feedback");
-            if (m == null) {
-                return Status.IDLE; // the runner reports a peer lost after peer_timeout of this
+        long now = io.nanoTime();
+        if (!started) {
+            started = true;
+            lastHeard = now;
+            if (resumedAt >= 0) {
+                io.log(String.format(Locale.ROOT, "agent %d: resuming from %s at batch %d (epoch %d)", k,
+                        checkpoints.file(), resumedAt, resumedAt / perEpoch + 1));
             }
-            if (!(m instanceof ControlMessage.Losses l) || l.batchId() != step || l.losses().length != weights.length) {
-                ignored++;
-                io.log("agent " + k + ": ignoring " + describe(m) + " while waiting for the losses of batch " + step);
+        }
+        boolean progress = false;
+        ControlMessage m;
+        while ((m = io.receive("feedback")) != null) {
+            lastHeard = now;
+            progress = true;
+            if (m instanceof ControlMessage.Stop stop) {
+                if (step < total) {
+                    throw new IllegalStateException("agent " + k + ": the receiver stopped (" + stop.reason()
+                            + ") on 'feedback' while this agent was at batch " + step + " of " + total);
+                }
+                checkpoints.save(step, counters(), now, true);
+                io.log(String.format(Locale.ROOT, "agent %d: done: %d batches sent, %d learned from, %d re-sent,"
+                        + " %d steps skipped", k, sent, learned, resent, skippedForward));
+                return Status.DONE;
+            }
+            if (m instanceof ControlMessage.Phase ph) {
+                // the receiver discarded a batch of ours as stale and says where it is
+                if (ph.batchId() > step && ph.batchId() < total) {
+                    io.log("agent " + k + ": the receiver is at batch " + ph.batchId() + "; skipping forward from"
+                            + " batch " + step + (awaiting ? " (its losses will not come)" : ""));
+                    skippedForward += ph.batchId() - step;
+                    step = ph.batchId();
+                    awaiting = false;
+                }
+                continue;
+            }
+            if (awaiting && m instanceof ControlMessage.Losses l && l.batchId() == step) {
+                if (l.losses().length != weights.length) {
+                    throw new IllegalStateException("agent " + k + ": on 'feedback' expected " + weights.length
+                            + " losses of batch " + step + ", got " + l.losses().length
+                            + " (do the agents and the receiver agree on batch and mirrored?)");
+                }
+                learn(l.losses());
+                awaiting = false;
+                step++;
+                checkpoints.save(step, counters(), now, false);
+                continue;
+            }
+            ignored++;
+            io.log("agent " + k + ": ignoring " + describe(m) + " on 'feedback' while "
+                    + (awaiting ? "waiting for the losses of batch " + step : "at batch " + step));
+        }
+        if (awaiting || ending) {
+            if (now - lastSendAt >= feedbackTimeoutNanos) {
+                io.log("agent " + k + ": nothing from the receiver on 'feedback' within feedback_timeout; sending batch "
+                        + lastSent.batchId() + " again");
+                io.send("out", lastSent);
+                resent++;
+                lastSendAt = io.nanoTime();
                 return Status.WORKED;
             }
-            float[] losses = l.losses();
-            double mean = 0;
-            for (float v : losses) {
-                mean += v;
+            if (awaiting && now - lastHeard >= peerTimeoutNanos) {
+                throw new IllegalStateException(String.format(Locale.ROOT, "agent %d: nothing arrived on 'feedback'"
+                        + " for %.1f s while waiting for the losses of batch %d (sent %d times); has the receiver"
+                        + " stopped?", k, peerTimeoutNanos / 1e9, step, 1 + resent));
             }
-            float base = c.baseline() ? (float) (mean / losses.length) : 0f;
-            for (int i = 0; i < losses.length; i++) {
-                weights[i] = losses[i] - base;
-            }
-            learner.learn(weights, c.lr());
-            learned++;
-            awaiting = false;
-            step++;
-            return Status.WORKED;
+            return progress ? Status.WORKED : Status.IDLE;
         }
         if (step >= total) {
-            return Status.DONE;
+            if (lastSent == null) {
+                return Status.DONE; // resumed from the checkpoint of a finished run
+            }
+            ending = true;
+            lastHeard = now;
+            io.log(String.format(Locale.ROOT, "agent %d: all %d batches sent; waiting for the receiver to finish", k,
+                    total));
+            return Status.WORKED;
         }
+        send(io);
+        return Status.WORKED;
+    }
+
+    private void learn(float[] losses) {
+        double mean = 0;
+        for (float v : losses) {
+            mean += v;
+        }
+        float base = c.baseline() ? (float) (mean / losses.length) : 0f;
+        for (int i = 0; i < losses.length; i++) {
+            weights[i] = losses[i] - base;
+        }
+        learner.learn(weights, c.lr());
+        learned++;
+    }
+
+    private void send(BlockIo io) {
         int e = (int) (step / perEpoch);
         int i = (int) (step % perEpoch);
-        if (i == 0 || step == 0) {
+        if (e != orderEpoch) {
             SemanticTrainer.order(order, c.seed(), e, orderRng);
+            orderEpoch = e;
         }
         int b = c.batch();
         train.gatherQuadrant(order, i * b, b, k, quads.data);
         boolean explore = !SemanticParams.receiverStep(c, step, perEpoch);
         rng.reseed(c.seed(), step, 10 + k);
         FMatrixRMaj x = learner.send(quads, explore, rng);
-        io.send("out", new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements())));
+        lastSent = new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements()));
+        io.send("out", lastSent);
+        lastSendAt = io.nanoTime();
         sent++;
         if (explore) {
             awaiting = true;
+            lastHeard = lastSendAt;
         } else {
             step++;
         }
@@ -125,7 +245,16 @@ public final class SemanticAgentBlock implements Block {
             io.log(String.format(Locale.ROOT, "agent %d: epoch %d of %d sent", k, e + 1,
                     c.epochs() + c.fineTuneEpochs()));
         }
-        return Status.WORKED;
+    }
+
+    private Map<String, Object> counters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batches_sent", sent);
+        m.put("batches_resent", resent);
+        m.put("batches_learned", learned);
+        m.put("messages_ignored", ignored);
+        m.put("steps_skipped", skippedForward);
+        return m;
     }
 
     static String describe(ControlMessage m) {
@@ -135,16 +264,21 @@ public final class SemanticAgentBlock implements Block {
 
     @Override
     public String waitingFor() {
-        return awaiting ? "losses of batch " + step + " on 'feedback'" : "nothing";
+        return awaiting ? "losses of batch " + step + " on 'feedback'"
+                : ending ? "the receiver's stop on 'feedback' (all " + total + " batches sent)" : "nothing";
+    }
+
+    @Override
+    public long wakeAt() {
+        return awaiting || ending ? lastSendAt + feedbackTimeoutNanos : Long.MAX_VALUE;
     }
 
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("agent", k);
-        m.put("batches_sent", sent);
-        m.put("batches_learned", learned);
-        m.put("messages_ignored", ignored);
+        m.put("next_batch", step);
+        m.putAll(counters());
         return m;
     }
 }

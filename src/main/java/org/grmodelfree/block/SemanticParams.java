@@ -4,10 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.grmodelfree.data.Dataset;
 import org.grmodelfree.data.SemanticData;
 import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticMethod;
+import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.Param;
+import org.grmodelfree.store.SemanticBlockCheckpoint;
 
 /**
  * The parameters the semantic blocks share: the data set and its subset, the extractor, the
@@ -40,6 +46,8 @@ final class SemanticParams {
     static List<ParamSpec> with(List<ParamSpec> extra) {
         List<ParamSpec> l = new ArrayList<>(COMMON);
         l.addAll(extra);
+        l.add(BlockParams.CHECKPOINT);
+        l.add(BlockParams.CHECKPOINT_SECONDS);
         l.addAll(BlockParams.RUNNER);
         return l;
     }
@@ -76,5 +84,74 @@ final class SemanticParams {
     static boolean receiverStep(SemanticConfig c, long step, int batchesPerEpoch) {
         return step / batchesPerEpoch >= c.epochs()
                 || org.grmodelfree.semantic.SemanticTrainer.receiverPhase(c, step);
+    }
+
+    /**
+     * A semantic block's checkpoints (parameters checkpoint and checkpoint_seconds): resuming from
+     * the file if it exists, and atomic saves when due.
+     */
+    static final class Checkpointing {
+        private final String block;
+        private final int agent;
+        private final Path file;
+        private final long intervalNanos;
+        private final SemanticConfig c;
+        private final List<Param> tensors;
+        private final Adam optimiser;
+        private long lastSaved = Long.MIN_VALUE;
+
+        /** agent: the agent's index, -1 for the receiver; tensors: parameters and buffers. */
+        Checkpointing(String block, int agent, Params p, SemanticConfig c, List<Param> tensors, Adam optimiser) {
+            this.block = block;
+            this.agent = agent;
+            this.file = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
+            this.intervalNanos = (long) (p.real("checkpoint_seconds") * 1e9);
+            this.c = c;
+            this.tensors = tensors;
+            this.optimiser = optimiser;
+        }
+
+        /** The checkpoint file, or null when the block keeps none. */
+        Path file() {
+            return file;
+        }
+
+        /**
+         * Restores the checkpoint if the file exists (tensors and optimiser) and returns it, null
+         * when there is nothing to resume. Refuses another block's, agent's or run's checkpoint.
+         */
+        SemanticBlockCheckpoint.Loaded resume() {
+            if (file == null || !Files.exists(file)) {
+                return null;
+            }
+            try {
+                SemanticBlockCheckpoint.Loaded l = SemanticBlockCheckpoint.load(file);
+                SemanticBlockCheckpoint.restore(l, block, agent, c, tensors, optimiser);
+                return l;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot resume from " + file + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(block + ": cannot resume: " + e.getMessage(), e);
+            }
+        }
+
+        /** Saves atomically if forced or if checkpoint_seconds have passed since the last save. */
+        void save(long step, Map<String, Object> counters, long now, boolean force) {
+            if (file == null) {
+                return;
+            }
+            if (lastSaved == Long.MIN_VALUE) {
+                lastSaved = now;
+            }
+            if (!force && now - lastSaved < intervalNanos) {
+                return;
+            }
+            try {
+                SemanticBlockCheckpoint.save(file, block, agent, c, step, tensors, optimiser, counters);
+            } catch (IOException e) {
+                throw new UncheckedIOException(block + ": cannot write checkpoint " + file + ": " + e.getMessage(), e);
+            }
+            lastSaved = now;
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticReceiver;
 import org.grmodelfree.semantic.SemanticReceiverLearner;
 import org.grmodelfree.semantic.SemanticTrainer;
+import org.grmodelfree.store.SemanticBlockCheckpoint;
 import org.grmodelfree.wire.ControlMessage;
 
 /**
@@ -21,7 +22,15 @@ import org.grmodelfree.wire.ControlMessage;
  * [snr_low_db, snr_high_db]; set both to a large value when a real channel lies between), and then
  * either takes a supervised step (receiver-phase batches and fine-tuning) or sends the per-example
  * cross-entropies back to every agent ("feedback0".."feedback3"). Labels come from the shared seed.
- * Its stats report the accuracy on the receiver-phase batches of the last epoch.
+ * Its stats report the accuracy on the receiver-phase batches of the last epoch. At the end it
+ * sends {@code Stop} on every feedback port.
+ *
+ * <p>Faults: with {@code checkpoint} it saves its step, weights, Adam state and counters atomically
+ * after a batch (when checkpoint_seconds have passed) and at the end; a restarted receiver resumes
+ * from that file. A batch older than its step (from a restarted agent, or sent again) is discarded,
+ * counted and answered with a {@code Phase} message naming the receiver's batch, so that agent
+ * skips forward. When all four agents have sent and some batch is ahead of its step (the batches in
+ * between went to a receiver that has since been restarted), it skips forward to the latest.
  */
 public final class SemanticReceiverBlock implements Block {
     private static final int AGENTS = SemanticConfig.AGENTS;
@@ -52,6 +61,8 @@ public final class SemanticReceiverBlock implements Block {
     private final long total;
     private final SemanticReceiverLearner learner;
     private final ControlMessage.Sent[] slots = new ControlMessage.Sent[AGENTS];
+    /** Per agent, the last stale batch discarded (-1: none). */
+    private final long[] lastDiscarded = {-1, -1, -1, -1};
     private final int[] order;
     private final int[] labels;
     private final float[] losses;
@@ -59,9 +70,16 @@ public final class SemanticReceiverBlock implements Block {
     private final FMatrixRMaj stacked;
     private final Rng rng = new Rng(0);
     private final Rng orderRng = new Rng(0);
+    private final SemanticParams.Checkpointing checkpoints;
+    /** The step the checkpoint resumed at, -1 when the run started afresh. */
+    private final long resumedAt;
+    private int orderEpoch = -1;
+    private boolean started;
     private long step;
     private long rxSteps;
     private long txSteps;
+    private long staleBatches;
+    private long skippedSteps;
     private long lastEpochImages;
     private long lastEpochErrors;
     private double lastEpochLoss;
@@ -89,6 +107,20 @@ public final class SemanticReceiverBlock implements Block {
         this.losses = new float[sends];
         this.one = new FMatrixRMaj(sends, c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, p, c, learner.receiver().params(),
+                learner.optimiser());
+        SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
+        if (l != null) {
+            step = l.step();
+            rxSteps = SemanticAgentBlock.count(l, "receiver_steps");
+            txSteps = SemanticAgentBlock.count(l, "losses_fed_back");
+            staleBatches = SemanticAgentBlock.count(l, "stale_batches");
+            skippedSteps = SemanticAgentBlock.count(l, "steps_skipped");
+            lastEpochImages = SemanticAgentBlock.count(l, "last_epoch_images");
+            lastEpochErrors = SemanticAgentBlock.count(l, "last_epoch_errors");
+            lastEpochLoss = l.counters().getOrDefault("last_epoch_loss", 0.0);
+        }
+        this.resumedAt = l == null ? -1 : l.step();
     }
 
     @Override
@@ -96,28 +128,49 @@ public final class SemanticReceiverBlock implements Block {
         return SPEC;
     }
 
+    /** Values per agent in batch id's message: B x N_Tx, twice the rows in mirrored transmitter-phase batches. */
+    private int rows(long id) {
+        return (SemanticParams.receiverStep(c, id, perEpoch) ? 1 : c.sendsPerImage()) * c.batch();
+    }
+
     @Override
     public Status work(BlockIo io) {
+        if (!started) {
+            started = true;
+            if (resumedAt >= 0) {
+                io.log(String.format(Locale.ROOT, "semantic receiver: resuming from %s at batch %d (epoch %d)",
+                        checkpoints.file(), resumedAt, resumedAt / perEpoch + 1));
+            }
+        }
         if (step >= total) {
-            return Status.DONE;
+            return finish(io);
         }
         boolean progress = false;
         int have = 0;
-        // a transmitter-phase batch carries each image sendsPerImage times (mirrored exploration)
-        int b = (SemanticParams.receiverStep(c, step, perEpoch) ? 1 : c.sendsPerImage()) * c.batch();
         for (int a = 0; a < AGENTS; a++) {
-            if (slots[a] == null) {
-                ControlMessage m = io.receive(IN[a]);
-                if (m != null) {
-                    if (!(m instanceof ControlMessage.Sent s) || s.batchId() != step
-                            || s.samples().length != b * c.channelUses()) {
-                        throw new IllegalStateException("semantic receiver: on " + IN[a] + " expected batch " + step
-                                + " of " + b * c.channelUses() + " values, got " + SemanticAgentBlock.describe(m)
-                                + (m instanceof ControlMessage.Sent s2 ? " of " + s2.samples().length + " values" : ""));
-                    }
-                    slots[a] = s;
-                    progress = true;
+            ControlMessage m;
+            while (slots[a] == null && (m = io.receive(IN[a])) != null) {
+                progress = true;
+                if (!(m instanceof ControlMessage.Sent s)) {
+                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " expected a Sent message of"
+                            + " batch " + step + " or later, got " + SemanticAgentBlock.describe(m));
                 }
+                if (s.batchId() >= total) {
+                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " got batch " + s.batchId()
+                            + ", but the run has batches 0.." + (total - 1) + " (do all processes have the same"
+                            + " schedule?)");
+                }
+                if (s.batchId() < step) {
+                    discard(io, a, s.batchId(), step);
+                    continue;
+                }
+                int values = rows(s.batchId()) * c.channelUses();
+                if (s.samples().length != values) {
+                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " expected " + values
+                            + " values in batch " + s.batchId() + ", got " + s.samples().length
+                            + " (do all processes have the same batch and mirrored?)");
+                }
+                slots[a] = s;
             }
             if (slots[a] != null) {
                 have++;
@@ -126,19 +179,69 @@ public final class SemanticReceiverBlock implements Block {
         if (have < AGENTS) {
             return progress ? Status.WORKED : Status.IDLE; // the runner reports a peer lost after peer_timeout
         }
+        long ahead = step;
+        for (ControlMessage.Sent s : slots) {
+            ahead = Math.max(ahead, s.batchId());
+        }
+        if (ahead > step) {
+            // batches up to 'ahead' were lost (sent to a receiver that was restarted since): go on
+            // from the latest batch that every agent can still send
+            io.log(String.format(Locale.ROOT, "semantic receiver: skipping forward %d steps, from batch %d to batch"
+                    + " %d, the batches the agents send now", ahead - step, step, ahead));
+            skippedSteps += ahead - step;
+            step = ahead;
+            boolean waiting = false;
+            for (int a = 0; a < AGENTS; a++) {
+                if (slots[a].batchId() < step) {
+                    discard(io, a, slots[a].batchId(), step);
+                    slots[a] = null;
+                    waiting = true;
+                }
+            }
+            if (waiting) {
+                return Status.WORKED;
+            }
+        }
         decode(io);
+        checkpoints.save(step, counters(), io.nanoTime(), false);
         return Status.WORKED;
+    }
+
+    /**
+     * Drops agent a's stale batch (from before a restart of that agent, or a re-send) and tells the
+     * agent where the receiver is, so that it skips forward.
+     */
+    private void discard(BlockIo io, int a, long id, long at) {
+        staleBatches++;
+        if (lastDiscarded[a] != id) { // the same batch sent again while the receiver waited: logged once
+            lastDiscarded[a] = id;
+            io.log("semantic receiver: discarding stale batch " + id + " from agent " + a + " on " + IN[a]
+                    + " (at batch " + at + "); telling it on " + FEEDBACK[a]);
+        }
+        io.send(FEEDBACK[a], new ControlMessage.Phase(at / perEpoch, SemanticParams.receiverStep(c, at, perEpoch)
+                ? ControlMessage.Phase.RECEIVER : ControlMessage.Phase.TRANSMITTER, rows(at), at));
+    }
+
+    private Status finish(BlockIo io) {
+        checkpoints.save(step, counters(), io.nanoTime(), true);
+        for (String f : FEEDBACK) {
+            io.send(f, new ControlMessage.Stop("run complete after " + total + " batches"));
+        }
+        io.log(String.format(Locale.ROOT, "semantic receiver: done: %d batches, %d stale discarded, %d steps skipped",
+                step, staleBatches, skippedSteps));
+        return Status.DONE;
     }
 
     private void decode(BlockIo io) {
         int b = c.batch();
         int e = (int) (step / perEpoch);
         int i = (int) (step % perEpoch);
-        if (i == 0 || step == 0) {
+        if (e != orderEpoch) {
             SemanticTrainer.order(order, c.seed(), e, orderRng);
+            orderEpoch = e;
         }
         boolean receiverStep = SemanticParams.receiverStep(c, step, perEpoch);
-        int rows = (receiverStep ? 1 : c.sendsPerImage()) * b;
+        int rows = rows(step);
         train.gatherLabels(order, i * b, b, labels);
         for (int copy = 1; copy < rows / b; copy++) {
             System.arraycopy(labels, 0, labels, copy * b, b);
@@ -174,6 +277,18 @@ public final class SemanticReceiverBlock implements Block {
         step++;
     }
 
+    private Map<String, Object> counters() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("receiver_steps", rxSteps);
+        m.put("losses_fed_back", txSteps);
+        m.put("stale_batches", staleBatches);
+        m.put("steps_skipped", skippedSteps);
+        m.put("last_epoch_images", lastEpochImages);
+        m.put("last_epoch_errors", lastEpochErrors);
+        m.put("last_epoch_loss", lastEpochLoss);
+        return m;
+    }
+
     @Override
     public String waitingFor() {
         StringBuilder s = new StringBuilder("batch " + step + " from");
@@ -191,6 +306,8 @@ public final class SemanticReceiverBlock implements Block {
         m.put("batches", step);
         m.put("receiver_steps", rxSteps);
         m.put("losses_fed_back", txSteps);
+        m.put("stale_batches", staleBatches);
+        m.put("steps_skipped", skippedSteps);
         m.put("last_epoch_images", lastEpochImages);
         m.put("last_epoch_accuracy", lastEpochImages == 0 ? Double.NaN : 1 - (double) lastEpochErrors / lastEpochImages);
         m.put("last_epoch_loss", lastEpochImages == 0 ? Double.NaN : lastEpochLoss / lastEpochImages);

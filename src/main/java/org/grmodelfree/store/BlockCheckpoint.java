@@ -1,14 +1,12 @@
 package org.grmodelfree.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.report.AtomicFiles;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.TrainConfig;
 
@@ -47,11 +45,7 @@ public final class BlockCheckpoint {
         extra.put("next_batch", nextBatch);
         byte[] bytes = ModelFile.encode(FORMAT, extra, config, iteration, seconds, params, List.of(optimiser),
                 history);
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        AtomicFiles.write(file, out -> out.write(bytes));
+        ModelFile.write(file, bytes);
     }
 
     /** Reads and validates a checkpoint; names the file and the problem on failure. */

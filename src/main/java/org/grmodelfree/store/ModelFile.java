@@ -202,6 +202,36 @@ public final class ModelFile {
         }
     }
 
+    /** Decodes a file's bytes into T; throws IOException or ModelFormatException on bad bytes. */
+    interface Decoder<T> {
+        T decode(byte[] bytes) throws IOException;
+    }
+
+    /**
+     * Reads and decodes a file, naming it (as what, e.g. "checkpoint") and the problem in any
+     * ModelFormatException, including one for bytes the decoder did not expect.
+     */
+    static <T> T load(Path file, String what, Decoder<T> decoder) throws IOException {
+        byte[] bytes = read(file, what);
+        try {
+            return decoder.decode(bytes);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(what + " " + file + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException(what + " " + file + ": malformed (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+    }
+
+    /** Writes bytes to file atomically (the old content or the new, never part), creating its folder. */
+    static void write(Path file, byte[] bytes) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
     /** The bytes of a file, or a ModelFormatException naming it (as what) when it does not exist. */
     static byte[] read(Path file, String what) throws IOException {
         try {

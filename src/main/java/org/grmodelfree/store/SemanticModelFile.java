@@ -101,15 +101,7 @@ public final class SemanticModelFile {
 
     /** Reads and validates a semantic model file; names the file and the problem on failure. */
     public static Loaded load(Path file) throws IOException {
-        byte[] bytes = ModelFile.read(file, "semantic model file");
-        try {
-            return decode(bytes);
-        } catch (ModelFormatException e) {
-            throw new ModelFormatException("semantic model file " + file + ": " + e.getMessage(), e);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFormatException("semantic model file " + file + ": malformed ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
-        }
+        return ModelFile.load(file, "semantic model file", SemanticModelFile::decode);
     }
 
     static Loaded decode(byte[] bytes) throws IOException {
@@ -141,7 +133,7 @@ public final class SemanticModelFile {
                 tensors, shapes, opts, history);
     }
 
-    private static SemanticConfig configFrom(Map<Value, Value> c) {
+    static SemanticConfig configFrom(Map<Value, Value> c) {
         try {
             return new SemanticConfig(ModelFile.string(c, "dataset"), SemanticMethod.parse(ModelFile.string(c, "method")),
                     bool(c, "reduced"), ModelFile.int32(c, "train_images"), ModelFile.int32(c, "test_images"),

@@ -42,7 +42,11 @@ public final class ReceiverBlock implements Block {
                             BlockParams.FRAMES,
                             ParamSpec.choice("decoder", "Decoder", "neural", List.of("neural", "min-distance"),
                                     "stream mode: the neural receiver, or minimum-distance decisions over the model's"
-                                            + " codebook (maximum likelihood on AWGN)")),
+                                            + " codebook (maximum likelihood on AWGN)"),
+                            ParamSpec.integer("decoder_threads", "Decoder threads", 1, 1L, 64L,
+                                    "stream mode, neural decoder: threads each frame's decisions are split over (the"
+                                            + " block's own and worker threads, at most the cores); 1: the block's own")
+                                    .inAdvanced()),
                     BlockParams.RUNNER));
 
     /** Receiver-phase batches in the recent_bler statistic. */
@@ -117,7 +121,8 @@ public final class ReceiverBlock implements Block {
             }
             this.minDistance = md ? new MinDistanceDecoder(model.transmitter().codebook()) : null;
             this.neural = md ? null : PrunedDecoder.forLink(model.receiver(), model.transmitter().codebook(),
-                    model.config().channel().at(model.config().snrDb()), c.seed());
+                    model.config().channel().at(model.config().snrDb()), c.seed())
+                    .threads((int) p.integer("decoder_threads"));
         }
     }
 

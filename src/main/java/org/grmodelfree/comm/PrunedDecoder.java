@@ -1,18 +1,19 @@
 package org.grmodelfree.comm;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.GE;
-import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Dense;
 import org.grmodelfree.nn.Gemm;
+import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.nn.SoftmaxCrossEntropy;
 
 /**
@@ -24,8 +25,8 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  * message it costs the receiver's hidden layer plus about 2 k hidden multiply-adds instead of M
  * hidden:
  * <ol>
- * <li>h = ReLU(hiddenLayer(frontEnd(y))), computed exactly as the receiver computes it
- * ({@link Dense#forwardRow});</li>
+ * <li>h = ReLU(hiddenLayer(frontEnd(y))), computed exactly as the receiver computes it (the
+ * arithmetic of {@link Dense#forwardRow}, element for element);</li>
  * <li>t = Q^T h for an orthonormal basis Q (hidden x k) and approximate logits
  * z~ = b + A t with A = W^T Q;</li>
  * <li>a certified bound: the logit the network computes, r_m = fl(h . W_m + b_m), lies within
@@ -40,78 +41,88 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
  * reach the best lower bound (a near tie within rounding), those few are recomputed with exactly
  * the reference's arithmetic ({@link Gemm#productElement}) and compared as the reference does.</li>
  * </ol>
- * A message whose hidden activations are not finite, or whose logits overflow, is decided with the
- * reference arithmetic throughout. The basis only affects speed, never a decision: by default it is
- * the top-k principal directions of the hidden activations of calibration inputs (received blocks
- * like the ones to decode), or W's top-k left singular vectors when none are given.
+ * A message whose hidden activations are not finite, or whose bounds are not finite, is decided
+ * with the reference arithmetic throughout. The basis only affects speed, never a decision: by
+ * default it is the top-k principal directions of the hidden activations of calibration inputs
+ * (received blocks like the ones to decode), or W's top-k left singular vectors when none are given.
  *
- * <p>The decoder copies the output layer's parameters when it is built; it is for a fixed receiver
- * (stream decoding) and must be rebuilt after training. {@link #decide} allocates nothing once the
- * batch size has been seen. It works on two messages at a time, so that each weight it loads
- * serves both, on the calling thread: a stream receiver's input and output threads need the other
- * cores (splitting the batch over two threads halved the block's throughput when another process
- * shared the two cores of the development machine).
+ * <p>The work is blocked so that every weight loaded serves several messages: a frame is decided
+ * in blocks of one vector's width of messages (8 with AVX2). The hidden layer and the projection
+ * are register-blocked products over four messages at a time; the upper bounds are computed with
+ * the block's messages in the vector lanes (each element of A broadcast once for all of them),
+ * which also finds each message's best guess and, in one pass, the candidates of all of them.
+ *
+ * <p>The decoder copies the receiver's hidden and output layers when it is built; it is for a fixed
+ * receiver (stream decoding) and must be rebuilt after training. {@link #decide} allocates nothing
+ * and is not reentrant. By default it runs on the calling thread; {@link #threads} splits each batch
+ * over the threads of {@link Parallel}'s worker pool (the result does not depend on the split).
  */
 public final class PrunedDecoder {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Messages per register block of the hidden layer and the projection (L is a multiple of it). */
+    private static final int ROWS = 4;
     /** Unit roundoff of float. */
     private static final double U = 0x1p-24;
     /** Hidden norms above this are decided by the reference arithmetic (nothing can overflow). */
     private static final double HUGE = 1e30;
     /** The basis is padded with zero vectors to a multiple of this (the projection's block). */
-    private static final int GROUP = 4;
+    private static final int GROUP = 2;
     /** The ranks {@link #forLink} tries. */
     private static final int[] RANKS = {8, 10, 12, 16, 24, 32, 48, 64};
     /**
      * Cost of evaluating one logit (a dot product over the hidden layer from a row of W that is
      * rarely in L1, and its bookkeeping) in units of one basis vector (projecting h onto it, plus
-     * its column of A for every logit): measured 1.6 to 1.7 on the development machine (AMD EPYC,
-     * AVX2), from the time per message at ranks 8 to 24 on trained AWGN and RBF links.
+     * its column of A for every logit).
      */
     private static final double LOGIT_COST = 1.7;
     /**
      * Cost of the full output layer as a matrix product, per M hidden / (M + hidden) multiply-adds,
-     * in the same units (measured: about 0.85).
+     * in the same units.
      */
     private static final double FULL_LAYER_COST = 0.85;
 
+    static {
+        if (L % ROWS != 0) {
+            throw new IllegalStateException("pruned decoder: vectors of " + L + " floats are not a multiple of " + ROWS);
+        }
+    }
+
     private final Receiver rx;
-    private final Dense first;
     private final int messages;
-    private final int padded;
+    private final int inputs;
     private final int hidden;
     private final int rank;
     private final int rankPadded;
     private final boolean certified;
+    /** inputs x hidden and hidden: the hidden layer's weights and bias. */
+    private final float[] w1;
+    private final float[] b1;
     /** hidden x M: the output layer's weights, as the reference multiplies them. */
     private final float[] w;
     /** M x hidden: W transposed, for the vectorised dot products. */
     private final float[] wT;
     /** The output layer's bias. */
     private final float[] bias;
-    /** bias + beta, rounded up, padded with -infinity to a whole number of vectors. */
+    /** bias + beta, rounded up. */
     private final float[] biasHi;
     /** rankPadded x hidden: the basis Q, one vector per row (zero rows past the rank). */
     private final float[] qT;
-    /** rank x padded: A^T = Q^T W. */
-    private final float[] aT;
+    /** M x rank: A = W^T Q, one row per message. */
+    private final float[] aM;
     private final float[] eCoef;
     private final float[] cCoef;
     private final double[] sigmaW;
     private final double[] sigmaB;
     private final double delta;
     private final double tSlack;
-    private final Row rowA;
-    private final Row rowB;
-    /** The logits evaluated for the current message, and their intervals. */
-    private final int[] evaluated;
-    private final double[] lo;
-    private final double[] hi;
+    /** 1 + 4 gamma_hidden: |h|^2 from its float sum of squares. */
+    private final double normScale;
 
-    private long messagesDecided;
-    private long dotProducts;
-    private long referenceFallbacks;
+    /** Per-part working state: part 0 serves the calling thread, the rest the parallel parts. */
+    private final Part[] parts;
+    private final Dispatch dispatch = new Dispatch();
+    private int threads = 1;
 
     /**
      * @param rx          the receiver; its parameters must not change while this decoder is used
@@ -133,13 +144,15 @@ public final class PrunedDecoder {
     /** @param basis orthonormal vectors (rows), the first rank of which are used; rank 0 for the full layer */
     private PrunedDecoder(Receiver rx, int rank, double[][] basis) {
         Dense out = rx.output();
+        Dense first = rx.hiddenLayer();
         this.rx = rx;
-        this.first = rx.hiddenLayer();
         this.messages = out.out();
         this.hidden = out.in();
+        this.inputs = first.in();
         this.rank = rank;
         this.rankPadded = (rank + GROUP - 1) / GROUP * GROUP;
-        this.padded = (messages + L - 1) / L * L;
+        this.w1 = first.weight().value().data.clone();
+        this.b1 = first.bias().value().data.clone();
         this.w = out.weight().value().data.clone();
         this.wT = new float[messages * hidden];
         for (int p = 0; p < hidden; p++) {
@@ -155,21 +168,20 @@ public final class PrunedDecoder {
             }
         }
         this.delta = orthonormalityDefect();
-        this.aT = new float[rank * padded];
-        this.biasHi = new float[padded];
-        Arrays.fill(biasHi, Float.NEGATIVE_INFINITY);
-        this.eCoef = new float[padded];
-        this.cCoef = new float[padded];
+        this.aM = new float[messages * rank];
+        this.biasHi = new float[messages];
+        this.eCoef = new float[messages];
+        this.cCoef = new float[messages];
         this.sigmaW = new double[messages];
         this.sigmaB = new double[messages];
         double eta = gamma(hidden) * Math.sqrt(1 + delta);
         this.tSlack = Math.sqrt(rank) * eta;
+        this.normScale = 1 + 4 * gamma(hidden);
         this.certified = rank > 0 && delta < 0.5 && coefficients(eta);
-        this.rowA = new Row();
-        this.rowB = new Row();
-        this.evaluated = new int[messages];
-        this.lo = new double[messages];
-        this.hi = new double[messages];
+        this.parts = new Part[Math.max(1, 2 * Parallel.threads())];
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = new Part();
+        }
     }
 
     /**
@@ -207,10 +219,30 @@ public final class PrunedDecoder {
                 bestCost = cost;
             }
         }
-        best.messagesDecided = 0;
-        best.dotProducts = 0;
-        best.referenceFallbacks = 0;
+        for (Part p : best.parts) {
+            p.messagesDecided = 0;
+            p.dotProducts = 0;
+            p.referenceFallbacks = 0;
+        }
         return best;
+    }
+
+    /**
+     * Splits each batch over up to n threads (the caller and {@link Parallel}'s workers, at most
+     * {@link Parallel#threads()}); 1, the default, decides on the calling thread. Decisions do not
+     * depend on it. Returns this decoder.
+     */
+    public PrunedDecoder threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("pruned decoder: " + n + " threads; at least 1");
+        }
+        this.threads = Math.min(n, Parallel.threads());
+        return this;
+    }
+
+    /** The threads a batch is split over (see {@link #threads(int)}). */
+    public int threads() {
+        return threads;
     }
 
     /** k, the size of the basis; 0 when the full output layer is computed (pruning would not pay). */
@@ -220,17 +252,29 @@ public final class PrunedDecoder {
 
     /** Messages decided so far. */
     public long messagesDecided() {
-        return messagesDecided;
+        long n = 0;
+        for (Part p : parts) {
+            n += p.messagesDecided;
+        }
+        return n;
     }
 
     /** Output logits evaluated so far (the full layer would evaluate M per message). */
     public long logitsEvaluated() {
-        return dotProducts;
+        long n = 0;
+        for (Part p : parts) {
+            n += p.dotProducts;
+        }
+        return n;
     }
 
     /** Messages decided so far (partly or wholly) with the reference arithmetic: near ties, non-finite inputs. */
     public long referenceFallbacks() {
-        return referenceFallbacks;
+        long n = 0;
+        for (Part p : parts) {
+            n += p.referenceFallbacks;
+        }
+        return n;
     }
 
     /**
@@ -239,16 +283,37 @@ public final class PrunedDecoder {
      */
     public int decide(FMatrixRMaj y, int[] labels, int[] decisions) {
         int rows = y.numRows;
+        if (decisions.length < rows || (labels != null && labels.length < rows)) {
+            throw new IllegalArgumentException("pruned decoder: " + rows + " rows, but room for " + decisions.length
+                    + " decisions" + (labels == null ? "" : " and " + labels.length + " labels"));
+        }
         if (rank == 0) {
-            messagesDecided += rows;
-            dotProducts += (long) rows * messages;
+            parts[0].messagesDecided += rows;
+            parts[0].dotProducts += (long) rows * messages;
             return SoftmaxCrossEntropy.argmax(rx.forward(y), labels, decisions);
         }
-        float[] x = rx.frontEnd(y).data;
-        for (int i = 0; i < rows; i += 2) {
-            decidePair(x, i, Math.min(i + 1, rows - 1), decisions);
+        FMatrixRMaj front = rx.frontEnd(y);
+        if (front.numCols != inputs) {
+            throw new IllegalArgumentException("pruned decoder: rows of " + y.numCols + " values; the receiver takes "
+                    + rx.symbols() * 2);
         }
-        messagesDecided += rows;
+        float[] x = front.data;
+        int blocks = (rows + L - 1) / L;
+        int units = threads == 1 ? 1 : Math.min(blocks, threads == Parallel.threads() ? 2 * threads : threads);
+        if (units <= 1) {
+            parts[0].decide(x, 0, rows, decisions);
+        } else {
+            dispatch.x = x;
+            dispatch.rows = rows;
+            dispatch.per = (blocks + units - 1) / units * L;
+            dispatch.decisions = decisions;
+            try {
+                Parallel.run(dispatch, units, 1, true);
+            } finally {
+                dispatch.x = null;
+                dispatch.decisions = null;
+            }
+        }
         int errors = 0;
         if (labels != null) {
             for (int i = 0; i < rows; i++) {
@@ -260,323 +325,522 @@ public final class PrunedDecoder {
         return errors;
     }
 
-    /** One message's working state. */
-    private final class Row {
-        final float[] h = new float[hidden];
-        final float[] t = new float[rankPadded];
-        final float[] ub = new float[padded];
-        float sumSq;
-        float top;
-        double nUp;
-        double pUp;
-    }
+    /** A batch split in units of whole blocks; a chunk of units runs on the part of its first unit. */
+    private final class Dispatch implements Parallel.RangeTask {
+        float[] x;
+        int rows;
+        int per;
+        int[] decisions;
 
-    /**
-     * Decides rows i and j (which may be equal) of the front end's output x: the weights are read
-     * once for both, which halves the memory traffic of the projection and the bounds.
-     */
-    private void decidePair(float[] x, int i, int j, int[] decisions) {
-        Row a = rowA;
-        Row b = rowB;
-        hiddenRow(x, i, a);
-        hiddenRow(x, j, b);
-        if (!certified) {
-            decisions[i] = referenceArgmax(a.h);
-            if (j != i) {
-                decisions[j] = referenceArgmax(b.h);
-            }
-            return;
-        }
-        for (int g = 0; g < rankPadded; g += GROUP) {
-            projectPair(a, b, g);
-        }
-        boolean finiteA = normBounds(a);
-        boolean finiteB = normBounds(b);
-        upperBoundsPair(a, b);
-        decisions[i] = finiteA ? finish(a) : referenceArgmax(a.h);
-        if (j != i) {
-            decisions[j] = finiteB ? finish(b) : referenceArgmax(b.h);
-        }
-    }
-
-    /** h = ReLU(row i of the hidden layer for the front end's output x), as the receiver computes it, and |h|^2. */
-    private void hiddenRow(float[] x, int i, Row r) {
-        float[] h = r.h;
-        first.forwardRow(x, i * first.in(), h, 0);
-        FloatVector ss = FloatVector.zero(S);
-        int p = 0;
-        for (; p + L <= hidden; p += L) {
-            FloatVector v = FloatVector.fromArray(S, h, p).max(0f);
-            v.intoArray(h, p);
-            ss = v.fma(v, ss);
-        }
-        float sumSq = ss.reduceLanes(ADD);
-        for (; p < hidden; p++) {
-            h[p] = Math.max(h[p], 0f);
-            sumSq = Math.fma(h[p], h[p], sumSq);
-        }
-        r.sumSq = sumSq;
-    }
-
-    /** t[g .. g + 4) = rows g.. of Q^T times h, for both messages (eight independent dot products). */
-    private void projectPair(Row ra, Row rb, int g) {
-        float[] ha = ra.h;
-        float[] hb = rb.h;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        FloatVector b0 = a0;
-        FloatVector b1 = a0;
-        FloatVector b2 = a0;
-        FloatVector b3 = a0;
-        int r = g * hidden;
-        int p = 0;
-        for (; p + L <= hidden; p += L) {
-            FloatVector va = FloatVector.fromArray(S, ha, p);
-            FloatVector vb = FloatVector.fromArray(S, hb, p);
-            int q = r + p;
-            FloatVector w = FloatVector.fromArray(S, qT, q);
-            a0 = w.fma(va, a0);
-            b0 = w.fma(vb, b0);
-            q += hidden;
-            w = FloatVector.fromArray(S, qT, q);
-            a1 = w.fma(va, a1);
-            b1 = w.fma(vb, b1);
-            q += hidden;
-            w = FloatVector.fromArray(S, qT, q);
-            a2 = w.fma(va, a2);
-            b2 = w.fma(vb, b2);
-            q += hidden;
-            w = FloatVector.fromArray(S, qT, q);
-            a3 = w.fma(va, a3);
-            b3 = w.fma(vb, b3);
-        }
-        float[] ta = ra.t;
-        float[] tb = rb.t;
-        ta[g] = a0.reduceLanes(ADD);
-        ta[g + 1] = a1.reduceLanes(ADD);
-        ta[g + 2] = a2.reduceLanes(ADD);
-        ta[g + 3] = a3.reduceLanes(ADD);
-        tb[g] = b0.reduceLanes(ADD);
-        tb[g + 1] = b1.reduceLanes(ADD);
-        tb[g + 2] = b2.reduceLanes(ADD);
-        tb[g + 3] = b3.reduceLanes(ADD);
-        for (; p < hidden; p++) {
-            for (int j = 0; j < GROUP; j++) {
-                ta[g + j] = Math.fma(qT[r + j * hidden + p], ha[p], ta[g + j]);
-                tb[g + j] = Math.fma(qT[r + j * hidden + p], hb[p], tb[g + j]);
+        @Override
+        public void run(int from, int to) {
+            Part part = parts[from];
+            for (int u = from; u < to; u++) {
+                int i0 = u * per;
+                if (i0 < rows) {
+                    part.decide(x, i0, Math.min(rows, i0 + per), decisions);
+                }
             }
         }
     }
 
-    /**
-     * N >= |h| and P >= |(I - Q Q^T) h|, from |h|^2 - (1 - delta) |t|^2 with t's rounding taken
-     * off |t|; false if |h| is not finite or too large for the bounds (the reference decides).
-     */
-    private boolean normBounds(Row r) {
-        double nUp = Math.sqrt(r.sumSq * (1 + 4 * gamma(hidden))) * (1 + 1e-7);
-        if (!(nUp < HUGE)) {
-            return false;
-        }
-        double tt = 0;
-        for (int j = 0; j < rank; j++) {
-            tt += (double) r.t[j] * r.t[j];
-        }
-        double tLow = Math.max(0, Math.sqrt(tt) - tSlack * nUp);
-        r.nUp = nUp;
-        r.pUp = Math.sqrt(Math.max(0, nUp * nUp - (1 - delta) * tLow * tLow)) + 1e-7 * nUp;
-        return true;
-    }
+    /** The working state of one thread's share of a batch: a block of L messages at a time. */
+    private final class Part {
+        /** L x hidden: the block's hidden activations, one message per row. */
+        final float[] h = new float[L * hidden];
+        /** rankPadded x L: t, the block's messages in the lanes. */
+        final float[] tT = new float[rankPadded * L];
+        /** M x L: the upper bounds on the logits, the block's messages in the lanes. */
+        final float[] ubT = new float[messages * L];
+        final float[] sumSq = new float[L];
+        final double[] nUp = new double[L];
+        final float[] pLane = new float[L];
+        final float[] nLane = new float[L];
+        /** The best guess (argmax of the bounds, float-coded; -1 for none). */
+        final float[] guess = new float[L];
+        final int[] m0 = new int[L];
+        /** The lower bound each message's candidates must reach, rounded down; +infinity for a lane not decided here. */
+        final float[] lf = new float[L];
+        /** The lane is decided by the bounds (a message of the block, not left to the reference). */
+        final boolean[] active = new boolean[L];
+        final double[] lBest = new double[L];
+        /** The message is decided by the reference arithmetic. */
+        final boolean[] reference = new boolean[L];
+        final int[] row = new int[L];
+        /** Per message (lane), the logits evaluated and their intervals. */
+        final int[] count = new int[L];
+        final int[] evaluated = new int[L * messages];
+        final double[] lo = new double[L * messages];
+        final double[] hi = new double[L * messages];
+        long messagesDecided;
+        long dotProducts;
+        long referenceFallbacks;
 
-    /**
-     * ub = upper bounds on the network's logits, fl(fl(fl(biasHi + A t) + e P) + c N), and their
-     * maximum (top), for both messages; each column of A is read once for both.
-     */
-    private void upperBoundsPair(Row ra, Row rb) {
-        FloatVector pa = FloatVector.broadcast(S, roundUp(ra.pUp));
-        FloatVector na = FloatVector.broadcast(S, roundUp(ra.nUp));
-        FloatVector pb = FloatVector.broadcast(S, roundUp(rb.pUp));
-        FloatVector nb = FloatVector.broadcast(S, roundUp(rb.nUp));
-        FloatVector topA = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector topB = topA;
-        float[] ta = ra.t;
-        float[] tb = rb.t;
-        int mc = 0;
-        for (; mc + 2 * L <= padded; mc += 2 * L) {
-            FloatVector a0 = FloatVector.fromArray(S, biasHi, mc);
-            FloatVector a1 = FloatVector.fromArray(S, biasHi, mc + L);
+        /** Decides rows [from, to) of the front end's output x. */
+        void decide(float[] x, int from, int to, int[] decisions) {
+            for (int i0 = from; i0 < to; i0 += L) {
+                block(x, i0, Math.min(L, to - i0), decisions);
+            }
+            messagesDecided += to - from;
+        }
+
+        /** Decides rows i0 .. i0 + n - 1 (n <= L; the lanes past n repeat the last row and are ignored). */
+        private void block(float[] x, int i0, int n, int[] decisions) {
+            for (int l = 0; l < L; l++) {
+                row[l] = i0 + Math.min(l, n - 1);
+            }
+            for (int g = 0; g < L; g += ROWS) {
+                hidden4(x, g);
+            }
+            if (!certified) {
+                for (int l = 0; l < n; l++) {
+                    decisions[i0 + l] = referenceArgmax(l);
+                }
+                return;
+            }
+            for (int g = 0; g < L; g += ROWS) {
+                for (int j = 0; j < rankPadded; j += GROUP) {
+                    project4x2(g, j);
+                }
+            }
+            for (int l = 0; l < L; l++) {
+                normBounds(l);
+            }
+            upperBounds();
+            candidates(n);
+            for (int l = 0; l < n; l++) {
+                decisions[i0 + l] = reference[l] ? referenceArgmax(l) : resolve(l);
+            }
+        }
+
+        /**
+         * Rows g .. g + 3 of the block's h = ReLU(x W1 + b1), each element with the arithmetic of
+         * {@link Dense#forwardRow} (fused multiply-adds in order from zero, then the bias; the
+         * scalar tail columns as {@link Gemm#productElement}), and their |h|^2.
+         */
+        private void hidden4(float[] x, int g) {
+            int x0 = row[g] * inputs;
+            int x1 = row[g + 1] * inputs;
+            int x2 = row[g + 2] * inputs;
+            int x3 = row[g + 3] * inputs;
+            int h0 = g * hidden;
+            int h1 = h0 + hidden;
+            int h2 = h1 + hidden;
+            int h3 = h2 + hidden;
+            FloatVector ss0 = FloatVector.zero(S);
+            FloatVector ss1 = ss0;
+            FloatVector ss2 = ss0;
+            FloatVector ss3 = ss0;
+            int j = 0;
+            for (; j + 2 * L <= hidden; j += 2 * L) {
+                FloatVector s00 = FloatVector.zero(S);
+                FloatVector s01 = s00;
+                FloatVector s10 = s00;
+                FloatVector s11 = s00;
+                FloatVector s20 = s00;
+                FloatVector s21 = s00;
+                FloatVector s30 = s00;
+                FloatVector s31 = s00;
+                for (int q = 0, wo = j; q < inputs; q++, wo += hidden) {
+                    FloatVector c0 = FloatVector.fromArray(S, w1, wo);
+                    FloatVector c1 = FloatVector.fromArray(S, w1, wo + L);
+                    FloatVector v = FloatVector.broadcast(S, x[x0 + q]);
+                    s00 = v.fma(c0, s00);
+                    s01 = v.fma(c1, s01);
+                    v = FloatVector.broadcast(S, x[x1 + q]);
+                    s10 = v.fma(c0, s10);
+                    s11 = v.fma(c1, s11);
+                    v = FloatVector.broadcast(S, x[x2 + q]);
+                    s20 = v.fma(c0, s20);
+                    s21 = v.fma(c1, s21);
+                    v = FloatVector.broadcast(S, x[x3 + q]);
+                    s30 = v.fma(c0, s30);
+                    s31 = v.fma(c1, s31);
+                }
+                FloatVector c0 = FloatVector.fromArray(S, b1, j);
+                FloatVector c1 = FloatVector.fromArray(S, b1, j + L);
+                FloatVector v = s00.add(c0).max(0f);
+                v.intoArray(h, h0 + j);
+                ss0 = v.fma(v, ss0);
+                v = s01.add(c1).max(0f);
+                v.intoArray(h, h0 + j + L);
+                ss0 = v.fma(v, ss0);
+                v = s10.add(c0).max(0f);
+                v.intoArray(h, h1 + j);
+                ss1 = v.fma(v, ss1);
+                v = s11.add(c1).max(0f);
+                v.intoArray(h, h1 + j + L);
+                ss1 = v.fma(v, ss1);
+                v = s20.add(c0).max(0f);
+                v.intoArray(h, h2 + j);
+                ss2 = v.fma(v, ss2);
+                v = s21.add(c1).max(0f);
+                v.intoArray(h, h2 + j + L);
+                ss2 = v.fma(v, ss2);
+                v = s30.add(c0).max(0f);
+                v.intoArray(h, h3 + j);
+                ss3 = v.fma(v, ss3);
+                v = s31.add(c1).max(0f);
+                v.intoArray(h, h3 + j + L);
+                ss3 = v.fma(v, ss3);
+            }
+            for (; j + L <= hidden; j += L) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int q = 0, wo = j; q < inputs; q++, wo += hidden) {
+                    FloatVector c0 = FloatVector.fromArray(S, w1, wo);
+                    s0 = FloatVector.broadcast(S, x[x0 + q]).fma(c0, s0);
+                    s1 = FloatVector.broadcast(S, x[x1 + q]).fma(c0, s1);
+                    s2 = FloatVector.broadcast(S, x[x2 + q]).fma(c0, s2);
+                    s3 = FloatVector.broadcast(S, x[x3 + q]).fma(c0, s3);
+                }
+                FloatVector c0 = FloatVector.fromArray(S, b1, j);
+                FloatVector v = s0.add(c0).max(0f);
+                v.intoArray(h, h0 + j);
+                ss0 = v.fma(v, ss0);
+                v = s1.add(c0).max(0f);
+                v.intoArray(h, h1 + j);
+                ss1 = v.fma(v, ss1);
+                v = s2.add(c0).max(0f);
+                v.intoArray(h, h2 + j);
+                ss2 = v.fma(v, ss2);
+                v = s3.add(c0).max(0f);
+                v.intoArray(h, h3 + j);
+                ss3 = v.fma(v, ss3);
+            }
+            float q0 = ss0.reduceLanes(ADD);
+            float q1 = ss1.reduceLanes(ADD);
+            float q2 = ss2.reduceLanes(ADD);
+            float q3 = ss3.reduceLanes(ADD);
+            for (; j < hidden; j++) {
+                float v = Math.max(Gemm.productElement(x, x0, w1, inputs, hidden, j) + b1[j], 0f);
+                h[h0 + j] = v;
+                q0 = Math.fma(v, v, q0);
+                v = Math.max(Gemm.productElement(x, x1, w1, inputs, hidden, j) + b1[j], 0f);
+                h[h1 + j] = v;
+                q1 = Math.fma(v, v, q1);
+                v = Math.max(Gemm.productElement(x, x2, w1, inputs, hidden, j) + b1[j], 0f);
+                h[h2 + j] = v;
+                q2 = Math.fma(v, v, q2);
+                v = Math.max(Gemm.productElement(x, x3, w1, inputs, hidden, j) + b1[j], 0f);
+                h[h3 + j] = v;
+                q3 = Math.fma(v, v, q3);
+            }
+            sumSq[g] = q0;
+            sumSq[g + 1] = q1;
+            sumSq[g + 2] = q2;
+            sumSq[g + 3] = q3;
+        }
+
+        /** t[j], t[j + 1] of messages g .. g + 3 (eight independent dot products over the hidden layer), into tT. */
+        private void project4x2(int g, int j) {
+            int h0 = g * hidden;
+            int h1 = h0 + hidden;
+            int h2 = h1 + hidden;
+            int h3 = h2 + hidden;
+            int q0 = j * hidden;
+            int q1 = q0 + hidden;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
             FloatVector b0 = a0;
-            FloatVector b1 = a1;
-            for (int j = 0, ao = mc; j < rank; j++, ao += padded) {
-                FloatVector xa = FloatVector.broadcast(S, ta[j]);
-                FloatVector xb = FloatVector.broadcast(S, tb[j]);
-                FloatVector c0 = FloatVector.fromArray(S, aT, ao);
-                FloatVector c1 = FloatVector.fromArray(S, aT, ao + L);
-                a0 = xa.fma(c0, a0);
-                b0 = xb.fma(c0, b0);
-                a1 = xa.fma(c1, a1);
-                b1 = xb.fma(c1, b1);
+            FloatVector b1v = a0;
+            FloatVector b2 = a0;
+            FloatVector b3 = a0;
+            int p = 0;
+            for (; p + L <= hidden; p += L) {
+                FloatVector u = FloatVector.fromArray(S, qT, q0 + p);
+                FloatVector v = FloatVector.fromArray(S, qT, q1 + p);
+                FloatVector z = FloatVector.fromArray(S, h, h0 + p);
+                a0 = u.fma(z, a0);
+                b0 = v.fma(z, b0);
+                z = FloatVector.fromArray(S, h, h1 + p);
+                a1 = u.fma(z, a1);
+                b1v = v.fma(z, b1v);
+                z = FloatVector.fromArray(S, h, h2 + p);
+                a2 = u.fma(z, a2);
+                b2 = v.fma(z, b2);
+                z = FloatVector.fromArray(S, h, h3 + p);
+                a3 = u.fma(z, a3);
+                b3 = v.fma(z, b3);
             }
-            FloatVector e0 = FloatVector.fromArray(S, eCoef, mc);
-            FloatVector e1 = FloatVector.fromArray(S, eCoef, mc + L);
-            FloatVector c0 = FloatVector.fromArray(S, cCoef, mc);
-            FloatVector c1 = FloatVector.fromArray(S, cCoef, mc + L);
-            a0 = c0.fma(na, e0.fma(pa, a0));
-            b0 = c0.fma(nb, e0.fma(pb, b0));
-            a1 = c1.fma(na, e1.fma(pa, a1));
-            b1 = c1.fma(nb, e1.fma(pb, b1));
-            a0.intoArray(ra.ub, mc);
-            a1.intoArray(ra.ub, mc + L);
-            b0.intoArray(rb.ub, mc);
-            b1.intoArray(rb.ub, mc + L);
-            topA = topA.max(a0).max(a1);
-            topB = topB.max(b0).max(b1);
-        }
-        for (; mc < padded; mc += L) {
-            FloatVector a0 = FloatVector.fromArray(S, biasHi, mc);
-            FloatVector b0 = a0;
-            for (int j = 0, ao = mc; j < rank; j++, ao += padded) {
-                FloatVector c0 = FloatVector.fromArray(S, aT, ao);
-                a0 = FloatVector.broadcast(S, ta[j]).fma(c0, a0);
-                b0 = FloatVector.broadcast(S, tb[j]).fma(c0, b0);
+            float ta0 = a0.reduceLanes(ADD);
+            float ta1 = a1.reduceLanes(ADD);
+            float ta2 = a2.reduceLanes(ADD);
+            float ta3 = a3.reduceLanes(ADD);
+            float tb0 = b0.reduceLanes(ADD);
+            float tb1 = b1v.reduceLanes(ADD);
+            float tb2 = b2.reduceLanes(ADD);
+            float tb3 = b3.reduceLanes(ADD);
+            for (; p < hidden; p++) {
+                float u = qT[q0 + p];
+                float v = qT[q1 + p];
+                ta0 = Math.fma(u, h[h0 + p], ta0);
+                tb0 = Math.fma(v, h[h0 + p], tb0);
+                ta1 = Math.fma(u, h[h1 + p], ta1);
+                tb1 = Math.fma(v, h[h1 + p], tb1);
+                ta2 = Math.fma(u, h[h2 + p], ta2);
+                tb2 = Math.fma(v, h[h2 + p], tb2);
+                ta3 = Math.fma(u, h[h3 + p], ta3);
+                tb3 = Math.fma(v, h[h3 + p], tb3);
             }
-            FloatVector e0 = FloatVector.fromArray(S, eCoef, mc);
-            FloatVector c0 = FloatVector.fromArray(S, cCoef, mc);
-            a0 = c0.fma(na, e0.fma(pa, a0));
-            b0 = c0.fma(nb, e0.fma(pb, b0));
-            a0.intoArray(ra.ub, mc);
-            b0.intoArray(rb.ub, mc);
-            topA = topA.max(a0);
-            topB = topB.max(b0);
+            int o = j * L + g;
+            tT[o] = ta0;
+            tT[o + 1] = ta1;
+            tT[o + 2] = ta2;
+            tT[o + 3] = ta3;
+            o += L;
+            tT[o] = tb0;
+            tT[o + 1] = tb1;
+            tT[o + 2] = tb2;
+            tT[o + 3] = tb3;
         }
-        ra.top = topA.reduceLanes(MAX);
-        rb.top = topB.reduceLanes(MAX);
-    }
 
-    /**
-     * The decision from the upper bounds: the logit of the largest is evaluated, which bounds the
-     * network's maximum from below; every other m whose upper bound reaches that is evaluated too,
-     * raising the bound as it goes. If the intervals of several evaluated logits reach the best
-     * lower bound (a near tie within rounding), those few are recomputed as the reference computes them.
-     */
-    private int finish(Row r) {
-        float[] h = r.h;
-        float[] ub = r.ub;
-        int m0 = -1;
-        for (int mc = 0; mc < padded && m0 < 0; mc += L) {
-            int f = FloatVector.fromArray(S, ub, mc).compare(EQ, r.top).firstTrue();
-            if (f < L) {
-                m0 = mc + f;
+        /**
+         * N >= |h| and P >= |(I - Q Q^T) h| for lane l, from |h|^2 - (1 - delta) |t|^2 with t's
+         * rounding taken off |t|. If |h| is not finite or too large for the bounds, the message is
+         * left to the reference (and its lane's bounds computed with P = N = 0, then ignored).
+         */
+        private void normBounds(int l) {
+            double n = Math.sqrt(sumSq[l] * normScale) * (1 + 1e-7);
+            if (!(n < HUGE)) {
+                reference[l] = true;
+                nUp[l] = 0;
+                pLane[l] = 0;
+                nLane[l] = 0;
+                return;
             }
-        }
-        if (m0 < 0 || m0 >= messages) {
-            return referenceArgmax(h);
-        }
-        int count = 0;
-        if (!evaluate(h, m0, r.nUp, count)) {
-            return referenceArgmax(h);
-        }
-        double lBest = lo[count++];
-        float lf = roundDown(lBest);
-        for (int mc = 0; mc < padded; mc += L) {
-            if (!FloatVector.fromArray(S, ub, mc).compare(GE, lf).anyTrue()) {
-                continue;
+            reference[l] = false;
+            double tt = 0;
+            for (int j = 0; j < rank; j++) {
+                double t = tT[j * L + l];
+                tt += t * t;
             }
-            // (VectorMask.toLong, which would list the lanes, is not an intrinsic on JDK 17: it allocates)
-            for (int m = mc; m < mc + L; m++) {
-                if (m == m0 || !(ub[m] >= lf)) {
+            double tLow = Math.max(0, Math.sqrt(tt) - tSlack * n);
+            double p = Math.sqrt(Math.max(0, n * n - (1 - delta) * tLow * tLow)) + 1e-7 * n;
+            nUp[l] = n;
+            pLane[l] = roundUp(p);
+            nLane[l] = roundUp(n);
+        }
+
+        /**
+         * ubT = upper bounds on the network's logits, fl(fl(fl(biasHi + A t) + e P) + c N), for the
+         * block's messages at once (lanes), four logits at a time; each lane's first largest bound
+         * (its best guess; a bound that is NaN is never the guess, and never prunes).
+         */
+        private void upperBounds() {
+            FloatVector pv = FloatVector.fromArray(S, pLane, 0);
+            FloatVector nv = FloatVector.fromArray(S, nLane, 0);
+            FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            FloatVector arg = FloatVector.broadcast(S, -1f);
+            int m = 0;
+            for (; m + 4 <= messages; m += 4) {
+                FloatVector u0 = FloatVector.broadcast(S, biasHi[m]);
+                FloatVector u1 = FloatVector.broadcast(S, biasHi[m + 1]);
+                FloatVector u2 = FloatVector.broadcast(S, biasHi[m + 2]);
+                FloatVector u3 = FloatVector.broadcast(S, biasHi[m + 3]);
+                for (int j = 0, ao = m * rank; j < rank; j++, ao++) {
+                    FloatVector t = FloatVector.fromArray(S, tT, j * L);
+                    u0 = FloatVector.broadcast(S, aM[ao]).fma(t, u0);
+                    u1 = FloatVector.broadcast(S, aM[ao + rank]).fma(t, u1);
+                    u2 = FloatVector.broadcast(S, aM[ao + 2 * rank]).fma(t, u2);
+                    u3 = FloatVector.broadcast(S, aM[ao + 3 * rank]).fma(t, u3);
+                }
+                u0 = FloatVector.broadcast(S, cCoef[m]).fma(nv, FloatVector.broadcast(S, eCoef[m]).fma(pv, u0));
+                u1 = FloatVector.broadcast(S, cCoef[m + 1]).fma(nv, FloatVector.broadcast(S, eCoef[m + 1]).fma(pv, u1));
+                u2 = FloatVector.broadcast(S, cCoef[m + 2]).fma(nv, FloatVector.broadcast(S, eCoef[m + 2]).fma(pv, u2));
+                u3 = FloatVector.broadcast(S, cCoef[m + 3]).fma(nv, FloatVector.broadcast(S, eCoef[m + 3]).fma(pv, u3));
+                int o = m * L;
+                u0.intoArray(ubT, o);
+                u1.intoArray(ubT, o + L);
+                u2.intoArray(ubT, o + 2 * L);
+                u3.intoArray(ubT, o + 3 * L);
+                VectorMask<Float> up = u0.compare(GT, top);
+                top = top.blend(u0, up);
+                arg = arg.blend((float) m, up);
+                up = u1.compare(GT, top);
+                top = top.blend(u1, up);
+                arg = arg.blend((float) (m + 1), up);
+                up = u2.compare(GT, top);
+                top = top.blend(u2, up);
+                arg = arg.blend((float) (m + 2), up);
+                up = u3.compare(GT, top);
+                top = top.blend(u3, up);
+                arg = arg.blend((float) (m + 3), up);
+            }
+            for (; m < messages; m++) {
+                FloatVector u0 = FloatVector.broadcast(S, biasHi[m]);
+                for (int j = 0, ao = m * rank; j < rank; j++, ao++) {
+                    u0 = FloatVector.broadcast(S, aM[ao]).fma(FloatVector.fromArray(S, tT, j * L), u0);
+                }
+                u0 = FloatVector.broadcast(S, cCoef[m]).fma(nv, FloatVector.broadcast(S, eCoef[m]).fma(pv, u0));
+                u0.intoArray(ubT, m * L);
+                VectorMask<Float> up = u0.compare(GT, top);
+                top = top.blend(u0, up);
+                arg = arg.blend((float) m, up);
+            }
+            arg.intoArray(guess, 0);
+        }
+
+        /**
+         * Evaluates each message's best guess, whose logit bounds the network's maximum from
+         * below, then in one pass over the bounds of all the block's messages every other logit
+         * whose upper bound reaches its message's lower bound, raising that bound as it goes.
+         */
+        private void candidates(int n) {
+            for (int l = 0; l < L; l++) {
+                lf[l] = Float.POSITIVE_INFINITY;
+                count[l] = 0;
+                active[l] = false;
+                if (l >= n || reference[l]) {
                     continue;
                 }
-                if (!evaluate(h, m, r.nUp, count)) {
-                    return referenceArgmax(h);
+                int g = (int) guess[l];
+                if (g < 0 || !evaluate(l, g)) {
+                    reference[l] = true;
+                    continue;
                 }
-                if (lo[count] > lBest) {
-                    lBest = lo[count];
-                    lf = roundDown(lBest);
+                active[l] = true;
+                m0[l] = g;
+                ubT[g * L + l] = Float.NEGATIVE_INFINITY; // evaluated: no longer a candidate
+                lBest[l] = lo[l * messages];
+                lf[l] = roundDown(lBest[l]);
+            }
+            // every m whose bound is not below its lane's lower bound (NaN included) is looked at.
+            // (The lower bounds are reloaded for every m: a vector carried around the loop would be
+            // boxed at the merge after an update, which allocates.)
+            int m = 0;
+            for (; m + 4 <= messages; m += 4) {
+                FloatVector lv = FloatVector.fromArray(S, lf, 0);
+                int o = m * L;
+                if (!FloatVector.fromArray(S, ubT, o).compare(LT, lv)
+                        .and(FloatVector.fromArray(S, ubT, o + L).compare(LT, lv))
+                        .and(FloatVector.fromArray(S, ubT, o + 2 * L).compare(LT, lv))
+                        .and(FloatVector.fromArray(S, ubT, o + 3 * L).compare(LT, lv)).allTrue()) {
+                    for (int k = m; k < m + 4; k++) {
+                        candidate(k);
+                    }
                 }
-                count++;
+            }
+            for (; m < messages; m++) {
+                candidate(m);
             }
         }
-        int decision = -1;
-        int near = 0;
-        for (int e = 0; e < count; e++) {
-            if (hi[e] >= lBest) {
-                near++;
-                decision = evaluated[e];
+
+        /** Evaluates logit m for every active lane whose lower bound its upper bound reaches (or is NaN). */
+        private void candidate(int m) {
+            int o = m * L;
+            for (int l = 0; l < L; l++) {
+                if (ubT[o + l] < lf[l] || !active[l] || m == m0[l]) {
+                    continue;
+                }
+                if (!evaluate(l, m)) {
+                    reference[l] = true;
+                    active[l] = false;
+                    lf[l] = Float.POSITIVE_INFINITY;
+                    continue;
+                }
+                double v = lo[l * messages + count[l] - 1];
+                if (v > lBest[l]) {
+                    lBest[l] = v;
+                    lf[l] = roundDown(v);
+                }
             }
         }
-        if (near == 1) {
+
+        /**
+         * Lane l's decision from its evaluated logits: the one whose interval reaches the best lower
+         * bound, or, if several do (a near tie within rounding), the reference's choice among them.
+         */
+        private int resolve(int l) {
+            int base = l * messages;
+            int c = count[l];
+            double best = lBest[l];
+            int decision = -1;
+            int near = 0;
+            for (int e = base; e < base + c; e++) {
+                if (hi[e] >= best) {
+                    near++;
+                    decision = evaluated[e];
+                }
+            }
+            if (near == 1) {
+                return decision;
+            }
+            referenceFallbacks++;
+            decision = -1;
+            float bv = 0;
+            for (int e = base; e < base + c; e++) {
+                if (hi[e] >= best) {
+                    int m = evaluated[e];
+                    float v = referenceLogit(l, m);
+                    if (decision < 0 || v > bv || (v == bv && m < decision)) {
+                        decision = m;
+                        bv = v;
+                    }
+                }
+            }
             return decision;
         }
-        referenceFallbacks++;
-        decision = -1;
-        float bv = 0;
-        for (int e = 0; e < count; e++) {
-            if (hi[e] >= lBest) {
-                int m = evaluated[e];
-                float v = referenceLogit(h, m);
-                if (decision < 0 || v > bv || (v == bv && m < decision)) {
-                    decision = m;
+
+        /**
+         * Evaluates logit m of lane l with a vectorised dot product into the next interval [lo, hi]
+         * of that lane, which contains the reference's value; false if it is not finite.
+         */
+        private boolean evaluate(int l, int m) {
+            int wo = m * hidden;
+            int ho = l * hidden;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            int p = 0;
+            for (; p + 4 * L <= hidden; p += 4 * L) {
+                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho + p), a0);
+                a1 = FloatVector.fromArray(S, wT, wo + p + L).fma(FloatVector.fromArray(S, h, ho + p + L), a1);
+                a2 = FloatVector.fromArray(S, wT, wo + p + 2 * L).fma(FloatVector.fromArray(S, h, ho + p + 2 * L), a2);
+                a3 = FloatVector.fromArray(S, wT, wo + p + 3 * L).fma(FloatVector.fromArray(S, h, ho + p + 3 * L), a3);
+            }
+            for (; p + L <= hidden; p += L) {
+                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho + p), a0);
+            }
+            float d = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+            for (; p < hidden; p++) {
+                d = Math.fma(wT[wo + p], h[ho + p], d);
+            }
+            double v = (double) d + bias[m];
+            double sigma = sigmaW[m] * nUp[l] + sigmaB[m];
+            dotProducts++;
+            int e = l * messages + count[l]++;
+            evaluated[e] = m;
+            lo[e] = v - sigma;
+            hi[e] = v + sigma;
+            return Double.isFinite(v);
+        }
+
+        /** Lane l's decision with the reference's arithmetic for every logit, as SoftmaxCrossEntropy.argmax takes it. */
+        private int referenceArgmax(int l) {
+            referenceFallbacks++;
+            dotProducts += messages;
+            int best = 0;
+            float bv = referenceLogit(l, 0);
+            for (int m = 1; m < messages; m++) {
+                float v = referenceLogit(l, m);
+                if (v > bv) {
                     bv = v;
+                    best = m;
                 }
             }
+            return best;
         }
-        return decision;
-    }
 
-    /**
-     * Evaluates logit m with a vectorised dot product into the interval [lo, hi] of slot count,
-     * which contains the reference's value; false if it is not finite.
-     */
-    private boolean evaluate(float[] h, int m, double nUp, int count) {
-        int wo = m * hidden;
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        int p = 0;
-        for (; p + 4 * L <= hidden; p += 4 * L) {
-            a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, p), a0);
-            a1 = FloatVector.fromArray(S, wT, wo + p + L).fma(FloatVector.fromArray(S, h, p + L), a1);
-            a2 = FloatVector.fromArray(S, wT, wo + p + 2 * L).fma(FloatVector.fromArray(S, h, p + 2 * L), a2);
-            a3 = FloatVector.fromArray(S, wT, wo + p + 3 * L).fma(FloatVector.fromArray(S, h, p + 3 * L), a3);
+        /** Logit m of lane l exactly as the receiver's output layer computes it (product, then bias). */
+        private float referenceLogit(int l, int m) {
+            return Gemm.productElement(h, l * hidden, w, hidden, messages, m) + bias[m];
         }
-        for (; p + L <= hidden; p += L) {
-            a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, p), a0);
-        }
-        float d = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
-        for (; p < hidden; p++) {
-            d = Math.fma(wT[wo + p], h[p], d);
-        }
-        double v = (double) d + bias[m];
-        double sigma = sigmaW[m] * nUp + sigmaB[m];
-        dotProducts++;
-        evaluated[count] = m;
-        lo[count] = v - sigma;
-        hi[count] = v + sigma;
-        return Double.isFinite(v);
-    }
-
-    /** The decision with the reference's arithmetic for every logit, as SoftmaxCrossEntropy.argmax takes it. */
-    private int referenceArgmax(float[] h) {
-        referenceFallbacks++;
-        dotProducts += messages;
-        int best = 0;
-        float bv = referenceLogit(h, 0);
-        for (int m = 1; m < messages; m++) {
-            float v = referenceLogit(h, m);
-            if (v > bv) {
-                bv = v;
-                best = m;
-            }
-        }
-        return best;
-    }
-
-    /** Logit m exactly as the receiver's output layer computes it (product, then bias). */
-    private float referenceLogit(float[] h, int m) {
-        return Gemm.productElement(h, 0, w, hidden, messages, m) + bias[m];
     }
 
     /** gamma_n = n u / (1 - n u), the classic bound on the relative rounding of an n-term dot product. */
@@ -719,7 +983,7 @@ public final class PrunedDecoder {
                     s += (double) wT[wo + p] * qT[j * hidden + p];
                 }
                 float af = (float) s;
-                aT[j * padded + m] = af;
+                aM[m * rank + j] = af;
                 a[j] = af;
                 aNorm += (double) af * af;
             }

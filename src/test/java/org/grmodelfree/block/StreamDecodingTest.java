@@ -37,6 +37,8 @@ class StreamDecodingTest {
         txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "4"));
         List<String> rxArgs = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
         rxArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "3"));
+        // one of the two decides each frame on two threads (the decisions do not depend on it)
+        rxArgs.addAll(List.of("--decoder_threads", kind == ChannelKind.RBF ? "2" : "1"));
         ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(rxArgs));
         LocalGraph g = new LocalGraph()
                 .add("tx", new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)))

@@ -221,6 +221,67 @@ class PrunedDecoderTest {
         assertTrue(allocated < 16 * 1024, "50 batches of 1000 allocated " + allocated + " bytes");
     }
 
+    @Test
+    void splittingBatchesOverThreadsChangesNoDecision() {
+        Receiver rx = awgn.receiver();
+        PrunedDecoder one = new PrunedDecoder(rx, 10, received(awgn, 10, 1024, 2));
+        PrunedDecoder two = new PrunedDecoder(rx, 10, received(awgn, 10, 1024, 2)).threads(2);
+        assertEquals(Math.min(2, org.grmodelfree.nn.Parallel.threads()), two.threads());
+        long rows = 0;
+        for (int n : new int[] {1, 7, 8, 9, 17, 63, 64, 65, 1000, 4099}) {
+            FMatrixRMaj y = received(awgn, n % 2 == 0 ? 10 : 2, n, 40 + n);
+            int[] a = new int[n];
+            int[] b = new int[n];
+            int[] labels = reference(rx, y);
+            labels[n / 2] = (labels[n / 2] + 1) % 256;
+            assertEquals(1, one.decide(y, labels, a));
+            assertEquals(1, two.decide(y, labels, b));
+            assertTrue(Arrays.equals(a, b), n + " rows: the split changed a decision");
+            assertSameDecisions(rx, two, y);
+            rows += 2L * n;
+        }
+        // every message is counted once, whichever thread decided it
+        assertEquals(rows, two.messagesDecided());
+        assertEquals(one.logitsEvaluated() * 2, two.logitsEvaluated());
+        assertEquals(one.referenceFallbacks() * 2, two.referenceFallbacks());
+        Receiver random = Receiver.create(ChannelKind.RBF, 32, 3, 64, new Rng(12));
+        assertSameDecisions(random, new PrunedDecoder(random, 8, gaussian(300, 6, 1)).threads(64),
+                gaussian(2001, 6, 3));
+    }
+
+    @Test
+    void badThreadCountsAndShortOutputsAreRefused() {
+        PrunedDecoder d = new PrunedDecoder(awgn.receiver(), 8, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.threads(0));
+        assertTrue(e.getMessage().contains("0 threads"), e.getMessage());
+        FMatrixRMaj y = received(awgn, 10, 10, 1);
+        e = assertThrows(IllegalArgumentException.class, () -> d.decide(y, null, new int[9]));
+        assertTrue(e.getMessage().contains("10 rows"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> d.decide(y, new int[3], new int[10]));
+        assertEquals(0, d.messagesDecided());
+    }
+
+    @Test
+    void allocatesNothingWhenSplitOverThreads() {
+        Receiver rx = awgn.receiver();
+        PrunedDecoder d = new PrunedDecoder(rx, 10, received(awgn, 10, 1024, 2)).threads(2);
+        FMatrixRMaj y = received(awgn, 10, 1000, 6);
+        int[] out = new int[1000];
+        for (int i = 0; i < 200; i++) { // past JIT compilation
+            d.decide(y, null, out);
+        }
+        long least = Long.MAX_VALUE;
+        for (int run = 0; run < 10 && least >= 16 * 1024; run++) {
+            long before = allocatedBytes();
+            for (int i = 0; i < 50; i++) {
+                d.decide(y, null, out);
+            }
+            least = Math.min(least, allocatedBytes() - before);
+        }
+        // (the meter itself allocates its arrays of thread ids and counts, about a kilobyte)
+        assertTrue(least < 16 * 1024, "50 batches of 1000 on two threads allocated " + least + " bytes");
+    }
+
     /** Bytes allocated so far by all live threads (the decoder also runs on the parallel workers). */
     private static long allocatedBytes() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

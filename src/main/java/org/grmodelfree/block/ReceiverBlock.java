@@ -110,7 +110,7 @@ public final class ReceiverBlock implements Block {
                     curve);
             this.nextBatch = checkpoints.resume();
         } else {
-            org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string("model"));
+            org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string("model"), c);
             this.learner = new ReceiverLearner(model.receiver());
             this.side = null;
             this.checkpoints = null;

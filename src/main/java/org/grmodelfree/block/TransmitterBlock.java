@@ -137,22 +137,33 @@ public final class TransmitterBlock implements Block {
         } else {
             this.side = null;
             this.checkpoints = null;
-            this.streamTx = loadModel(p.string("model")).transmitter();
+            this.streamTx = loadModel(p.string("model"), c).transmitter();
             this.streamSource = new MessageSource(c.messages(), c.seed());
             this.streamMsgs = new int[LinkFrames.frameMessages(c)];
         }
     }
 
-    /** The trained link model of stream mode; names the parameter when it is missing. */
-    static org.grmodelfree.train.Trainer loadModel(String path) {
+    /**
+     * The trained link model of stream mode; names the parameter when it is missing, and refuses a
+     * model whose messages M or channel uses N differ from the block's (the frames would not match).
+     */
+    static org.grmodelfree.train.Trainer loadModel(String path, TrainConfig c) {
         if (path.isEmpty()) {
             throw new IllegalArgumentException("stream mode needs --model: the trained model.msgpack");
         }
+        org.grmodelfree.train.Trainer model;
         try {
-            return ModelFile.restore(ModelFile.load(Path.of(path)));
+            model = ModelFile.restore(ModelFile.load(Path.of(path)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model " + path + ": " + e.getMessage(), e);
         }
+        TrainConfig m = model.config();
+        if (m.messages() != c.messages() || m.symbols() != c.symbols()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "model %s is for M=%d messages and N=%d channel uses, the block has --messages %d --symbols %d:"
+                            + " give the model's values", path, m.messages(), m.symbols(), c.messages(), c.symbols()));
+        }
+        return model;
     }
 
     /** The id of the next batch to encode (after a resume: where the checkpoint left off). */

@@ -1,6 +1,7 @@
 package org.grmodelfree.block;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -57,5 +59,28 @@ class StreamDecodingTest {
         // line up with the frames' messages: far better than guessing is all that is asked there)
         assertTrue(bler < (kind == ChannelKind.AWGN ? 0.05 : 0.9), "BLER " + bler + ": " + s);
         assertTrue(logits < c.messages() / 4.0, logits + " logits per message: " + s);
+    }
+
+    @Test
+    void aStreamBlockRefusesAModelForOtherMessagesOrChannelUses() throws Exception {
+        TrainConfig c = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, 1, 3);
+        Path model = dir.resolve("model.msgpack");
+        ModelFile.save(model, Trainer.create(c), 0, new LearningCurve());
+        for (String[] wrong : List.of(new String[] {"--messages", String.valueOf(2 * c.messages())},
+                new String[] {"--symbols", String.valueOf(c.symbols() + 1)})) {
+            List<String> args = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
+            args.set(args.indexOf(wrong[0]) + 1, wrong[1]);
+            args.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "1"));
+            IllegalArgumentException rx = assertThrows(IllegalArgumentException.class,
+                    () -> new ReceiverBlock(ReceiverBlock.SPEC.parse(args)));
+            assertTrue(rx.getMessage().contains("M=" + c.messages() + " messages and N=" + c.symbols()),
+                    rx.getMessage());
+            List<String> txArgs = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+            txArgs.set(txArgs.indexOf(wrong[0]) + 1, wrong[1]);
+            txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "1"));
+            IllegalArgumentException tx = assertThrows(IllegalArgumentException.class,
+                    () -> new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)));
+            assertTrue(tx.getMessage().contains(wrong[0] + " " + wrong[1]), tx.getMessage());
+        }
     }
 }

@@ -10,12 +10,32 @@ public interface BlockIo {
 
     /**
      * Copies up to maxItems complex samples that have arrived on a stream input into dst (interleaved,
-     * from float index 2 * off) and returns their number, 0 when none has arrived.
+     * from float index 2 * off) and returns their number, 0 when none has arrived. Throws
+     * IllegalArgumentException, naming the port and its item type, if the port is not a complex
+     * stream input.
      */
     int read(String port, float[] dst, int off, int maxItems);
 
-    /** Writes items complex samples (interleaved, from float index 2 * off) to a stream output. src not modified. */
+    /**
+     * Writes items complex samples (interleaved, from float index 2 * off) to a stream output. src
+     * not modified. Throws IllegalArgumentException, naming the port and its item type, if the port
+     * is not a complex stream output.
+     */
     void write(String port, float[] src, int off, int items);
+
+    /**
+     * Copies up to max bytes that have arrived on a byte stream input into dst from off and returns
+     * their number, 0 when none has arrived. Throws IllegalArgumentException, naming the port and its
+     * item type, if the port is not a byte stream input.
+     */
+    int readBytes(String port, byte[] dst, int off, int max);
+
+    /**
+     * Writes src[off, off + n) to a byte stream output. src not modified. Throws
+     * IllegalArgumentException, naming the port and its item type, if the port is not a byte stream
+     * output.
+     */
+    void writeBytes(String port, byte[] src, int off, int n);
 
     /** The next message that has arrived on a message input, or null. */
     ControlMessage receive(String port);

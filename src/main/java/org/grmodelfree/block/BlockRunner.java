@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import org.grmodelfree.wire.ByteStreamIn;
+import org.grmodelfree.wire.ByteStreamOut;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
 import org.grmodelfree.wire.InputPoller;
@@ -93,12 +95,15 @@ public final class BlockRunner {
     private final class SocketIo implements BlockIo {
         final Map<String, StreamIn> streamIn = new HashMap<>();
         final Map<String, StreamOut> streamOut = new HashMap<>();
+        final Map<String, ByteStreamIn> byteIn = new HashMap<>();
+        final Map<String, ByteStreamOut> byteOut = new HashMap<>();
         final Map<String, ControlLink> messageIn = new HashMap<>();
         final Map<String, ControlLink> messageOut = new HashMap<>();
         final Map<String, Long> rejected = new HashMap<>();
 
         @Override
         public int read(String port, float[] dst, int off, int maxItems) {
+            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
             StreamIn in = streamIn.get(port);
             if (in == null) {
                 return 0;
@@ -113,9 +118,34 @@ public final class BlockRunner {
 
         @Override
         public void write(String port, float[] src, int off, int items) {
+            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
             StreamOut out = streamOut.get(port);
             if (out != null) {
                 out.send(src, 2 * off, items);
+            }
+        }
+
+        @Override
+        public int readBytes(String port, byte[] dst, int off, int max) {
+            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
+            ByteStreamIn in = byteIn.get(port);
+            if (in == null) {
+                return 0;
+            }
+            try {
+                return in.poll(dst, off, max);
+            } catch (WireFormatException e) {
+                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                return 0;
+            }
+        }
+
+        @Override
+        public void writeBytes(String port, byte[] src, int off, int n) {
+            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+            ByteStreamOut out = byteOut.get(port);
+            if (out != null) {
+                out.send(src, off, n);
             }
         }
 
@@ -144,8 +174,8 @@ public final class BlockRunner {
 
         @Override
         public boolean connected(String port) {
-            return streamIn.containsKey(port) || streamOut.containsKey(port) || messageIn.containsKey(port)
-                    || messageOut.containsKey(port);
+            return streamIn.containsKey(port) || streamOut.containsKey(port) || byteIn.containsKey(port)
+                    || byteOut.containsKey(port) || messageIn.containsKey(port) || messageOut.containsKey(port);
         }
 
         @Override
@@ -181,7 +211,24 @@ public final class BlockRunner {
                     continue;
                 }
                 String endpoint;
-                if (p.domain() == PortSpec.Domain.STREAM) {
+                if (p.domain() == PortSpec.Domain.STREAM && p.item() == PortSpec.Item.BYTE) {
+                    if (in) {
+                        ByteStreamIn s = new ByteStreamIn(context, address, false, passTags,
+                                ByteStreamIn.DEFAULT_MAX_MESSAGE_BYTES);
+                        io.byteIn.put(p.id(), s);
+                        poller.add(s);
+                        endpoint = s.endpoint();
+                    } else {
+                        ByteStreamOut s = new ByteStreamOut(context, address, true, passTags, MAX_ITEMS_PER_MESSAGE,
+                                timeoutMillis);
+                        io.byteOut.put(p.id(), s);
+                        endpoint = s.endpoint();
+                    }
+                } else if (p.domain() == PortSpec.Domain.STREAM) {
+                    if (p.item() != PortSpec.Item.COMPLEX) {
+                        throw new IllegalStateException(block.spec().name() + ": port '" + p.id() + "' carries "
+                                + p.item().grc() + " items; the runner carries complex and byte streams only");
+                    }
                     if (in) {
                         StreamIn s = new StreamIn(context, address, false, passTags, StreamIn.DEFAULT_MAX_MESSAGE_BYTES);
                         io.streamIn.put(p.id(), s);
@@ -216,6 +263,7 @@ public final class BlockRunner {
                 // A finished block's last frames may still be queued for a slow reader; closing the
                 // context would drop them (linger 0), so deliver them first, within the peer timeout.
                 io.streamOut.values().forEach(o -> o.closeDelivering(timeoutMillis));
+                io.byteOut.values().forEach(o -> o.closeDelivering(timeoutMillis));
                 io.messageOut.values().forEach(o -> o.closeDelivering(timeoutMillis));
             }
             return s;

@@ -55,10 +55,41 @@ public final class LocalGraph {
         }
     }
 
+    private static final class ByteQueue {
+        byte[] data = new byte[1 << 12];
+        int head;
+        int tail;
+
+        void put(byte[] src, int off, int n) {
+            if (tail + n > data.length) {
+                System.arraycopy(data, head, data, 0, tail - head);
+                tail -= head;
+                head = 0;
+                if (tail + n > data.length) {
+                    data = Arrays.copyOf(data, Math.max(2 * data.length, tail + n));
+                }
+            }
+            System.arraycopy(src, off, data, tail, n);
+            tail += n;
+        }
+
+        int take(byte[] dst, int off, int max) {
+            int n = Math.min(max, tail - head);
+            System.arraycopy(data, head, dst, off, n);
+            head += n;
+            if (head == tail) {
+                head = tail = 0;
+            }
+            return n;
+        }
+    }
+
     private final class Node implements BlockIo {
         final String name;
         final Block block;
         final Map<String, StreamQueue> streamIn = new HashMap<>();
+        final Map<String, ByteQueue> byteIn = new HashMap<>();
+        final Map<String, ByteQueue> unconnectedBytes = new HashMap<>();
         final Map<String, ArrayDeque<ControlMessage>> messageIn = new HashMap<>();
         final Map<String, List<Object>> outEdges = new HashMap<>();
         final Map<String, StreamQueue> unconnectedStreams = new HashMap<>();
@@ -72,12 +103,14 @@ public final class LocalGraph {
 
         @Override
         public int read(String port, float[] dst, int off, int maxItems) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
             StreamQueue q = streamIn.get(port);
             return q == null ? 0 : q.take(dst, off, maxItems);
         }
 
         @Override
         public void write(String port, float[] src, int off, int items) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
             List<Object> to = outEdges.get(port);
             if (to == null) {
                 unconnectedStreams.computeIfAbsent(port, k -> new StreamQueue()).put(src, off, items);
@@ -85,6 +118,26 @@ public final class LocalGraph {
             }
             for (Object q : to) {
                 ((StreamQueue) q).put(src, off, items);
+            }
+        }
+
+        @Override
+        public int readBytes(String port, byte[] dst, int off, int max) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, PortSpec.Item.BYTE);
+            ByteQueue q = byteIn.get(port);
+            return q == null ? 0 : q.take(dst, off, max);
+        }
+
+        @Override
+        public void writeBytes(String port, byte[] src, int off, int n) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+            List<Object> to = outEdges.get(port);
+            if (to == null) {
+                unconnectedBytes.computeIfAbsent(port, k -> new ByteQueue()).put(src, off, n);
+                return;
+            }
+            for (Object q : to) {
+                ((ByteQueue) q).put(src, off, n);
             }
         }
 
@@ -111,7 +164,7 @@ public final class LocalGraph {
         /** Inputs count as connected when something feeds them; outputs always (unconnected ones are collected). */
         @Override
         public boolean connected(String port) {
-            return streamIn.containsKey(port) || messageIn.containsKey(port)
+            return streamIn.containsKey(port) || byteIn.containsKey(port) || messageIn.containsKey(port)
                     || block.spec().port(port).direction() == PortSpec.Direction.OUT;
         }
 
@@ -127,6 +180,11 @@ public final class LocalGraph {
 
         boolean inputsEmpty() {
             for (StreamQueue q : streamIn.values()) {
+                if (q.tail > q.head) {
+                    return false;
+                }
+            }
+            for (ByteQueue q : byteIn.values()) {
                 if (q.tail > q.head) {
                     return false;
                 }
@@ -169,7 +227,13 @@ public final class LocalGraph {
                     + " but " + to + "." + toPort + " takes " + describe(in));
         }
         Object q;
-        if (in.domain() == PortSpec.Domain.STREAM) {
+        if (in.domain() == PortSpec.Domain.STREAM && in.item() == PortSpec.Item.BYTE) {
+            if (b.byteIn.containsKey(toPort)) {
+                throw new IllegalArgumentException("graph: " + to + "." + toPort + " is already connected");
+            }
+            q = new ByteQueue();
+            b.byteIn.put(toPort, (ByteQueue) q);
+        } else if (in.domain() == PortSpec.Domain.STREAM) {
             if (b.streamIn.containsKey(toPort)) {
                 throw new IllegalArgumentException("graph: " + to + "." + toPort + " is already connected");
             }
@@ -263,6 +327,12 @@ public final class LocalGraph {
         return q == null ? new float[0] : Arrays.copyOfRange(q.data, q.head, q.tail);
     }
 
+    /** Bytes a block wrote to an unconnected byte stream output. */
+    public byte[] bytes(String block, String port) {
+        ByteQueue q = node(block).unconnectedBytes.get(port);
+        return q == null ? new byte[0] : Arrays.copyOfRange(q.data, q.head, q.tail);
+    }
+
     /** The status of a block after its last call. */
     public Block.Status status(String block) {
         return node(block).status;
@@ -275,7 +345,16 @@ public final class LocalGraph {
         if (p.domain() != PortSpec.Domain.STREAM || p.direction() != PortSpec.Direction.IN) {
             throw new IllegalArgumentException("graph: " + block + "." + port + " is not a stream input");
         }
+        p.requireStream(block, PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
         n.streamIn.computeIfAbsent(port, k -> new StreamQueue()).put(interleaved, 0, interleaved.length / 2);
+        return this;
+    }
+
+    /** Feeds bytes into a block's byte stream input from outside the graph (the input counts as connected). */
+    public LocalGraph inject(String block, String port, byte[] bytes) {
+        Node n = node(block);
+        n.block.spec().port(port).requireStream(block, PortSpec.Direction.IN, PortSpec.Item.BYTE);
+        n.byteIn.computeIfAbsent(port, k -> new ByteQueue()).put(bytes, 0, bytes.length);
         return this;
     }
 

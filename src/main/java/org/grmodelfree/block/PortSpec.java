@@ -75,12 +75,36 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
         return new PortSpec(id, Domain.STREAM, Direction.OUT, item, false, doc);
     }
 
+    /** A stream input that may stay unconnected. */
+    public static PortSpec optionalStreamIn(String id, Item item, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.IN, item, true, doc);
+    }
+
+    /** A stream output that may stay unconnected. */
+    public static PortSpec optionalStreamOut(String id, Item item, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.OUT, item, true, doc);
+    }
+
     public static PortSpec messageIn(String id, boolean optional, String doc) {
         return new PortSpec(id, Domain.MESSAGE, Direction.IN, Item.NONE, optional, doc);
     }
 
     public static PortSpec messageOut(String id, boolean optional, String doc) {
         return new PortSpec(id, Domain.MESSAGE, Direction.OUT, Item.NONE, optional, doc);
+    }
+
+    /**
+     * Checks that this is a stream port of the given direction and item type, for a read or write
+     * with the method of that item type; otherwise an IllegalArgumentException naming the block,
+     * the port and what it carries.
+     */
+    void requireStream(String block, Direction dir, Item want) {
+        if (domain != Domain.STREAM || direction != dir || item != want) {
+            String is = domain == Domain.STREAM ? item.grc() + " stream " + direction.name().toLowerCase(Locale.ROOT)
+                    + "put" : "message " + direction.name().toLowerCase(Locale.ROOT) + "put";
+            throw new IllegalArgumentException(block + ": port '" + id + "' is a " + is + ", not a " + want.grc()
+                    + " stream " + dir.name().toLowerCase(Locale.ROOT) + "put");
+        }
     }
 
     /** This port as an ordered map for {@code --describe}. */

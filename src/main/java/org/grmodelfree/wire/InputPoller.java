@@ -44,6 +44,7 @@ public final class InputPoller implements AutoCloseable {
     private final ZMQ.Poller poller;
     private final List<FrameSocket> sockets = new ArrayList<>();
     private final List<StreamIn> streams = new ArrayList<>();
+    private final List<ByteStreamIn> byteStreams = new ArrayList<>();
     private final List<Input> inputs = new ArrayList<>();
     private boolean closed;
 
@@ -66,6 +67,19 @@ public final class InputPoller implements AutoCloseable {
     public void add(StreamIn in) {
         register(in.frames());
         streams.add(in);
+        inputs.add(in);
+    }
+
+    /**
+     * Adds a byte stream input: ready when a frame waits on it or it holds buffered bytes.
+     *
+     * @param in open, not added before
+     * @throws IllegalArgumentException if {@code in} was already added
+     * @throws IllegalStateException if this poller or {@code in} is closed
+     */
+    public void add(ByteStreamIn in) {
+        register(in.frames());
+        byteStreams.add(in);
         inputs.add(in);
     }
 
@@ -148,6 +162,11 @@ public final class InputPoller implements AutoCloseable {
     private boolean ready() {
         for (int i = 0; i < streams.size(); i++) {
             if (streams.get(i).bufferedItems() > 0) {
+                return true;
+            }
+        }
+        for (int i = 0; i < byteStreams.size(); i++) {
+            if (byteStreams.get(i).bufferedItems() > 0) {
                 return true;
             }
         }

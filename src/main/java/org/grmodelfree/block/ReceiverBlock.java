@@ -28,7 +28,10 @@ import org.grmodelfree.wire.ControlMessage;
  * "losses"; a frame that arrives damaged or not at all is counted, and if it was a
  * transmitter-phase batch the transmitter is told at once ("lost"), so nothing is ever paired with
  * the wrong messages. In stream mode it decides every message of every frame with a trained model
- * and counts block errors against the seeded messages.
+ * and counts block errors against the seeded messages (reference seeded), or counts none (reference
+ * none: the transmitter sends the user's messages, which the receiver cannot know). With output
+ * stream it writes the decided message index of every message on 'msg_out', in order, one byte each
+ * (so M must be at most 256).
  */
 public final class ReceiverBlock implements Block {
     public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
@@ -36,10 +39,18 @@ public final class ReceiverBlock implements Block {
                     + " shared-seed training messages and feeds back per-example losses.",
             List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel"),
                     PortSpec.messageOut("losses", true, "train mode: per-example losses of transmitter-phase"
-                            + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)")),
+                            + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)"),
+                    PortSpec.optionalStreamOut("msg_out", PortSpec.Item.BYTE, "stream mode with output stream: the"
+                            + " decided message index of every message, in order, one byte each")),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
+                            ParamSpec.choice("output", "Message output", "none", List.of("none", "stream"),
+                                    "stream mode: stream writes every decided message index on msg_out, one per byte"
+                                            + " (M <= 256)"),
+                            ParamSpec.choice("reference", "Error reference", "seeded", List.of("seeded", "none"),
+                                    "stream mode: count block errors against the shared-seed messages, or none"
+                                            + " (when the transmitter sends messages it is given)"),
                             ParamSpec.choice("decoder", "Decoder", "neural", List.of("neural", "min-distance"),
                                     "stream mode: the neural receiver, or minimum-distance decisions over the model's"
                                             + " codebook (maximum likelihood on AWGN)"),
@@ -70,6 +81,12 @@ public final class ReceiverBlock implements Block {
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
     private final MinDistanceDecoder minDistance;
     private final PrunedDecoder neural;
+    /** Stream mode: decisions go out on 'msg_out'. */
+    private final boolean outputStream;
+    /** Stream mode: block errors are counted against the seeded messages. */
+    private final boolean seededReference;
+    private final byte[] decidedBytes;
+    private long messagesOut;
 
     private long nextBatch;
     private boolean done;
@@ -101,6 +118,16 @@ public final class ReceiverBlock implements Block {
         this.msgs = new int[LinkFrames.frameMessages(c)];
         this.decisions = new int[LinkFrames.frameMessages(c)];
         this.source = new MessageSource(c.messages(), c.seed());
+        this.outputStream = p.string("output").equals("stream");
+        this.seededReference = p.string("reference").equals("seeded");
+        if (outputStream && train) {
+            throw new IllegalArgumentException("receiver: --output stream is for --mode stream");
+        }
+        if (outputStream && c.messages() > 256) {
+            throw new IllegalArgumentException("receiver: --output stream writes one message index per byte, so M must"
+                    + " be at most 256; the block has --messages " + c.messages());
+        }
+        this.decidedBytes = outputStream ? new byte[LinkFrames.frameMessages(c)] : null;
         if (train) {
             this.learner = new ReceiverLearner(Networks.create(c).receiver());
             this.side = new ReceiverSide(learner, c);
@@ -166,7 +193,7 @@ public final class ReceiverBlock implements Block {
             if (train) {
                 onTrainingFrame(io, sync.batchId(), now);
             } else {
-                onStreamFrame(sync.batchId());
+                onStreamFrame(io, sync.batchId());
             }
         }
         if (train) {
@@ -240,25 +267,40 @@ public final class ReceiverBlock implements Block {
         }
     }
 
-    private void onStreamFrame(long id) {
+    private void onStreamFrame(BlockIo io, long id) {
         if (frameLimit > 0 && id >= frameLimit) {
             done = true;
             return;
         }
         int b = LinkFrames.frameMessages(c);
-        LinkFrames.streamMessages(source, id);
-        source.next(msgs, b);
+        int[] labels = null;
+        if (seededReference) {
+            LinkFrames.streamMessages(source, id);
+            source.next(msgs, b);
+            labels = msgs;
+        }
         y.reshape(b, 2 * c.symbols());
         System.arraycopy(payload, 0, y.data, 0, y.getNumElements());
-        blockErrors += minDistance != null ? minDistance.decide(y, msgs, decisions)
-                : neural.decide(y, msgs, decisions);
+        blockErrors += minDistance != null ? minDistance.decide(y, labels, decisions)
+                : neural.decide(y, labels, decisions);
         messagesDecided += b;
+        if (outputStream) {
+            for (int i = 0; i < b; i++) {
+                decidedBytes[i] = (byte) decisions[i];
+            }
+            io.writeBytes("msg_out", decidedBytes, 0, b);
+            messagesOut += b;
+        }
         if (frameLimit > 0 && id == frameLimit - 1) {
             done = true; // the last frame: the end marker after it may be held back by the channel
         }
     }
 
     private String streamSummary() {
+        if (!seededReference) {
+            return String.format(Locale.ROOT, "done: %d frames, %d messages (no error reference)", framesDecoded,
+                    messagesDecided);
+        }
         return String.format(Locale.ROOT, "done: %d frames, %d messages, %d block errors (BLER %.3e)", framesDecoded,
                 messagesDecided, blockErrors, messagesDecided == 0 ? Double.NaN : (double) blockErrors / messagesDecided);
     }
@@ -268,6 +310,12 @@ public final class ReceiverBlock implements Block {
         if (train && !done && nextBatch > 0) {
             checkpoints.save(nextBatch, io.nanoTime(), true);
         }
+    }
+
+    /** With reference none the user's source sets the pace: waiting for samples is no lost peer. */
+    @Override
+    public boolean idleMeansPeerLost() {
+        return train || seededReference;
     }
 
     @Override
@@ -310,7 +358,12 @@ public final class ReceiverBlock implements Block {
             m.put("learning_seconds", learnNanos / 1e9);
         } else {
             m.put("messages", messagesDecided);
-            m.put("block_errors", blockErrors);
+            if (seededReference) {
+                m.put("block_errors", blockErrors);
+            }
+            if (outputStream) {
+                m.put("messages_out", messagesOut);
+            }
             if (neural != null) {
                 m.put("logits_per_message", neural.messagesDecided() == 0 ? Double.NaN
                         : (double) neural.logitsEvaluated() / neural.messagesDecided());

@@ -33,7 +33,13 @@ import org.grmodelfree.wire.ControlMessage;
  * it sends the next iteration's receiver-phase batches while a transmitter-phase batch waits for its
  * feedback, so the receiver trains instead of waiting for the round trip; those batches are encoded
  * with the weights from before that batch's step (see {@link TransmitterSide}). In stream mode it
- * encodes the seeded messages of streaming batches with a trained model.
+ * encodes the seeded messages of streaming batches with a trained model, or, with source stream,
+ * the messages it reads on 'msg_in': one message index (0..M-1) per byte, so M must be at most 256.
+ * A byte of M or more stops the block with an error naming the value, its position in the input
+ * and M (user data is never silently altered). Only whole frames go out: each frame carries the
+ * next frameMessages (the larger batch) messages read, as the seeded frames do; messages left over
+ * when the block stops are not sent, and are counted ('messages_pending') and logged. Small batch
+ * sizes give short frames and little delay.
  */
 public final class TransmitterBlock implements Block {
     public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
@@ -41,6 +47,8 @@ public final class TransmitterBlock implements Block {
                     + " (policy gradient through a Gaussian policy sampler).",
             List.of(PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
                             "framed complex64 samples: lead-in zeros, then one frame per batch"),
+                    PortSpec.optionalStreamIn("msg_in", PortSpec.Item.BYTE, "stream mode with source stream:"
+                            + " the messages to send, one message index (0..M-1) per byte"),
                     PortSpec.messageIn("sent", true, "train mode: what the policy sampler sent for each"
                             + " transmitter-phase batch (from the sampler's 'sent')"),
                     PortSpec.messageIn("feedback", true, "train mode: per-example losses of transmitter-phase"
@@ -49,6 +57,9 @@ public final class TransmitterBlock implements Block {
                     TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
+                            ParamSpec.choice("source", "Message source", "seeded", List.of("seeded", "stream"),
+                                    "stream mode: the shared-seed messages (the receiver counts block errors), or"
+                                            + " the message indices read on msg_in (one per byte, M <= 256)"),
                             ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01, 86400.0,
                                     "seconds to wait for a batch's losses before skipping it").inAdvanced(),
                             ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
@@ -87,6 +98,13 @@ public final class TransmitterBlock implements Block {
     private final MessageSource streamSource;
     private final int[] streamMsgs;
     private final FMatrixRMaj streamX = new FMatrixRMaj(1, 1);
+    /** Stream mode, source stream: messages come from 'msg_in'. */
+    private final boolean userMessages;
+    /** The bytes of the next frame's messages read so far: msgBytes[0, have). */
+    private final byte[] msgBytes;
+    private int have;
+    private long messagesIn;
+    private boolean portsChecked;
 
     private long nextBatch;
     private boolean leadInWritten;
@@ -123,6 +141,16 @@ public final class TransmitterBlock implements Block {
         this.sent = new float[2 * c.batchTx() * c.symbols()];
         this.losses = new float[c.batchTx()];
         this.curve = new LearningCurve();
+        this.userMessages = p.string("source").equals("stream");
+        if (userMessages && train) {
+            throw new IllegalArgumentException("transmitter: --source stream is for --mode stream (training uses the"
+                    + " shared-seed messages)");
+        }
+        if (userMessages && c.messages() > 256) {
+            throw new IllegalArgumentException("transmitter: --source stream carries one message index per byte, so"
+                    + " M must be at most 256; the block has --messages " + c.messages());
+        }
+        this.msgBytes = userMessages ? new byte[LinkFrames.frameMessages(c)] : null;
         if (train) {
             Networks n = Networks.create(c);
             this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
@@ -204,9 +232,37 @@ public final class TransmitterBlock implements Block {
             emit(io, nextBatch, null);
             return Status.DONE;
         }
+        if (!portsChecked) {
+            portsChecked = true;
+            if (io.connected("msg_in") != userMessages) {
+                throw new IllegalArgumentException(userMessages
+                        ? "transmitter: --source stream reads its messages on 'msg_in', which is not connected"
+                        : "transmitter: 'msg_in' is connected but --source is seeded: give --source stream to send"
+                                + " its messages");
+            }
+        }
         int b = LinkFrames.frameMessages(c);
-        LinkFrames.streamMessages(streamSource, nextBatch);
-        streamSource.next(streamMsgs, b);
+        if (userMessages) {
+            int n = io.readBytes("msg_in", msgBytes, have, b - have);
+            for (int i = have; i < have + n; i++) {
+                int v = msgBytes[i] & 0xFF;
+                if (v >= c.messages()) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "transmitter: byte %d of 'msg_in'"
+                            + " (counting from 0) is %d, not a message index below M = %d", messagesIn + i - have,
+                            v, c.messages()));
+                }
+                streamMsgs[i] = v;
+            }
+            have += n;
+            messagesIn += n;
+            if (have < b) {
+                return n > 0 ? Status.WORKED : Status.IDLE;
+            }
+            have = 0;
+        } else {
+            LinkFrames.streamMessages(streamSource, nextBatch);
+            streamSource.next(streamMsgs, b);
+        }
         streamTx.encode(streamMsgs, b, streamX);
         emit(io, nextBatch, streamX.data);
         nextBatch++;
@@ -370,8 +426,26 @@ public final class TransmitterBlock implements Block {
         sigma2Set = (Double) value;
     }
 
+    /** With source stream, the messages come at the pace of the user's source: waiting for them is no lost peer. */
+    @Override
+    public boolean idleMeansPeerLost() {
+        return !userMessages;
+    }
+
+    @Override
+    public void stop(BlockIo io) {
+        if (userMessages && have > 0) {
+            io.log(String.format(Locale.ROOT, "%d messages read on 'msg_in' were not sent: a frame carries %d"
+                    + " messages and only whole frames go out", have, LinkFrames.frameMessages(c)));
+        }
+    }
+
     @Override
     public String waitingFor() {
+        if (userMessages) {
+            return String.format(Locale.ROOT, "messages on 'msg_in' (%d of the %d of the next frame so far)", have,
+                    LinkFrames.frameMessages(c));
+        }
         long pending = train ? side.pending() : -1;
         if (pending >= 0) {
             return missing() + " of batch " + pending + " (iteration " + schedule.slot(pending).iteration() + ")";
@@ -389,6 +463,10 @@ public final class TransmitterBlock implements Block {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("frames_sent", framesSent);
         m.put("next_batch", nextBatch);
+        if (userMessages) {
+            m.put("messages_in", messagesIn);
+            m.put("messages_pending", have);
+        }
         if (train) {
             m.put("batches_learned", learned);
             m.put("batches_skipped", skipped);

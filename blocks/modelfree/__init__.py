@@ -2,7 +2,7 @@
 
 Each block starts its JVM process (`./modelfree block NAME`), or attaches to one already running
 (`attach="port=address,..."`, for a block on another machine), and exposes ordinary GNU Radio
-ports backed by ZeroMQ: complex64 streams, and message ports that carry the blocks' control
+ports backed by ZeroMQ: complex64 and byte streams, and message ports that carry the blocks' control
 messages as PDUs. The processes end when the flowgraph's Python process ends, even on SIGKILL.
 Parameters are the JVM block's own (`./modelfree block NAME --describe`); None keeps its default.
 
@@ -10,11 +10,16 @@ A training flowgraph: transmitter -> policy_sampler -> channel blocks -> receive
 message connections policy_sampler.sent -> transmitter.sent, receiver.losses -> loss_feedback.in,
 loss_feedback.out -> transmitter.feedback. When the transmitter, sampler and receiver have
 finished the schedule, the flowgraph is stopped as by Ctrl-C.
+
+Sending your own data with a trained model (mode="stream"): transmitter(source="stream") has a byte
+input, one message index (0..M-1) per byte; receiver(output="stream", reference="none") has a byte
+output with the decided message index of every message. An optional stream port exists only when its
+parameter enables it (GNU Radio does not allow an unconnected stream port in a hier_block2).
 """
 
 from gnuradio import gr
 
-from ._jvm import JvmPorts, describe
+from ._jvm import JvmPorts, describe, item_size
 
 __all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "describe"]
 
@@ -24,18 +29,35 @@ class _JvmBlock(gr.hier_block2):
     # Message outputs the bridge adds: port id -> the JVM stats key it publishes, as a pair
     # (port id . value), once a second.
     STATS_PORTS = {}
+    # Optional stream ports: port id -> (parameter, value) that enables the port; without it the port
+    # is not there (io_signature), and the JVM block gets no address for it.
+    STREAM_PORT_PARAMS = {}
 
     def __init__(self, attach="", **params):
         spec = describe(self.BLOCK)
-        n_in = sum(1 for p in spec["inputs"] if p["domain"] == "stream")
-        n_out = sum(1 for p in spec["outputs"] if p["domain"] == "stream")
-        gr.hier_block2.__init__(self, "modelfree_" + self.BLOCK.replace("-", "_"),
-                                gr.io_signature(n_in, n_in, gr.sizeof_gr_complex),
-                                gr.io_signature(n_out, n_out, gr.sizeof_gr_complex))
+        enabled = {p["id"] for p in spec["inputs"] + spec["outputs"] if self._enabled(spec, p, params)}
+        sizes_in = [item_size(p) for p in spec["inputs"] if p["domain"] == "stream" and p["id"] in enabled]
+        sizes_out = [item_size(p) for p in spec["outputs"] if p["domain"] == "stream" and p["id"] in enabled]
+        gr.hier_block2.__init__(self, "modelfree_" + self.BLOCK.replace("-", "_"), _signature(sizes_in),
+                                _signature(sizes_out))
         self._params = params
         self._ports = JvmPorts(self, self.BLOCK, params, attach, finite=_finite(spec, params),
-                               stats_ports=self.STATS_PORTS)
+                               stats_ports=self.STATS_PORTS, enabled=enabled)
         self._runtime = {p["id"] for p in spec["parameters"] if p.get("runtime")}
+
+    def _enabled(self, spec, port, params):
+        """Whether a port is there: always, but for an optional stream port whose parameter does not
+        enable it."""
+        if port["domain"] != "stream" or not port["optional"]:
+            return True
+        if port["id"] not in self.STREAM_PORT_PARAMS:
+            raise ValueError("gr-modelfree %s: optional stream port %r has no enabling parameter in the bridge"
+                             % (self.BLOCK, port["id"]))
+        key, value = self.STREAM_PORT_PARAMS[port["id"]]
+        given = params.get(key)
+        if given is None:
+            given = next(q["default"] for q in spec["parameters"] if q["id"] == key)
+        return given == value
 
     def __getattr__(self, name):
         # set_<id> for each run-time parameter (GRC's callbacks, e.g. set_sigma2 from a QT GUI Range)
@@ -61,6 +83,11 @@ class _JvmBlock(gr.hier_block2):
         self._ports.stop()
 
 
+def _signature(sizes):
+    """The io_signature of stream ports with these item sizes, in order."""
+    return gr.io_signature.makev(len(sizes), len(sizes), sizes) if sizes else gr.io_signature(0, 0, 0)
+
+
 def _finite(spec, params):
     """Whether a block ends by itself (then the flowgraph stops when all such blocks have): one that
     follows the training schedule, or carries a set number of frames in stream mode."""
@@ -70,8 +97,10 @@ def _finite(spec, params):
 
 
 class transmitter(_JvmBlock):
-    """Learned transmitter: messages to complex64 frames; learns from fed-back losses."""
+    """Learned transmitter: messages to complex64 frames; learns from fed-back losses. With
+    source='stream' (stream mode) it has a byte input 'msg_in': the messages to send, one index per byte."""
     BLOCK = "transmitter"
+    STREAM_PORT_PARAMS = {"msg_in": ("source", "stream")}
 
 
 class policy_sampler(_JvmBlock):
@@ -81,9 +110,11 @@ class policy_sampler(_JvmBlock):
 
 class receiver(_JvmBlock):
     """Learned receiver: finds frames, decodes, trains, and posts per-example losses. Its 'bler' port
-    posts ('bler' . block error rate of its last 16 training batches) once a second while it trains."""
+    posts ('bler' . block error rate of its last 16 training batches) once a second while it trains.
+    With output='stream' (stream mode) it has a byte output 'msg_out': the decided message indices."""
     BLOCK = "receiver"
     STATS_PORTS = {"bler": "recent_bler"}
+    STREAM_PORT_PARAMS = {"msg_out": ("output", "stream")}
 
 
 class loss_feedback(_JvmBlock):

@@ -4,7 +4,8 @@ process and put GNU Radio ZeroMQ blocks on its ports.
 Socket roles follow gr-zeromq 3.10.5 and the JVM runner: a JVM output binds (PUSH) a free loopback
 port chosen here and a GNU Radio source connects to it; a JVM input connects (PULL) to a GNU Radio
 sink that binds a free loopback port. The JVMs start in parallel; nothing waits for them, and a
-block process that fails stops the flowgraph. Stream ports carry raw complex64; message ports carry the blocks' control messages as PDUs
+block process that fails stops the flowgraph. Stream ports carry raw complex64 or raw bytes (each
+port's dtype in `describe`); message ports carry the blocks' control messages as PDUs
 (the JVM runs with --msg_format pdu), so they are ordinary GNU Radio message ports.
 """
 
@@ -75,6 +76,17 @@ def describe(name):
     if name not in _specs:
         raise ValueError("gr-modelfree: no block %r; there are %s" % (name, sorted(_specs)))
     return _specs[name]
+
+
+_ITEM_SIZES = {"complex": gr.sizeof_gr_complex, "byte": gr.sizeof_char}
+
+
+def item_size(port):
+    """The item size of a stream port, from its dtype in `describe`."""
+    if port.get("dtype") not in _ITEM_SIZES:
+        raise ValueError("gr-modelfree: stream port %r carries %r items; the bridge carries %s"
+                         % (port["id"], port.get("dtype"), sorted(_ITEM_SIZES)))
+    return _ITEM_SIZES[port["dtype"]]
 
 
 _handed_out = set()
@@ -161,9 +173,11 @@ class StatsSource(gr.basic_block):
 class JvmPorts(object):
     """Starts the JVM block (unless attached) and builds the ZeroMQ blocks of its ports inside
     `hier`, a gr.hier_block2 whose own ports have the JVM ports' ids in declaration order, then the
-    bridge's stats ports (`stats_ports`: port id -> stats key, published once a second)."""
+    bridge's stats ports (`stats_ports`: port id -> stats key, published once a second). Only the
+    ports in `enabled` (default: all) are built; an optional input left out gets no address, so the JVM
+    block leaves it unconnected."""
 
-    def __init__(self, hier, name, params, attach="", finite=False, stats_ports=None):
+    def __init__(self, hier, name, params, attach="", finite=False, stats_ports=None, enabled=None):
         self.name = name
         self.stats = None
         self._stats_ports = dict(stats_ports or {})
@@ -175,7 +189,9 @@ class JvmPorts(object):
         self.instance = _instance_name(name)
         self._tail = []
         attached = _parse_attach(attach or "")
-        known = {p["id"] for p in self.spec["inputs"] + self.spec["outputs"]}
+        inputs = [p for p in self.spec["inputs"] if enabled is None or p["id"] in enabled]
+        outputs = [p for p in self.spec["outputs"] if enabled is None or p["id"] in enabled]
+        known = {p["id"] for p in inputs + outputs}
         for port in attached:
             if port not in known:
                 raise ValueError("gr-modelfree %s: attach names port %r; the block's ports are %s"
@@ -190,13 +206,13 @@ class JvmPorts(object):
         for key, value in params.items():
             if value is not None:
                 args += ["--" + key, _arg(value)]
-        # The bridge owns the wire: PDUs on message ports, raw complex64 (no tag header) on streams.
+        # The bridge owns the wire: PDUs on message ports, raw items (no tag header) on streams.
         args += ["--msg_format", "pdu", "--pass_tags", "false"]
         # Inputs first: the GNU Radio sink binds, the JVM connects to the endpoint it got.
         stream_in = 0
-        for p in self.spec["inputs"]:
+        for p in inputs:
             if p["domain"] == "stream":
-                sink = zeromq.push_sink(gr.sizeof_gr_complex, 1, attached.get(p["id"], "tcp://127.0.0.1:*"),
+                sink = zeromq.push_sink(item_size(p), 1, attached.get(p["id"], "tcp://127.0.0.1:*"),
                                         _TIMEOUT_MS, False, -1)
                 hier.connect((hier, stream_in), sink)
                 stream_in += 1
@@ -211,14 +227,14 @@ class JvmPorts(object):
             if attached:
                 raise ValueError("gr-modelfree %s: attach must name every port (%s) or none"
                                  % (name, ", ".join(sorted(known))))
-            for p in self.spec["outputs"]:
+            for p in outputs:
                 endpoints[p["id"]] = "tcp://127.0.0.1:%d" % _free_port()
                 args += ["--" + p["id"], endpoints[p["id"]]]
             self._start(args)
         stream_out = 0
-        for p in self.spec["outputs"]:
+        for p in outputs:
             if p["domain"] == "stream":
-                src = zeromq.pull_source(gr.sizeof_gr_complex, 1, endpoints[p["id"]], _TIMEOUT_MS, False, -1)
+                src = zeromq.pull_source(item_size(p), 1, endpoints[p["id"]], _TIMEOUT_MS, False, -1)
                 src.set_blkd_input_timer_value(_SOURCE_BLOCKED_TIMER_MS)
                 src.set_log_level("warn")  # set_min_output_buffer logs each call at info level
                 src.set_min_output_buffer(_SOURCE_BUFFER_ITEMS)

@@ -18,8 +18,12 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
+import org.grmodelfree.wire.ByteStreamOut;
+import org.grmodelfree.wire.PeerTimeoutException;
+import org.grmodelfree.wire.StreamIn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.zeromq.ZContext;
 
 /** Stream mode with the user's messages: bytes in at the transmitter's msg_in, decided bytes out of the receiver's msg_out. */
 class UserMessagesTest {
@@ -84,6 +88,48 @@ class UserMessagesTest {
         assertEquals(5L * FRAME, rs.get("messages_out"), rs.toString());
         assertFalse(rs.containsKey("block_errors"), "no error reference, no block errors: " + rs);
         assertEquals((long) data.length, tx.stats().get("messages_in"), tx.stats().toString());
+    }
+
+    @Test
+    void theTransmitterProcessReadsBytesOverZeroMqInGrZeromqFormat() throws Exception {
+        TrainConfig c = config(256, 200);
+        Path model = model(c);
+        byte[] data = new byte[2 * FRAME];
+        new Random(12).nextBytes(data);
+        float[] samples = new float[1 << 16];
+        int n = 0;
+        try (ZContext context = new ZContext();
+                ByteStreamOut bytes = new ByteStreamOut(context, null, true, false, 64, 5000)) {
+            // the transmitter's input connects to the byte output bound here, as to a GNU Radio push_sink
+            TransmitterBlock tx = new TransmitterBlock(TransmitterBlock.SPEC.parse(args(TransmitterBlock.SPEC, c, model,
+                    "--source", "stream", "--frames", "2")));
+            BlockRunner runner = new BlockRunner(tx, TransmitterBlock.SPEC.parse(args(TransmitterBlock.SPEC, c, model,
+                    "--source", "stream", "--frames", "2", "--pass_tags", "false", "--msg_in", bytes.endpoint())),
+                    line -> { });
+            Thread t = new Thread(runner::run, "tx");
+            t.start();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!runner.endpoints().containsKey("out") && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            try (StreamIn in = StreamIn.connect(context, runner.endpoints().get("out"), false)) {
+                bytes.send(data, 0, data.length); // in messages of 64 bytes: frames do not follow them
+                while (true) {
+                    try {
+                        n += in.receive(samples, 2 * n, samples.length / 2 - n, t.isAlive() ? 5000 : 300);
+                    } catch (PeerTimeoutException e) {
+                        break;
+                    }
+                }
+            }
+            t.join(5000);
+        }
+        // the frames, noiseless, to a receiver in memory
+        ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(args(ReceiverBlock.SPEC, c, model,
+                "--output", "stream", "--reference", "none", "--frames", "2")));
+        LocalGraph g = new LocalGraph().add("rx", rx).inject("rx", "in", Arrays.copyOf(samples, 2 * n));
+        g.run("rx");
+        assertArrayEquals(data, g.bytes("rx", "msg_out"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.grmodelfree.block;
 
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,64 +24,60 @@ public final class LocalGraph {
     private long clock;
     private Consumer<String> log = line -> { };
 
+    /**
+     * A growing FIFO of one stream port's items, in a float[] (complex: 2 floats an item, float: 1)
+     * or a byte[] (byte: 1 byte an item); head and tail count array elements.
+     */
     private static final class StreamQueue {
-        float[] data = new float[1 << 14];
+        final int width;
+        Object data;
         int head;
         int tail;
-        long total;
 
-        void put(float[] src, int off, int items) {
-            int n = 2 * items;
-            if (tail + n > data.length) {
+        StreamQueue(PortSpec.Item item) {
+            this.width = item == PortSpec.Item.COMPLEX ? 2 : 1;
+            this.data = item == PortSpec.Item.BYTE ? new byte[1 << 12] : new float[1 << 14];
+        }
+
+        /** Appends items items of src (an array of the queue's type) from item off. */
+        void put(Object src, int off, int items) {
+            int n = width * items;
+            int capacity = Array.getLength(data);
+            if (tail + n > capacity) {
                 System.arraycopy(data, head, data, 0, tail - head);
                 tail -= head;
                 head = 0;
-                if (tail + n > data.length) {
-                    data = Arrays.copyOf(data, Math.max(2 * data.length, tail + n));
+                if (tail + n > capacity) {
+                    Object bigger = Array.newInstance(data.getClass().getComponentType(),
+                            Math.max(2 * capacity, tail + n));
+                    System.arraycopy(data, 0, bigger, 0, tail);
+                    data = bigger;
                 }
             }
-            System.arraycopy(src, 2 * off, data, tail, n);
+            System.arraycopy(src, width * off, data, tail, n);
             tail += n;
-            total += items;
         }
 
-        int take(float[] dst, int off, int max) {
-            int items = Math.min(max, (tail - head) / 2);
-            System.arraycopy(data, head, dst, 2 * off, 2 * items);
-            head += 2 * items;
+        /** Moves up to max items into dst (an array of the queue's type) from item off; returns how many. */
+        int take(Object dst, int off, int max) {
+            int items = Math.min(max, (tail - head) / width);
+            System.arraycopy(data, head, dst, width * off, width * items);
+            head += width * items;
             if (head == tail) {
                 head = tail = 0;
             }
             return items;
         }
-    }
 
-    private static final class ByteQueue {
-        byte[] data = new byte[1 << 12];
-        int head;
-        int tail;
-
-        void put(byte[] src, int off, int n) {
-            if (tail + n > data.length) {
-                System.arraycopy(data, head, data, 0, tail - head);
-                tail -= head;
-                head = 0;
-                if (tail + n > data.length) {
-                    data = Arrays.copyOf(data, Math.max(2 * data.length, tail + n));
-                }
-            }
-            System.arraycopy(src, off, data, tail, n);
-            tail += n;
+        boolean isEmpty() {
+            return tail == head;
         }
 
-        int take(byte[] dst, int off, int max) {
-            int n = Math.min(max, tail - head);
-            System.arraycopy(data, head, dst, off, n);
-            head += n;
-            if (head == tail) {
-                head = tail = 0;
-            }
-            return n;
+        /** A copy of the items queued, as an array of the queue's type. */
+        Object contents() {
+            Object copy = Array.newInstance(data.getClass().getComponentType(), tail - head);
+            System.arraycopy(data, head, copy, 0, tail - head);
+            return copy;
         }
     }
 
@@ -88,8 +85,6 @@ public final class LocalGraph {
         final String name;
         final Block block;
         final Map<String, StreamQueue> streamIn = new HashMap<>();
-        final Map<String, ByteQueue> byteIn = new HashMap<>();
-        final Map<String, ByteQueue> unconnectedBytes = new HashMap<>();
         final Map<String, ArrayDeque<ControlMessage>> messageIn = new HashMap<>();
         final Map<String, List<Object>> outEdges = new HashMap<>();
         final Map<String, StreamQueue> unconnectedStreams = new HashMap<>();
@@ -103,41 +98,39 @@ public final class LocalGraph {
 
         @Override
         public int read(String port, float[] dst, int off, int maxItems) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
-            StreamQueue q = streamIn.get(port);
-            return q == null ? 0 : q.take(dst, off, maxItems);
+            return take(port, PortSpec.Item.COMPLEX, dst, off, maxItems);
         }
 
         @Override
         public void write(String port, float[] src, int off, int items) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
-            List<Object> to = outEdges.get(port);
-            if (to == null) {
-                unconnectedStreams.computeIfAbsent(port, k -> new StreamQueue()).put(src, off, items);
-                return;
-            }
-            for (Object q : to) {
-                ((StreamQueue) q).put(src, off, items);
-            }
+            put(port, PortSpec.Item.COMPLEX, src, off, items);
         }
 
         @Override
         public int readBytes(String port, byte[] dst, int off, int max) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, PortSpec.Item.BYTE);
-            ByteQueue q = byteIn.get(port);
-            return q == null ? 0 : q.take(dst, off, max);
+            return take(port, PortSpec.Item.BYTE, dst, off, max);
         }
 
         @Override
         public void writeBytes(String port, byte[] src, int off, int n) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+            put(port, PortSpec.Item.BYTE, src, off, n);
+        }
+
+        private int take(String port, PortSpec.Item item, Object dst, int off, int max) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, item);
+            StreamQueue q = streamIn.get(port);
+            return q == null ? 0 : q.take(dst, off, max);
+        }
+
+        private void put(String port, PortSpec.Item item, Object src, int off, int items) {
+            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, item);
             List<Object> to = outEdges.get(port);
             if (to == null) {
-                unconnectedBytes.computeIfAbsent(port, k -> new ByteQueue()).put(src, off, n);
+                unconnectedStreams.computeIfAbsent(port, k -> new StreamQueue(item)).put(src, off, items);
                 return;
             }
             for (Object q : to) {
-                ((ByteQueue) q).put(src, off, n);
+                ((StreamQueue) q).put(src, off, items);
             }
         }
 
@@ -164,7 +157,7 @@ public final class LocalGraph {
         /** Inputs count as connected when something feeds them; outputs always (unconnected ones are collected). */
         @Override
         public boolean connected(String port) {
-            return streamIn.containsKey(port) || byteIn.containsKey(port) || messageIn.containsKey(port)
+            return streamIn.containsKey(port) || messageIn.containsKey(port)
                     || block.spec().port(port).direction() == PortSpec.Direction.OUT;
         }
 
@@ -180,12 +173,7 @@ public final class LocalGraph {
 
         boolean inputsEmpty() {
             for (StreamQueue q : streamIn.values()) {
-                if (q.tail > q.head) {
-                    return false;
-                }
-            }
-            for (ByteQueue q : byteIn.values()) {
-                if (q.tail > q.head) {
+                if (!q.isEmpty()) {
                     return false;
                 }
             }
@@ -227,17 +215,11 @@ public final class LocalGraph {
                     + " but " + to + "." + toPort + " takes " + describe(in));
         }
         Object q;
-        if (in.domain() == PortSpec.Domain.STREAM && in.item() == PortSpec.Item.BYTE) {
-            if (b.byteIn.containsKey(toPort)) {
-                throw new IllegalArgumentException("graph: " + to + "." + toPort + " is already connected");
-            }
-            q = new ByteQueue();
-            b.byteIn.put(toPort, (ByteQueue) q);
-        } else if (in.domain() == PortSpec.Domain.STREAM) {
+        if (in.domain() == PortSpec.Domain.STREAM) {
             if (b.streamIn.containsKey(toPort)) {
                 throw new IllegalArgumentException("graph: " + to + "." + toPort + " is already connected");
             }
-            q = new StreamQueue();
+            q = new StreamQueue(in.item());
             b.streamIn.put(toPort, (StreamQueue) q);
         } else {
             q = b.messageIn.computeIfAbsent(toPort, k -> new ArrayDeque<>());
@@ -323,14 +305,16 @@ public final class LocalGraph {
 
     /** Samples a block wrote to an unconnected stream output, interleaved. */
     public float[] samples(String block, String port) {
+        node(block).block.spec().port(port).requireStream(block, PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
         StreamQueue q = node(block).unconnectedStreams.get(port);
-        return q == null ? new float[0] : Arrays.copyOfRange(q.data, q.head, q.tail);
+        return q == null ? new float[0] : (float[]) q.contents();
     }
 
     /** Bytes a block wrote to an unconnected byte stream output. */
     public byte[] bytes(String block, String port) {
-        ByteQueue q = node(block).unconnectedBytes.get(port);
-        return q == null ? new byte[0] : Arrays.copyOfRange(q.data, q.head, q.tail);
+        node(block).block.spec().port(port).requireStream(block, PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+        StreamQueue q = node(block).unconnectedStreams.get(port);
+        return q == null ? new byte[0] : (byte[]) q.contents();
     }
 
     /** The status of a block after its last call. */
@@ -346,7 +330,8 @@ public final class LocalGraph {
             throw new IllegalArgumentException("graph: " + block + "." + port + " is not a stream input");
         }
         p.requireStream(block, PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
-        n.streamIn.computeIfAbsent(port, k -> new StreamQueue()).put(interleaved, 0, interleaved.length / 2);
+        n.streamIn.computeIfAbsent(port, k -> new StreamQueue(PortSpec.Item.COMPLEX)).put(interleaved, 0,
+                interleaved.length / 2);
         return this;
     }
 
@@ -354,7 +339,7 @@ public final class LocalGraph {
     public LocalGraph inject(String block, String port, byte[] bytes) {
         Node n = node(block);
         n.block.spec().port(port).requireStream(block, PortSpec.Direction.IN, PortSpec.Item.BYTE);
-        n.byteIn.computeIfAbsent(port, k -> new ByteQueue()).put(bytes, 0, bytes.length);
+        n.streamIn.computeIfAbsent(port, k -> new StreamQueue(PortSpec.Item.BYTE)).put(bytes, 0, bytes.length);
         return this;
     }
 

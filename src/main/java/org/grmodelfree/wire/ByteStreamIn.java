@@ -1,7 +1,5 @@
 package org.grmodelfree.wire;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -28,13 +26,10 @@ public final class ByteStreamIn implements AutoCloseable, InputPoller.Input {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
     private final FrameSocket frames;
-    private final boolean passTags;
-    private final List<StreamTagHeader.Tag> tags = new ArrayList<>();
+    private final StreamHeaderIn header;
     /** Current message: bytes [pos, end) of the socket's buffer are not handed out yet. */
     private int pos;
     private int end;
-    private long expectedOffset;
-    private long dropped;
     /** A bad message {@link #await} met, reported by the next poll. */
     private WireFormatException deferred;
 
@@ -52,7 +47,7 @@ public final class ByteStreamIn implements AutoCloseable, InputPoller.Input {
         }
         this.frames = new FrameSocket(context, SocketType.PULL, "byte stream input", address, bind, 0,
                 maxMessageBytes, 0);
-        this.passTags = passTags;
+        this.header = new StreamHeaderIn(frames, passTags);
     }
 
     /** Connects to {@code address} (e.g. a GNU Radio push_sink of bytes) with the default limit. */
@@ -126,24 +121,8 @@ public final class ByteStreamIn implements AutoCloseable, InputPoller.Input {
         if (len < 0) {
             return false;
         }
-        int start = 0;
-        long offset = expectedOffset;
-        if (passTags) {
-            byte[] buf = frames.buffer();
-            try {
-                start = StreamTagHeader.decode(buf, 0, len, tags);
-                offset = StreamTagHeader.offset(buf, 0, len);
-            } catch (WireFormatException e) {
-                tags.clear();
-                String reason = frames.label() + ": " + e.getMessage() + "; message of " + len + " bytes dropped";
-                frames.reject(reason);
-                throw new WireFormatException(reason, e);
-            }
-        }
-        if (Long.compareUnsigned(offset, expectedOffset) > 0) {
-            dropped += offset - expectedOffset;
-        }
-        expectedOffset = offset + (len - start);
+        int start = header.itemsStart(len);
+        header.accept(len - start);
         pos = start;
         end = len;
         return end > pos;
@@ -156,7 +135,7 @@ public final class ByteStreamIn implements AutoCloseable, InputPoller.Input {
 
     /** @return items skipped by forward jumps of the pass_tags offset (0 without pass_tags) */
     public long droppedItems() {
-        return dropped;
+        return header.droppedItems();
     }
 
     /** @return messages rejected as bad so far */

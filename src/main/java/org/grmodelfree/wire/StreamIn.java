@@ -1,6 +1,5 @@
 package org.grmodelfree.wire;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -41,17 +40,13 @@ public final class StreamIn implements AutoCloseable, InputPoller.Input {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
     private final FrameSocket frames;
-    private final boolean passTags;
+    private final StreamHeaderIn header;
     private final float[] samples;
-    private final List<StreamTagHeader.Tag> tags = new ArrayList<>();
-    private final List<StreamTagHeader.Tag> tagsView = Collections.unmodifiableList(tags);
+    private final List<StreamTagHeader.Tag> tagsView;
     /** Current message: items [pos, end) of samples are not handed out yet. */
     private int pos;
     private int end;
     private long messageOffset;
-    private long expectedOffset;
-    private long dropped;
-    private long rewinds;
     /** A bad message {@link #await} met, reported by the next receive or poll. */
     private WireFormatException deferred;
 
@@ -71,7 +66,8 @@ public final class StreamIn implements AutoCloseable, InputPoller.Input {
         }
         this.frames = new FrameSocket(context, SocketType.PULL, "stream input", address, bind,
                 0, maxMessageBytes, 0);
-        this.passTags = passTags;
+        this.header = new StreamHeaderIn(frames, passTags);
+        this.tagsView = Collections.unmodifiableList(header.tags());
         this.samples = new float[2 * (maxMessageBytes / Complex64Codec.BYTES_PER_ITEM)];
     }
 
@@ -206,30 +202,14 @@ public final class StreamIn implements AutoCloseable, InputPoller.Input {
 
     /** Checks and decodes the frame in the buffer; returns its item count. */
     private int accept(int len) {
-        byte[] buf = frames.buffer();
-        int start = 0;
-        long offset = expectedOffset;
+        int start = header.itemsStart(len);
         int items;
         try {
-            if (passTags) {
-                start = StreamTagHeader.decode(buf, 0, len, tags);
-                offset = StreamTagHeader.offset(buf, 0, len);
-            }
-            items = Complex64Codec.decodeFinite(buf, start, len - start, samples, 0);
+            items = Complex64Codec.decodeFinite(frames.buffer(), start, len - start, samples, 0);
         } catch (WireFormatException e) {
-            tags.clear();
-            String reason = frames.label() + ": " + e.getMessage() + "; message of " + len
-                    + " bytes dropped";
-            frames.reject(reason);
-            throw new WireFormatException(reason, e);
+            throw header.reject(len, e);
         }
-        if (Long.compareUnsigned(offset, expectedOffset) > 0) {
-            dropped += offset - expectedOffset;
-        } else if (offset != expectedOffset) {
-            rewinds++;
-        }
-        messageOffset = offset;
-        expectedOffset = offset + items;
+        messageOffset = header.accept(items);
         pos = 0;
         end = items;
         return items;
@@ -240,17 +220,17 @@ public final class StreamIn implements AutoCloseable, InputPoller.Input {
      *     dropped before it
      */
     public long nextOffset() {
-        return pos < end ? messageOffset + pos : expectedOffset;
+        return pos < end ? messageOffset + pos : header.expectedOffset();
     }
 
     /** @return items skipped by forward jumps of the pass_tags offset (0 without pass_tags) */
     public long droppedItems() {
-        return dropped;
+        return header.droppedItems();
     }
 
     /** @return how often the pass_tags offset went backwards (sender restarts) */
     public long offsetRewinds() {
-        return rewinds;
+        return header.offsetRewinds();
     }
 
     /** @return messages rejected as bad so far */

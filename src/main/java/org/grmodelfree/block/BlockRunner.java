@@ -291,8 +291,11 @@ public final class BlockRunner {
                 continue;
             }
             long wake = block.wakeAt();
-            long until = Math.min(wake, lastProgress + peerTimeoutNanos);
-            long waitMillis = Math.max(0, Math.min(MAX_WAIT_MILLIS, (until - now + 999_999) / 1_000_000));
+            // the peer deadline bounds the wait only where it can end the run; a block that may idle
+            // (a relay) would otherwise poll without waiting once the deadline has passed
+            long until = block.idleMeansPeerLost() ? Math.min(wake, lastProgress + peerTimeoutNanos) : wake;
+            long waitMillis = until == Long.MAX_VALUE ? MAX_WAIT_MILLIS
+                    : Math.max(0, Math.min(MAX_WAIT_MILLIS, (until - now + 999_999) / 1_000_000));
             if (poller.await(waitMillis)) {
                 continue;
             }

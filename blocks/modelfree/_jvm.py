@@ -52,6 +52,10 @@ _specs = {}
 _live = []
 _live_lock = threading.Lock()
 _stopping = threading.Event()
+# Seconds GNU Radio gets to stop the flowgraph after the stop request. Its teardown was once seen
+# to hang in a CI run after every block had finished; then the process ends itself (see
+# _end_if_stuck) instead of running on without end. MODELFREE_STOP_GRACE_S overrides it.
+_STOP_GRACE_S = float(os.environ.get("MODELFREE_STOP_GRACE_S", "30"))
 _names_used = {}
 
 
@@ -343,7 +347,24 @@ def _stop_flowgraph():
     """Asks the flowgraph script to stop as Ctrl-C would (GRC's generated scripts stop on SIGINT), once."""
     if not _stopping.is_set():
         _stopping.set()
+        threading.Thread(target=_end_if_stuck, name="modelfree-stop-watchdog", daemon=True).start()
         os.kill(os.getpid(), signal.SIGINT)
+
+
+def _end_if_stuck():
+    """Ends the process if the flowgraph has not stopped _STOP_GRACE_S after the stop request: the
+    blocks have finished and written their results, so only GNU Radio's teardown is left. The exit
+    status is the blocks': 0 when every block process ended with 0."""
+    time.sleep(_STOP_GRACE_S)
+    with _live_lock:
+        blocks = list(_live)
+    failed = [b.name for b in blocks if b.process is not None and b.process.poll() not in (None, 0)]
+    sys.stderr.write("gr-modelfree: GNU Radio did not stop the flowgraph within %.0f s of the stop request;"
+                     " ending the process (block processes that failed: %s)\n"
+                     % (_STOP_GRACE_S, ", ".join(failed) or "none"))
+    sys.stderr.flush()
+    _stop_all()
+    os._exit(1 if failed else 0)
 
 
 @atexit.register

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped flowgraphs with real GNU Radio (installed from Debian's packages when missing, as
@@ -249,6 +251,46 @@ class FlowgraphTest {
         assertTrue(out.contains("policy-sampler: setting rejected: parameter 'sigma2': 5 is above the maximum 0.999"), out);
         assertTrue(out.contains("no set_messages"), "only run-time parameters have setters: " + out);
         assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
+    }
+
+    /**
+     * A GNU Radio teardown that never returns after the bridge's stop request (seen once in CI, after
+     * every block had finished): the process ends itself after the grace time, with the blocks' status.
+     */
+    @ParameterizedTest(name = "a block failed: {0}")
+    @ValueSource(booleans = {false, true})
+    void a_flowgraph_whose_teardown_hangs_ends_after_the_grace_time(boolean failed, @TempDir Path tmp)
+            throws Exception {
+        GnuRadio gr = GnuRadio.locate();
+        Path py = tmp.resolve("hang.py");
+        Files.writeString(py, String.join("\n",
+                "import signal, subprocess, threading, time",
+                "from modelfree import _jvm",
+                "class Ended:  # a block process that has ended",
+                "    name = 'fake-block'",
+                "    process = subprocess.Popen(['" + (failed ? "false" : "true") + "'])",
+                "    def stop(self):",
+                "        pass",
+                "Ended.process.wait()",
+                "_jvm._live.append(Ended())",
+                "never = threading.Event()",
+                "def teardown(sig, frame):  # as GNU Radio's stop and wait once did: never returns",
+                "    while not never.wait(0.1):",
+                "        pass",
+                "signal.signal(signal.SIGINT, teardown)",
+                "_jvm._stop_flowgraph()",
+                "time.sleep(60)",
+                "print('still running after 60 s')",
+                ""));
+        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
+        pb.environment().putAll(gr.environment());
+        pb.environment().put("MODELFREE_STOP_GRACE_S", "1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(failed ? 1 : 0, p.waitFor(), out);
+        assertTrue(out.contains("GNU Radio did not stop the flowgraph within 1 s of the stop request; ending the"
+                + " process (block processes that failed: " + (failed ? "fake-block" : "none") + ")"), out);
+        assertFalse(out.contains("still running"), out);
     }
 
     /** Runs cmd in dir with HOME set to home and no GNU Radio or Python paths of our own; exit and output. */

@@ -241,12 +241,9 @@ class FlowgraphTest {
                 "    time.sleep(0.1)",
                 "s.stop_process()",
                 ""));
-        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
-        pb.environment().putAll(gr.environment());
-        pb.environment().put("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
+        String[] r = runPython(gr, py, Map.of("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString()));
+        String out = r[1];
+        assertEquals("0", r[0], out);
         assertTrue(out.contains("policy-sampler: set sigma2 = 0.125"), out);
         assertTrue(out.contains("policy-sampler: setting rejected: parameter 'sigma2': 5 is above the maximum 0.999"), out);
         assertTrue(out.contains("no set_messages"), "only run-time parameters have setters: " + out);
@@ -282,15 +279,23 @@ class FlowgraphTest {
                 "time.sleep(60)",
                 "print('still running after 60 s')",
                 ""));
-        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
-        pb.environment().putAll(gr.environment());
-        pb.environment().put("MODELFREE_STOP_GRACE_S", "1");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(failed ? 1 : 0, p.waitFor(), out);
+        String[] r = runPython(gr, py, Map.of("MODELFREE_STOP_GRACE_S", "1"));
+        String out = r[1];
+        assertEquals(failed ? "1" : "0", r[0], out);
         assertTrue(out.contains("GNU Radio did not stop the flowgraph within 1 s of the stop request; ending the"
                 + " process (block processes that failed: " + (failed ? "fake-block" : "none") + ")"), out);
         assertFalse(out.contains("still running"), out);
+    }
+
+    /** Runs a Python script with GNU Radio's interpreter and the bridge's paths, plus env; exit and output. */
+    private static String[] runPython(GnuRadio gr, Path py, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
+        pb.environment().putAll(gr.environment());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(p.waitFor()), out};
     }
 
     /** Runs cmd in dir with HOME set to home and no GNU Radio or Python paths of our own; exit and output. */

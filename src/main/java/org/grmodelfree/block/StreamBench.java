@@ -81,8 +81,8 @@ public final class StreamBench {
      * The receiver (stream mode) fed with the transmitter's frames, with AWGN at the model's training
      * SNR added (so the neural receiver decides noisy blocks, as in use), as fast as it takes them.
      */
-    public static Result receiver(Path model, TrainConfig c, String decoder, double warmupSeconds,
-                                  double seconds) throws Exception {
+    public static Result receiver(Path model, TrainConfig c, String decoder, int decoderThreads,
+                                  double warmupSeconds, double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
         List<String> tx = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
         tx.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "8"));
@@ -101,7 +101,8 @@ public final class StreamBench {
 
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder, "--in", address,
+        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder,
+                "--decoder_threads", Integer.toString(decoderThreads), "--in", address,
                 "--peer_timeout", String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = ReceiverBlock.SPEC.parse(a);
         ReceiverBlock rx = new ReceiverBlock(p);

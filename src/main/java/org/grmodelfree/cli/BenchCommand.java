@@ -161,20 +161,28 @@ final class BenchCommand implements Callable<Integer> {
             ModelFile.save(model, trained, 0, new LearningCurve());
             StreamBench.Result tx = StreamBench.transmitter(model, c, 2, 5);
             o.put("transmitter_msamples_per_s", tx.msamplesPerSecond());
-            StreamBench.Result rxNeural = StreamBench.receiver(model, c, "neural", 2, 5);
+            StreamBench.Result rxNeural = StreamBench.receiver(model, c, "neural", 1, 2, 5);
             o.put("receiver_neural_msamples_per_s", rxNeural.msamplesPerSecond());
+            // the receiver's decoder_threads: every core decides (the other threads of the bench,
+            // the sender's and JeroMQ's, share them)
+            int cores = org.grmodelfree.nn.Parallel.threads();
+            StreamBench.Result rxThreads = cores > 1 ? StreamBench.receiver(model, c, "neural", cores, 2, 5) : rxNeural;
+            o.put("receiver_decoder_threads", cores);
+            o.put("receiver_neural_threads_msamples_per_s", rxThreads.msamplesPerSecond());
             double logits = ((Number) rxNeural.stats().getOrDefault("logits_per_message", Double.NaN)).doubleValue();
             o.put("receiver_neural_logits_per_message", logits);
             o.put("receiver_neural_pruned_fraction", 1 - logits / c.messages());
             double[] cpu = decisionCpuNanos(trained);
             o.put("receiver_neural_cpu_ns_per_message", cpu[0]);
             o.put("receiver_full_network_cpu_ns_per_message", cpu[1]);
-            StreamBench.Result rxMd = StreamBench.receiver(model, c, "min-distance", 2, 5);
+            StreamBench.Result rxMd = StreamBench.receiver(model, c, "min-distance", 1, 2, 5);
             o.put("receiver_min_distance_msamples_per_s", rxMd.msamplesPerSecond());
             if (!json) {
                 out.printf(Locale.ROOT, "streaming over loopback TCP, M=256 N=4: transmitter %.1f Msamples/s,"
-                                + " receiver %.1f Msamples/s (neural), %.1f Msamples/s (min-distance)%n",
-                        tx.msamplesPerSecond(), rxNeural.msamplesPerSecond(), rxMd.msamplesPerSecond());
+                                + " receiver %.1f Msamples/s (neural), %.1f Msamples/s (neural, decoder_threads %d),"
+                                + " %.1f Msamples/s (min-distance)%n",
+                        tx.msamplesPerSecond(), rxNeural.msamplesPerSecond(), rxThreads.msamplesPerSecond(), cores,
+                        rxMd.msamplesPerSecond());
                 out.printf(Locale.ROOT, "neural receiver: %.2f of %d output logits evaluated per message"
                         + " (pruned fraction %.3f; model trained %d iterations, AWGN at %.0f dB)%n", logits,
                         c.messages(), 1 - logits / c.messages(), c.iterations(), c.snrDb());

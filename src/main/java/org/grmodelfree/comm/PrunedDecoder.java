@@ -92,6 +92,8 @@ public final class PrunedDecoder {
     private final int messages;
     private final int inputs;
     private final int hidden;
+    /** hidden rounded up to whole vectors: the hidden layer's stride in h, wT and qP (zeros past hidden). */
+    private final int hiddenPad;
     private final int rank;
     private final int rankPadded;
     private final boolean certified;
@@ -100,7 +102,7 @@ public final class PrunedDecoder {
     private final float[] b1;
     /** hidden x M: the output layer's weights, as the reference multiplies them. */
     private final float[] w;
-    /** M x hidden: W transposed, for the vectorised dot products. */
+    /** M x hiddenPad: W transposed, for the vectorised dot products. */
     private final float[] wT;
     /** The output layer's bias. */
     private final float[] bias;
@@ -108,8 +110,18 @@ public final class PrunedDecoder {
     private final float[] biasHi;
     /** rankPadded x hidden: the basis Q, one vector per row (zero rows past the rank). */
     private final float[] qT;
+    /**
+     * Q as the projection reads it: for each pair of basis vectors, their values one vector's width
+     * of the hidden layer at a time, the pair's two chunks side by side (rankPadded x hiddenPad).
+     */
+    private final float[] qP;
     /** M x rank: A = W^T Q, one row per message. */
     private final float[] aM;
+    /**
+     * A as the upper bounds read it: for each group of 8 messages, rank rows of their 8 values
+     * (row j holds A[m..m+7][j]); the messages past the last whole group follow, one row each.
+     */
+    private final float[] aG;
     private final float[] eCoef;
     private final float[] cCoef;
     private final double[] sigmaW;
@@ -148,27 +160,31 @@ public final class PrunedDecoder {
         this.rx = rx;
         this.messages = out.out();
         this.hidden = out.in();
+        this.hiddenPad = (hidden + L - 1) / L * L;
         this.inputs = first.in();
         this.rank = rank;
         this.rankPadded = (rank + GROUP - 1) / GROUP * GROUP;
         this.w1 = first.weight().value().data.clone();
         this.b1 = first.bias().value().data.clone();
         this.w = out.weight().value().data.clone();
-        this.wT = new float[messages * hidden];
+        this.wT = new float[messages * hiddenPad];
         for (int p = 0; p < hidden; p++) {
             for (int m = 0; m < messages; m++) {
-                wT[m * hidden + p] = w[p * messages + m];
+                wT[m * hiddenPad + p] = w[p * messages + m];
             }
         }
         this.bias = out.bias().value().data.clone();
         this.qT = new float[rankPadded * hidden];
+        this.qP = new float[rankPadded * hiddenPad];
         for (int j = 0; j < rank; j++) {
             for (int p = 0; p < hidden; p++) {
                 qT[j * hidden + p] = (float) basis[j][p];
+                qP[(j - j % 2) * hiddenPad + 2 * (p - p % L) + (j % 2) * L + p % L] = qT[j * hidden + p];
             }
         }
         this.delta = orthonormalityDefect();
         this.aM = new float[messages * rank];
+        this.aG = new float[messages * rank];
         this.biasHi = new float[messages];
         this.eCoef = new float[messages];
         this.cCoef = new float[messages];
@@ -178,6 +194,12 @@ public final class PrunedDecoder {
         this.tSlack = Math.sqrt(rank) * eta;
         this.normScale = 1 + 4 * gamma(hidden);
         this.certified = rank > 0 && delta < 0.5 && coefficients(eta);
+        int whole = messages / 8 * 8;
+        for (int m = 0; m < messages; m++) {
+            for (int j = 0; j < rank; j++) {
+                aG[m < whole ? (m - m % 8) * rank + j * 8 + m % 8 : m * rank + j] = aM[m * rank + j];
+            }
+        }
         this.parts = new Part[Math.max(1, 2 * Parallel.threads())];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = new Part();
@@ -346,8 +368,14 @@ public final class PrunedDecoder {
 
     /** The working state of one thread's share of a batch: a block of L messages at a time. */
     private final class Part {
-        /** L x hidden: the block's hidden activations, one message per row. */
-        final float[] h = new float[L * hidden];
+        /**
+         * The block's hidden activations in panels of 4 messages (ROWS): a panel holds its messages'
+         * values one vector's width at a time, the 4 chunks side by side; message l's value p is at
+         * (l - l % 4) hiddenPad + 4 (p - p % L) + (l % 4) L + p % L (zeros past hidden).
+         */
+        final float[] h = new float[L * hiddenPad];
+        /** One message's hidden activations in a row, for the reference arithmetic. */
+        final float[] rowH = new float[hidden];
         /** rankPadded x L: t, the block's messages in the lanes. */
         final float[] tT = new float[rankPadded * L];
         /** M x L: the upper bounds on the logits, the block's messages in the lanes. */
@@ -356,8 +384,11 @@ public final class PrunedDecoder {
         final double[] nUp = new double[L];
         final float[] pLane = new float[L];
         final float[] nLane = new float[L];
-        /** The best guess (argmax of the bounds, float-coded; -1 for none). */
-        final float[] guess = new float[L];
+        /** Per group of 8 messages (the last may have fewer), the largest upper bound of each lane. */
+        final float[] groupMax = new float[(messages + 7) / 8 * L];
+        final float[] topLane = new float[L];
+        /** The best guess of each lane (see {@link #bestGuesses}). */
+        final int[] guess = new int[L];
         final int[] m0 = new int[L];
         /** The lower bound each message's candidates must reach, rounded down; +infinity for a lane not decided here. */
         final float[] lf = new float[L];
@@ -407,6 +438,7 @@ public final class PrunedDecoder {
                 normBounds(l);
             }
             upperBounds();
+            bestGuesses();
             candidates(n);
             for (int l = 0; l < n; l++) {
                 decisions[i0 + l] = reference[l] ? referenceArgmax(l) : resolve(l);
@@ -423,10 +455,10 @@ public final class PrunedDecoder {
             int x1 = row[g + 1] * inputs;
             int x2 = row[g + 2] * inputs;
             int x3 = row[g + 3] * inputs;
-            int h0 = g * hidden;
-            int h1 = h0 + hidden;
-            int h2 = h1 + hidden;
-            int h3 = h2 + hidden;
+            int h0 = g * hiddenPad;
+            int h1 = h0 + L;
+            int h2 = h1 + L;
+            int h3 = h2 + L;
             FloatVector ss0 = FloatVector.zero(S);
             FloatVector ss1 = ss0;
             FloatVector ss2 = ss0;
@@ -460,28 +492,28 @@ public final class PrunedDecoder {
                 FloatVector c0 = FloatVector.fromArray(S, b1, j);
                 FloatVector c1 = FloatVector.fromArray(S, b1, j + L);
                 FloatVector v = s00.add(c0).max(0f);
-                v.intoArray(h, h0 + j);
+                v.intoArray(h, h0 + 4 * j);
                 ss0 = v.fma(v, ss0);
                 v = s01.add(c1).max(0f);
-                v.intoArray(h, h0 + j + L);
+                v.intoArray(h, h0 + 4 * j + 4 * L);
                 ss0 = v.fma(v, ss0);
                 v = s10.add(c0).max(0f);
-                v.intoArray(h, h1 + j);
+                v.intoArray(h, h1 + 4 * j);
                 ss1 = v.fma(v, ss1);
                 v = s11.add(c1).max(0f);
-                v.intoArray(h, h1 + j + L);
+                v.intoArray(h, h1 + 4 * j + 4 * L);
                 ss1 = v.fma(v, ss1);
                 v = s20.add(c0).max(0f);
-                v.intoArray(h, h2 + j);
+                v.intoArray(h, h2 + 4 * j);
                 ss2 = v.fma(v, ss2);
                 v = s21.add(c1).max(0f);
-                v.intoArray(h, h2 + j + L);
+                v.intoArray(h, h2 + 4 * j + 4 * L);
                 ss2 = v.fma(v, ss2);
                 v = s30.add(c0).max(0f);
-                v.intoArray(h, h3 + j);
+                v.intoArray(h, h3 + 4 * j);
                 ss3 = v.fma(v, ss3);
                 v = s31.add(c1).max(0f);
-                v.intoArray(h, h3 + j + L);
+                v.intoArray(h, h3 + 4 * j + 4 * L);
                 ss3 = v.fma(v, ss3);
             }
             for (; j + L <= hidden; j += L) {
@@ -498,16 +530,16 @@ public final class PrunedDecoder {
                 }
                 FloatVector c0 = FloatVector.fromArray(S, b1, j);
                 FloatVector v = s0.add(c0).max(0f);
-                v.intoArray(h, h0 + j);
+                v.intoArray(h, h0 + 4 * j);
                 ss0 = v.fma(v, ss0);
                 v = s1.add(c0).max(0f);
-                v.intoArray(h, h1 + j);
+                v.intoArray(h, h1 + 4 * j);
                 ss1 = v.fma(v, ss1);
                 v = s2.add(c0).max(0f);
-                v.intoArray(h, h2 + j);
+                v.intoArray(h, h2 + 4 * j);
                 ss2 = v.fma(v, ss2);
                 v = s3.add(c0).max(0f);
-                v.intoArray(h, h3 + j);
+                v.intoArray(h, h3 + 4 * j);
                 ss3 = v.fma(v, ss3);
             }
             float q0 = ss0.reduceLanes(ADD);
@@ -515,17 +547,18 @@ public final class PrunedDecoder {
             float q2 = ss2.reduceLanes(ADD);
             float q3 = ss3.reduceLanes(ADD);
             for (; j < hidden; j++) {
+                int o = 4 * (j - j % L) + j % L;
                 float v = Math.max(Gemm.productElement(x, x0, w1, inputs, hidden, j) + b1[j], 0f);
-                h[h0 + j] = v;
+                h[h0 + o] = v;
                 q0 = Math.fma(v, v, q0);
                 v = Math.max(Gemm.productElement(x, x1, w1, inputs, hidden, j) + b1[j], 0f);
-                h[h1 + j] = v;
+                h[h1 + o] = v;
                 q1 = Math.fma(v, v, q1);
                 v = Math.max(Gemm.productElement(x, x2, w1, inputs, hidden, j) + b1[j], 0f);
-                h[h2 + j] = v;
+                h[h2 + o] = v;
                 q2 = Math.fma(v, v, q2);
                 v = Math.max(Gemm.productElement(x, x3, w1, inputs, hidden, j) + b1[j], 0f);
-                h[h3 + j] = v;
+                h[h3 + o] = v;
                 q3 = Math.fma(v, v, q3);
             }
             sumSq[g] = q0;
@@ -536,12 +569,6 @@ public final class PrunedDecoder {
 
         /** t[j], t[j + 1] of messages g .. g + 3 (eight independent dot products over the hidden layer), into tT. */
         private void project4x2(int g, int j) {
-            int h0 = g * hidden;
-            int h1 = h0 + hidden;
-            int h2 = h1 + hidden;
-            int h3 = h2 + hidden;
-            int q0 = j * hidden;
-            int q1 = q0 + hidden;
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -550,20 +577,21 @@ public final class PrunedDecoder {
             FloatVector b1v = a0;
             FloatVector b2 = a0;
             FloatVector b3 = a0;
-            int p = 0;
-            for (; p + L <= hidden; p += L) {
-                FloatVector u = FloatVector.fromArray(S, qT, q0 + p);
-                FloatVector v = FloatVector.fromArray(S, qT, q1 + p);
-                FloatVector z = FloatVector.fromArray(S, h, h0 + p);
+            // the panels of h and Q are read in order, each chunk at a constant offset
+            for (int ho = g * hiddenPad, qo = j * hiddenPad, end = qo + 2 * hiddenPad; qo < end;
+                    ho += 4 * L, qo += 2 * L) {
+                FloatVector u = FloatVector.fromArray(S, qP, qo);
+                FloatVector v = FloatVector.fromArray(S, qP, qo + L);
+                FloatVector z = FloatVector.fromArray(S, h, ho);
                 a0 = u.fma(z, a0);
                 b0 = v.fma(z, b0);
-                z = FloatVector.fromArray(S, h, h1 + p);
+                z = FloatVector.fromArray(S, h, ho + L);
                 a1 = u.fma(z, a1);
                 b1v = v.fma(z, b1v);
-                z = FloatVector.fromArray(S, h, h2 + p);
+                z = FloatVector.fromArray(S, h, ho + 2 * L);
                 a2 = u.fma(z, a2);
                 b2 = v.fma(z, b2);
-                z = FloatVector.fromArray(S, h, h3 + p);
+                z = FloatVector.fromArray(S, h, ho + 3 * L);
                 a3 = u.fma(z, a3);
                 b3 = v.fma(z, b3);
             }
@@ -575,18 +603,6 @@ public final class PrunedDecoder {
             float tb1 = b1v.reduceLanes(ADD);
             float tb2 = b2.reduceLanes(ADD);
             float tb3 = b3.reduceLanes(ADD);
-            for (; p < hidden; p++) {
-                float u = qT[q0 + p];
-                float v = qT[q1 + p];
-                ta0 = Math.fma(u, h[h0 + p], ta0);
-                tb0 = Math.fma(v, h[h0 + p], tb0);
-                ta1 = Math.fma(u, h[h1 + p], ta1);
-                tb1 = Math.fma(v, h[h1 + p], tb1);
-                ta2 = Math.fma(u, h[h2 + p], ta2);
-                tb2 = Math.fma(v, h[h2 + p], tb2);
-                ta3 = Math.fma(u, h[h3 + p], ta3);
-                tb3 = Math.fma(v, h[h3 + p], tb3);
-            }
             int o = j * L + g;
             tT[o] = ta0;
             tT[o + 1] = ta1;
@@ -632,57 +648,100 @@ public final class PrunedDecoder {
          * (its best guess; a bound that is NaN is never the guess, and never prunes).
          */
         private void upperBounds() {
-            FloatVector pv = FloatVector.fromArray(S, pLane, 0);
-            FloatVector nv = FloatVector.fromArray(S, nLane, 0);
-            FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            FloatVector arg = FloatVector.broadcast(S, -1f);
             int m = 0;
-            for (; m + 4 <= messages; m += 4) {
+            for (; m + 8 <= messages; m += 8) {
                 FloatVector u0 = FloatVector.broadcast(S, biasHi[m]);
                 FloatVector u1 = FloatVector.broadcast(S, biasHi[m + 1]);
                 FloatVector u2 = FloatVector.broadcast(S, biasHi[m + 2]);
                 FloatVector u3 = FloatVector.broadcast(S, biasHi[m + 3]);
-                for (int j = 0, ao = m * rank; j < rank; j++, ao++) {
+                FloatVector u4 = FloatVector.broadcast(S, biasHi[m + 4]);
+                FloatVector u5 = FloatVector.broadcast(S, biasHi[m + 5]);
+                FloatVector u6 = FloatVector.broadcast(S, biasHi[m + 6]);
+                FloatVector u7 = FloatVector.broadcast(S, biasHi[m + 7]);
+                for (int j = 0, ao = m * rank; j < rank; j++, ao += 8) {
                     FloatVector t = FloatVector.fromArray(S, tT, j * L);
-                    u0 = FloatVector.broadcast(S, aM[ao]).fma(t, u0);
-                    u1 = FloatVector.broadcast(S, aM[ao + rank]).fma(t, u1);
-                    u2 = FloatVector.broadcast(S, aM[ao + 2 * rank]).fma(t, u2);
-                    u3 = FloatVector.broadcast(S, aM[ao + 3 * rank]).fma(t, u3);
+                    u0 = FloatVector.broadcast(S, aG[ao]).fma(t, u0);
+                    u1 = FloatVector.broadcast(S, aG[ao + 1]).fma(t, u1);
+                    u2 = FloatVector.broadcast(S, aG[ao + 2]).fma(t, u2);
+                    u3 = FloatVector.broadcast(S, aG[ao + 3]).fma(t, u3);
+                    u4 = FloatVector.broadcast(S, aG[ao + 4]).fma(t, u4);
+                    u5 = FloatVector.broadcast(S, aG[ao + 5]).fma(t, u5);
+                    u6 = FloatVector.broadcast(S, aG[ao + 6]).fma(t, u6);
+                    u7 = FloatVector.broadcast(S, aG[ao + 7]).fma(t, u7);
                 }
-                u0 = FloatVector.broadcast(S, cCoef[m]).fma(nv, FloatVector.broadcast(S, eCoef[m]).fma(pv, u0));
-                u1 = FloatVector.broadcast(S, cCoef[m + 1]).fma(nv, FloatVector.broadcast(S, eCoef[m + 1]).fma(pv, u1));
-                u2 = FloatVector.broadcast(S, cCoef[m + 2]).fma(nv, FloatVector.broadcast(S, eCoef[m + 2]).fma(pv, u2));
-                u3 = FloatVector.broadcast(S, cCoef[m + 3]).fma(nv, FloatVector.broadcast(S, eCoef[m + 3]).fma(pv, u3));
+                // P and N are reloaded here rather than kept in registers the products need
+                FloatVector pv = FloatVector.fromArray(S, pLane, 0);
+                FloatVector nv = FloatVector.fromArray(S, nLane, 0);
                 int o = m * L;
-                u0.intoArray(ubT, o);
-                u1.intoArray(ubT, o + L);
-                u2.intoArray(ubT, o + 2 * L);
-                u3.intoArray(ubT, o + 3 * L);
-                VectorMask<Float> up = u0.compare(GT, top);
-                top = top.blend(u0, up);
-                arg = arg.blend((float) m, up);
-                up = u1.compare(GT, top);
-                top = top.blend(u1, up);
-                arg = arg.blend((float) (m + 1), up);
-                up = u2.compare(GT, top);
-                top = top.blend(u2, up);
-                arg = arg.blend((float) (m + 2), up);
-                up = u3.compare(GT, top);
-                top = top.blend(u3, up);
-                arg = arg.blend((float) (m + 3), up);
-            }
-            for (; m < messages; m++) {
-                FloatVector u0 = FloatVector.broadcast(S, biasHi[m]);
-                for (int j = 0, ao = m * rank; j < rank; j++, ao++) {
-                    u0 = FloatVector.broadcast(S, aM[ao]).fma(FloatVector.fromArray(S, tT, j * L), u0);
-                }
                 u0 = FloatVector.broadcast(S, cCoef[m]).fma(nv, FloatVector.broadcast(S, eCoef[m]).fma(pv, u0));
-                u0.intoArray(ubT, m * L);
-                VectorMask<Float> up = u0.compare(GT, top);
-                top = top.blend(u0, up);
-                arg = arg.blend((float) m, up);
+                u0.intoArray(ubT, o);
+                u1 = FloatVector.broadcast(S, cCoef[m + 1]).fma(nv, FloatVector.broadcast(S, eCoef[m + 1]).fma(pv, u1));
+                u1.intoArray(ubT, o + L);
+                u2 = FloatVector.broadcast(S, cCoef[m + 2]).fma(nv, FloatVector.broadcast(S, eCoef[m + 2]).fma(pv, u2));
+                u2.intoArray(ubT, o + 2 * L);
+                u3 = FloatVector.broadcast(S, cCoef[m + 3]).fma(nv, FloatVector.broadcast(S, eCoef[m + 3]).fma(pv, u3));
+                u3.intoArray(ubT, o + 3 * L);
+                u4 = FloatVector.broadcast(S, cCoef[m + 4]).fma(nv, FloatVector.broadcast(S, eCoef[m + 4]).fma(pv, u4));
+                u4.intoArray(ubT, o + 4 * L);
+                u5 = FloatVector.broadcast(S, cCoef[m + 5]).fma(nv, FloatVector.broadcast(S, eCoef[m + 5]).fma(pv, u5));
+                u5.intoArray(ubT, o + 5 * L);
+                u6 = FloatVector.broadcast(S, cCoef[m + 6]).fma(nv, FloatVector.broadcast(S, eCoef[m + 6]).fma(pv, u6));
+                u6.intoArray(ubT, o + 6 * L);
+                u7 = FloatVector.broadcast(S, cCoef[m + 7]).fma(nv, FloatVector.broadcast(S, eCoef[m + 7]).fma(pv, u7));
+                u7.intoArray(ubT, o + 7 * L);
+                // the group's largest bound per lane (compare and blend: a helper taking vectors
+                // would not always be inlined, and a vector passed as an argument is boxed)
+                u0 = u0.blend(u1, u1.compare(GT, u0));
+                u2 = u2.blend(u3, u3.compare(GT, u2));
+                u4 = u4.blend(u5, u5.compare(GT, u4));
+                u6 = u6.blend(u7, u7.compare(GT, u6));
+                u0 = u0.blend(u2, u2.compare(GT, u0));
+                u4 = u4.blend(u6, u6.compare(GT, u4));
+                u0.blend(u4, u4.compare(GT, u0)).intoArray(groupMax, m / 8 * L);
             }
-            arg.intoArray(guess, 0);
+            if (m < messages) { // the last group, of fewer than 8
+                FloatVector top = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                for (int k = m; k < messages; k++) {
+                    FloatVector u = FloatVector.broadcast(S, biasHi[k]);
+                    for (int j = 0, ao = k * rank; j < rank; j++, ao++) {
+                        u = FloatVector.broadcast(S, aG[ao]).fma(FloatVector.fromArray(S, tT, j * L), u);
+                    }
+                    u = FloatVector.broadcast(S, cCoef[k]).fma(FloatVector.fromArray(S, nLane, 0),
+                            FloatVector.broadcast(S, eCoef[k]).fma(FloatVector.fromArray(S, pLane, 0), u));
+                    u.intoArray(ubT, k * L);
+                    top = top.blend(u, u.compare(GT, top));
+                }
+                top.intoArray(groupMax, m / 8 * L);
+            }
+        }
+
+        /**
+         * Each lane's best guess into guess: the first message whose upper bound is the largest
+         * (found through the groups' maxima); -1 if its bounds are NaN (a message left to the
+         * reference).
+         */
+        private void bestGuesses() {
+            FloatVector top = FloatVector.fromArray(S, groupMax, 0);
+            for (int g = L; g < groupMax.length; g += L) {
+                FloatVector v = FloatVector.fromArray(S, groupMax, g);
+                top = top.blend(v, v.compare(GT, top));
+            }
+            top.intoArray(topLane, 0);
+            for (int l = 0; l < L; l++) {
+                guess[l] = -1;
+                float t = topLane[l];
+                for (int g = 0, go = l; g < messages; g += 8, go += L) {
+                    if (groupMax[go] == t) {
+                        for (int m = g, end = Math.min(messages, g + 8); m < end; m++) {
+                            if (ubT[m * L + l] == t) {
+                                guess[l] = m;
+                                break;
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
         }
 
         /**
@@ -698,7 +757,7 @@ public final class PrunedDecoder {
                 if (l >= n || reference[l]) {
                     continue;
                 }
-                int g = (int) guess[l];
+                int g = guess[l];
                 if (g < 0 || !evaluate(l, g)) {
                     reference[l] = true;
                     continue;
@@ -771,12 +830,13 @@ public final class PrunedDecoder {
                 return decision;
             }
             referenceFallbacks++;
+            loadRow(l);
             decision = -1;
             float bv = 0;
             for (int e = base; e < base + c; e++) {
                 if (hi[e] >= best) {
                     int m = evaluated[e];
-                    float v = referenceLogit(l, m);
+                    float v = referenceLogit(m);
                     if (decision < 0 || v > bv || (v == bv && m < decision)) {
                         decision = m;
                         bv = v;
@@ -791,26 +851,23 @@ public final class PrunedDecoder {
          * of that lane, which contains the reference's value; false if it is not finite.
          */
         private boolean evaluate(int l, int m) {
-            int wo = m * hidden;
-            int ho = l * hidden;
+            int wo = m * hiddenPad;
+            int ho = (l - l % ROWS) * hiddenPad + (l % ROWS) * L; // chunk p of the row at ho + 4 p
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             int p = 0;
-            for (; p + 4 * L <= hidden; p += 4 * L) {
-                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho + p), a0);
-                a1 = FloatVector.fromArray(S, wT, wo + p + L).fma(FloatVector.fromArray(S, h, ho + p + L), a1);
-                a2 = FloatVector.fromArray(S, wT, wo + p + 2 * L).fma(FloatVector.fromArray(S, h, ho + p + 2 * L), a2);
-                a3 = FloatVector.fromArray(S, wT, wo + p + 3 * L).fma(FloatVector.fromArray(S, h, ho + p + 3 * L), a3);
+            for (; p + 4 * L <= hiddenPad; p += 4 * L, ho += 16 * L) {
+                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho), a0);
+                a1 = FloatVector.fromArray(S, wT, wo + p + L).fma(FloatVector.fromArray(S, h, ho + 4 * L), a1);
+                a2 = FloatVector.fromArray(S, wT, wo + p + 2 * L).fma(FloatVector.fromArray(S, h, ho + 8 * L), a2);
+                a3 = FloatVector.fromArray(S, wT, wo + p + 3 * L).fma(FloatVector.fromArray(S, h, ho + 12 * L), a3);
             }
-            for (; p + L <= hidden; p += L) {
-                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho + p), a0);
+            for (; p < hiddenPad; p += L, ho += 4 * L) {
+                a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho), a0);
             }
             float d = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
-            for (; p < hidden; p++) {
-                d = Math.fma(wT[wo + p], h[ho + p], d);
-            }
             double v = (double) d + bias[m];
             double sigma = sigmaW[m] * nUp[l] + sigmaB[m];
             dotProducts++;
@@ -825,10 +882,11 @@ public final class PrunedDecoder {
         private int referenceArgmax(int l) {
             referenceFallbacks++;
             dotProducts += messages;
+            loadRow(l);
             int best = 0;
-            float bv = referenceLogit(l, 0);
+            float bv = referenceLogit(0);
             for (int m = 1; m < messages; m++) {
-                float v = referenceLogit(l, m);
+                float v = referenceLogit(m);
                 if (v > bv) {
                     bv = v;
                     best = m;
@@ -837,9 +895,17 @@ public final class PrunedDecoder {
             return best;
         }
 
-        /** Logit m of lane l exactly as the receiver's output layer computes it (product, then bias). */
-        private float referenceLogit(int l, int m) {
-            return Gemm.productElement(h, l * hidden, w, hidden, messages, m) + bias[m];
+        /** Lane l's hidden activations, out of their panel, into rowH. */
+        private void loadRow(int l) {
+            int ho = (l - l % ROWS) * hiddenPad + (l % ROWS) * L;
+            for (int p = 0; p < hidden; p++) {
+                rowH[p] = h[ho + 4 * (p - p % L) + p % L];
+            }
+        }
+
+        /** Logit m of the message in rowH exactly as the receiver's output layer computes it (product, then bias). */
+        private float referenceLogit(int m) {
+            return Gemm.productElement(rowH, 0, w, hidden, messages, m) + bias[m];
         }
     }
 
@@ -970,7 +1036,7 @@ public final class PrunedDecoder {
         double[] a = new double[rank];
         double[] r = new double[hidden];
         for (int m = 0; m < messages; m++) {
-            int wo = m * hidden;
+            int wo = m * hiddenPad;
             double wNorm = 0;
             for (int p = 0; p < hidden; p++) {
                 wNorm += (double) wT[wo + p] * wT[wo + p];

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Dense;
@@ -101,6 +102,22 @@ class PrunedDecoderTest {
         Receiver rx = Receiver.create(kind, 32, 3, 64, new Rng(rank));
         FMatrixRMaj calibration = calibrated ? gaussian(500, 6, 1) : null;
         PrunedDecoder d = new PrunedDecoder(rx, rank, calibration);
+        for (double scale : new double[] {0.01, 1, 30}) {
+            assertSameDecisions(rx, d, gaussian(517, 6, scale));
+        }
+    }
+
+    static Stream<Arguments> oddSizes() {
+        return Stream.of(ChannelKind.values())
+                .flatMap(kind -> IntStream.of(1, 5, 27).mapToObj(rank -> Arguments.of(kind, rank)));
+    }
+
+    /** M = 21 and hidden 27: the decoder's tails (messages past its groups, hidden past whole vectors). */
+    @ParameterizedTest(name = "{0}, M 21, hidden 27, rank {1}")
+    @MethodSource("oddSizes")
+    void sizesThatAreNotWholeVectors(ChannelKind kind, int rank) {
+        Receiver rx = Receiver.create(kind, 21, 3, 27, new Rng(40 + rank));
+        PrunedDecoder d = new PrunedDecoder(rx, rank, gaussian(300, 6, 1));
         for (double scale : new double[] {0.01, 1, 30}) {
             assertSameDecisions(rx, d, gaussian(517, 6, scale));
         }

@@ -1,10 +1,12 @@
 package org.grmodelfree.comm;
 
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -60,6 +62,8 @@ import org.grmodelfree.nn.SoftmaxCrossEntropy;
 public final class PrunedDecoder {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Doubles in half a vector of floats' lanes (the norm bounds are computed in double). */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** Messages per register block of the hidden layer and the projection (L is a multiple of it). */
     private static final int ROWS = 4;
     /** Unit roundoff of float. */
@@ -83,8 +87,9 @@ public final class PrunedDecoder {
     private static final double FULL_LAYER_COST = 0.85;
 
     static {
-        if (L % ROWS != 0) {
-            throw new IllegalStateException("pruned decoder: vectors of " + L + " floats are not a multiple of " + ROWS);
+        if (L % ROWS != 0 || L % D.length() != 0) {
+            throw new IllegalStateException("pruned decoder: vectors of " + L + " floats are not a multiple of " + ROWS
+                    + " or of " + D.length() + " doubles");
         }
     }
 
@@ -380,13 +385,17 @@ public final class PrunedDecoder {
         final float[] tT = new float[rankPadded * L];
         /** M x L: the upper bounds on the logits, the block's messages in the lanes. */
         final float[] ubT = new float[messages * L];
-        final float[] sumSq = new float[L];
+        final double[] sumSq = new double[L];
+        /** t as tT, in double (the norm bounds read it). */
+        final double[] tTd = new double[rankPadded * L];
+        final double[] pUp = new double[L];
         final double[] nUp = new double[L];
         final float[] pLane = new float[L];
         final float[] nLane = new float[L];
         /** Per group of 8 messages (the last may have fewer), the largest upper bound of each lane. */
         final float[] groupMax = new float[(messages + 7) / 8 * L];
         final float[] topLane = new float[L];
+        final float[] firstGroup = new float[L];
         /** The best guess of each lane (see {@link #bestGuesses}). */
         final int[] guess = new int[L];
         final int[] m0 = new int[L];
@@ -434,9 +443,7 @@ public final class PrunedDecoder {
                     project4x2(g, j);
                 }
             }
-            for (int l = 0; l < L; l++) {
-                normBounds(l);
-            }
+            normBounds();
             upperBounds();
             bestGuesses();
             candidates(n);
@@ -608,38 +615,53 @@ public final class PrunedDecoder {
             tT[o + 1] = ta1;
             tT[o + 2] = ta2;
             tT[o + 3] = ta3;
+            tTd[o] = ta0;
+            tTd[o + 1] = ta1;
+            tTd[o + 2] = ta2;
+            tTd[o + 3] = ta3;
             o += L;
             tT[o] = tb0;
             tT[o + 1] = tb1;
             tT[o + 2] = tb2;
             tT[o + 3] = tb3;
+            tTd[o] = tb0;
+            tTd[o + 1] = tb1;
+            tTd[o + 2] = tb2;
+            tTd[o + 3] = tb3;
         }
 
         /**
-         * N >= |h| and P >= |(I - Q Q^T) h| for lane l, from |h|^2 - (1 - delta) |t|^2 with t's
-         * rounding taken off |t|. If |h| is not finite or too large for the bounds, the message is
-         * left to the reference (and its lane's bounds computed with P = N = 0, then ignored).
+         * N >= |h| and P >= |(I - Q Q^T) h| for each lane, from |h|^2 - (1 - delta) |t|^2 with t's
+         * rounding taken off |t| (in double, half a block of lanes at a time). If |h| is not finite
+         * or too large for the bounds, the message is left to the reference (and its lane's bounds
+         * computed with P = N = 0, then ignored).
          */
-        private void normBounds(int l) {
-            double n = Math.sqrt(sumSq[l] * normScale) * (1 + 1e-7);
-            if (!(n < HUGE)) {
-                reference[l] = true;
-                nUp[l] = 0;
-                pLane[l] = 0;
-                nLane[l] = 0;
-                return;
+        private void normBounds() {
+            for (int l0 = 0; l0 < L; l0 += D.length()) {
+                DoubleVector n = DoubleVector.fromArray(D, sumSq, l0).mul(normScale).sqrt().mul(1 + 1e-7);
+                DoubleVector tt = DoubleVector.zero(D);
+                for (int j = 0, o = l0; j < rank; j++, o += L) {
+                    DoubleVector t = DoubleVector.fromArray(D, tTd, o);
+                    tt = t.fma(t, tt);
+                }
+                DoubleVector tLow = tt.sqrt().sub(n.mul(tSlack));
+                tLow = tLow.blend(0, tLow.compare(LT, 0));
+                DoubleVector p2 = n.mul(n).sub(tLow.mul(tLow).mul(1 - delta));
+                p2.blend(0, p2.compare(LT, 0)).sqrt().add(n.mul(1e-7)).intoArray(pUp, l0);
+                n.intoArray(nUp, l0);
             }
-            reference[l] = false;
-            double tt = 0;
-            for (int j = 0; j < rank; j++) {
-                double t = tT[j * L + l];
-                tt += t * t;
+            for (int l = 0; l < L; l++) {
+                double n = nUp[l];
+                reference[l] = !(n < HUGE);
+                if (reference[l]) {
+                    nUp[l] = 0;
+                    pLane[l] = 0;
+                    nLane[l] = 0;
+                } else {
+                    pLane[l] = roundUp(pUp[l]);
+                    nLane[l] = roundUp(n);
+                }
             }
-            double tLow = Math.max(0, Math.sqrt(tt) - tSlack * n);
-            double p = Math.sqrt(Math.max(0, n * n - (1 - delta) * tLow * tLow)) + 1e-7 * n;
-            nUp[l] = n;
-            pLane[l] = roundUp(p);
-            nLane[l] = roundUp(n);
         }
 
         /**
@@ -722,22 +744,25 @@ public final class PrunedDecoder {
          */
         private void bestGuesses() {
             FloatVector top = FloatVector.fromArray(S, groupMax, 0);
-            for (int g = L; g < groupMax.length; g += L) {
-                FloatVector v = FloatVector.fromArray(S, groupMax, g);
+            for (int go = L; go < groupMax.length; go += L) {
+                FloatVector v = FloatVector.fromArray(S, groupMax, go);
                 top = top.blend(v, v.compare(GT, top));
             }
             top.intoArray(topLane, 0);
+            // each lane's first group that holds its top, without a branch per group: the groups
+            // backwards, so that the first one overwrites the others (-1: none, a NaN top)
+            FloatVector first = FloatVector.broadcast(S, -1f);
+            for (int go = groupMax.length - L, g = go / L * 8; go >= 0; go -= L, g -= 8) {
+                first = first.blend((float) g, FloatVector.fromArray(S, groupMax, go).compare(EQ, top));
+            }
+            first.intoArray(firstGroup, 0);
             for (int l = 0; l < L; l++) {
-                guess[l] = -1;
+                int g = (int) firstGroup[l];
                 float t = topLane[l];
-                for (int g = 0, go = l; g < messages; g += 8, go += L) {
-                    if (groupMax[go] == t) {
-                        for (int m = g, end = Math.min(messages, g + 8); m < end; m++) {
-                            if (ubT[m * L + l] == t) {
-                                guess[l] = m;
-                                break;
-                            }
-                        }
+                guess[l] = -1;
+                for (int m = g, end = g < 0 ? g : Math.min(messages, g + 8); m < end; m++) {
+                    if (ubT[m * L + l] == t) {
+                        guess[l] = m;
                         break;
                     }
                 }

@@ -3,6 +3,7 @@ package org.grmodelfree.comm;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.util.Arrays;
@@ -466,6 +467,7 @@ public final class PrunedDecoder {
             int h1 = h0 + L;
             int h2 = h1 + L;
             int h3 = h2 + L;
+            // ReLU as Math.max(v, 0f) takes it (NaN stays NaN, -0 becomes +0), in a compare and a blend
             FloatVector ss0 = FloatVector.zero(S);
             FloatVector ss1 = ss0;
             FloatVector ss2 = ss0;
@@ -498,28 +500,36 @@ public final class PrunedDecoder {
                 }
                 FloatVector c0 = FloatVector.fromArray(S, b1, j);
                 FloatVector c1 = FloatVector.fromArray(S, b1, j + L);
-                FloatVector v = s00.add(c0).max(0f);
+                FloatVector v = s00.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h0 + 4 * j);
                 ss0 = v.fma(v, ss0);
-                v = s01.add(c1).max(0f);
+                v = s01.add(c1);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h0 + 4 * j + 4 * L);
                 ss0 = v.fma(v, ss0);
-                v = s10.add(c0).max(0f);
+                v = s10.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h1 + 4 * j);
                 ss1 = v.fma(v, ss1);
-                v = s11.add(c1).max(0f);
+                v = s11.add(c1);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h1 + 4 * j + 4 * L);
                 ss1 = v.fma(v, ss1);
-                v = s20.add(c0).max(0f);
+                v = s20.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h2 + 4 * j);
                 ss2 = v.fma(v, ss2);
-                v = s21.add(c1).max(0f);
+                v = s21.add(c1);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h2 + 4 * j + 4 * L);
                 ss2 = v.fma(v, ss2);
-                v = s30.add(c0).max(0f);
+                v = s30.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h3 + 4 * j);
                 ss3 = v.fma(v, ss3);
-                v = s31.add(c1).max(0f);
+                v = s31.add(c1);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h3 + 4 * j + 4 * L);
                 ss3 = v.fma(v, ss3);
             }
@@ -536,16 +546,20 @@ public final class PrunedDecoder {
                     s3 = FloatVector.broadcast(S, x[x3 + q]).fma(c0, s3);
                 }
                 FloatVector c0 = FloatVector.fromArray(S, b1, j);
-                FloatVector v = s0.add(c0).max(0f);
+                FloatVector v = s0.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h0 + 4 * j);
                 ss0 = v.fma(v, ss0);
-                v = s1.add(c0).max(0f);
+                v = s1.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h1 + 4 * j);
                 ss1 = v.fma(v, ss1);
-                v = s2.add(c0).max(0f);
+                v = s2.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h2 + 4 * j);
                 ss2 = v.fma(v, ss2);
-                v = s3.add(c0).max(0f);
+                v = s3.add(c0);
+                v = v.blend(0f, v.compare(LE, 0f));
                 v.intoArray(h, h3 + 4 * j);
                 ss3 = v.fma(v, ss3);
             }

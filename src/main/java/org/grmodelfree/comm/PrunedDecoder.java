@@ -399,6 +399,8 @@ public final class PrunedDecoder {
         final float[] firstGroup = new float[L];
         /** The best guess of each lane (see {@link #bestGuesses}). */
         final int[] guess = new int[L];
+        /** h . W_guess of each lane. */
+        final float[] guessDot = new float[L];
         final int[] m0 = new int[L];
         /** The lower bound each message's candidates must reach, rounded down; +infinity for a lane not decided here. */
         final float[] lf = new float[L];
@@ -789,6 +791,9 @@ public final class PrunedDecoder {
          * whose upper bound reaches its message's lower bound, raising that bound as it goes.
          */
         private void candidates(int n) {
+            for (int g = 0; g < L; g += ROWS) {
+                guesses4(g, n);
+            }
             for (int l = 0; l < L; l++) {
                 lf[l] = Float.POSITIVE_INFINITY;
                 count[l] = 0;
@@ -797,7 +802,7 @@ public final class PrunedDecoder {
                     continue;
                 }
                 int g = guess[l];
-                if (g < 0 || !evaluate(l, g)) {
+                if (g < 0 || !record(l, g, guessDot[l])) {
                     reference[l] = true;
                     continue;
                 }
@@ -890,6 +895,57 @@ public final class PrunedDecoder {
          * of that lane, which contains the reference's value; false if it is not finite.
          */
         private boolean evaluate(int l, int m) {
+            return record(l, m, dot(l, m));
+        }
+
+        /**
+         * The dot products of the best guesses of lanes g .. g + 3 (one panel of h) into guessDot,
+         * the four rows of W read side by side (a lane without a guess reads row 0, ignored).
+         */
+        private void guesses4(int g, int n) {
+            int w0 = guessRow(g, n) * hiddenPad;
+            int w1r = guessRow(g + 1, n) * hiddenPad;
+            int w2 = guessRow(g + 2, n) * hiddenPad;
+            int w3 = guessRow(g + 3, n) * hiddenPad;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            FloatVector c0 = a0;
+            FloatVector c1 = a0;
+            FloatVector c2 = a0;
+            FloatVector c3 = a0;
+            int p = 0;
+            int ho = g * hiddenPad; // chunk p of lane g + r at ho + 4 p + r L
+            for (; p + 2 * L <= hiddenPad; p += 2 * L, ho += 8 * L) {
+                a0 = FloatVector.fromArray(S, wT, w0 + p).fma(FloatVector.fromArray(S, h, ho), a0);
+                a1 = FloatVector.fromArray(S, wT, w1r + p).fma(FloatVector.fromArray(S, h, ho + L), a1);
+                a2 = FloatVector.fromArray(S, wT, w2 + p).fma(FloatVector.fromArray(S, h, ho + 2 * L), a2);
+                a3 = FloatVector.fromArray(S, wT, w3 + p).fma(FloatVector.fromArray(S, h, ho + 3 * L), a3);
+                c0 = FloatVector.fromArray(S, wT, w0 + p + L).fma(FloatVector.fromArray(S, h, ho + 4 * L), c0);
+                c1 = FloatVector.fromArray(S, wT, w1r + p + L).fma(FloatVector.fromArray(S, h, ho + 5 * L), c1);
+                c2 = FloatVector.fromArray(S, wT, w2 + p + L).fma(FloatVector.fromArray(S, h, ho + 6 * L), c2);
+                c3 = FloatVector.fromArray(S, wT, w3 + p + L).fma(FloatVector.fromArray(S, h, ho + 7 * L), c3);
+            }
+            if (p < hiddenPad) {
+                a0 = FloatVector.fromArray(S, wT, w0 + p).fma(FloatVector.fromArray(S, h, ho), a0);
+                a1 = FloatVector.fromArray(S, wT, w1r + p).fma(FloatVector.fromArray(S, h, ho + L), a1);
+                a2 = FloatVector.fromArray(S, wT, w2 + p).fma(FloatVector.fromArray(S, h, ho + 2 * L), a2);
+                a3 = FloatVector.fromArray(S, wT, w3 + p).fma(FloatVector.fromArray(S, h, ho + 3 * L), a3);
+            }
+            guessDot[g] = a0.add(c0).reduceLanes(ADD);
+            guessDot[g + 1] = a1.add(c1).reduceLanes(ADD);
+            guessDot[g + 2] = a2.add(c2).reduceLanes(ADD);
+            guessDot[g + 3] = a3.add(c3).reduceLanes(ADD);
+        }
+
+        /** The row of W lane l's guess reads: its guess, or row 0 for a lane that has none. */
+        private int guessRow(int l, int n) {
+            return l < n && !reference[l] && guess[l] >= 0 ? guess[l] : 0;
+        }
+
+        /** h . W_m of lane l (a vectorised dot product). */
+        private float dot(int l, int m) {
             int wo = m * hiddenPad;
             int ho = (l - l % ROWS) * hiddenPad + (l % ROWS) * L; // chunk p of the row at ho + 4 p
             FloatVector a0 = FloatVector.zero(S);
@@ -906,7 +962,15 @@ public final class PrunedDecoder {
             for (; p < hiddenPad; p += L, ho += 4 * L) {
                 a0 = FloatVector.fromArray(S, wT, wo + p).fma(FloatVector.fromArray(S, h, ho), a0);
             }
-            float d = a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+            return a0.add(a1).add(a2.add(a3)).reduceLanes(ADD);
+        }
+
+        /**
+         * Lane l's logit m from its dot product d, into the next interval [lo, hi] of that lane,
+         * which contains the reference's value (any order of the dot product's sum is covered);
+         * false if it is not finite.
+         */
+        private boolean record(int l, int m, float d) {
             double v = (double) d + bias[m];
             double sigma = sigmaW[m] * nUp[l] + sigmaB[m];
             dotProducts++;

@@ -34,6 +34,13 @@ import org.grmodelfree.wire.ControlMessage;
  * (so M must be at most 256).
  */
 public final class ReceiverBlock implements Block {
+    /**
+     * The compute pool's spin-wait iterations in a receiver process ({@code -Dmodelfree.spins}):
+     * its workers park soon after a step, leaving the cores to the other processes. The Python
+     * bridge (blocks/modelfree/_jvm.py) and {@code train --transport zmq} start receivers with it,
+     * and the bench times the stream receiver with it.
+     */
+    public static final int PROCESS_SPINS = 2000;
     public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
             "Finds batch frames in complex64 samples, decodes them with a learned receiver, trains it on the"
                     + " shared-seed training messages and feeds back per-example losses.",

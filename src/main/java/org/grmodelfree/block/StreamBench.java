@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.comm.AwgnChannel;
 import org.grmodelfree.comm.Rng;
+import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.wire.StreamIn;
 import org.grmodelfree.wire.StreamOut;
@@ -107,6 +108,7 @@ public final class StreamBench {
         Params p = ReceiverBlock.SPEC.parse(a);
         ReceiverBlock rx = new ReceiverBlock(p);
         BlockRunner runner = new BlockRunner(rx, p, line -> { });
+        int spins = Parallel.spins(ReceiverBlock.PROCESS_SPINS); // as the receiver's own process runs
         try (ZContext ctx = new ZContext(); StreamOut out = new StreamOut(ctx, address, true, false,
                 StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, PEER_WAIT_MS)) {
             List<Throwable> failure = new ArrayList<>();
@@ -116,6 +118,8 @@ public final class StreamBench {
                 return items;
             }, runner, t, failure, warmupSeconds, seconds);
             return new Result(r.samples(), r.seconds(), rx.stats());
+        } finally {
+            Parallel.spins(spins);
         }
     }
 

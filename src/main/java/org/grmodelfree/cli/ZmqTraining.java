@@ -47,7 +47,7 @@ final class ZmqTraining {
      */
     private static final List<String> FEEDBACK_JVM = List.of("-Dmodelfree.threads=1", "-XX:TieredStopAtLevel=1");
     /** The receiver's workers spin briefly before parking, leaving the cores to the other processes. */
-    private static final List<String> RECEIVER_JVM = List.of("-Dmodelfree.spins=2000");
+    private static final List<String> RECEIVER_JVM = List.of("-Dmodelfree.spins=" + ReceiverBlock.PROCESS_SPINS);
 
     /** The test channel's sample bookkeeping and the feedback link's impairments. */
     record LinkOptions(int shift, int holdBack, double feedbackDelayMs, double feedbackDrop, int quantizeBits,

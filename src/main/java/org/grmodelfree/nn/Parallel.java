@@ -36,9 +36,9 @@ public final class Parallel {
      * Spin-wait iterations of an idle worker before it parks ({@code -Dmodelfree.spins=N}); the
      * caller spins 2/5 of it waiting for a chunk. Spinning saves the wake-up latency between the
      * back-to-back dispatches of one step; where other processes share the cores (the block
-     * processes) a low value gives them the cores instead.
+     * processes) a low value gives them the cores instead. {@link #spins(int)} changes it.
      */
-    private static final int SPINS = Math.max(0, Integer.getInteger("modelfree.spins", 50_000));
+    private static volatile int spins = Math.max(0, Integer.getInteger("modelfree.spins", 50_000));
 
     /** Worker states: waiting for work, work handed over, work taken (running). */
     private static final int IDLE = 0;
@@ -94,6 +94,19 @@ public final class Parallel {
     }
 
     /** The number of threads a dispatch uses, the caller included. */
+    /**
+     * Sets the spin-wait iterations of the pool (the {@code modelfree.spins} property) for what
+     * runs next, e.g. to time a block as its own process runs it; returns the previous value.
+     */
+    public static int spins(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("parallel: " + n + " spin-wait iterations");
+        }
+        int before = spins;
+        spins = n;
+        return before;
+    }
+
     public static int threads() {
         return THREADS;
     }
@@ -179,9 +192,9 @@ public final class Parallel {
             if (STATE.compareAndSet(index, SUBMITTED, IDLE)) {
                 return null;
             }
-            int spins = 0;
+            int spun = 0;
             while (STATE.get(index) != IDLE) {
-                if (++spins < SPINS * 2 / 5) {
+                if (++spun < spins * 2 / 5) {
                     Thread.onSpinWait();
                 } else {
                     waiter = Thread.currentThread();
@@ -199,7 +212,7 @@ public final class Parallel {
             int idle = 0;
             while (true) {
                 if (STATE.get(index) != SUBMITTED || !STATE.compareAndSet(index, SUBMITTED, RUNNING)) {
-                    if (++idle < SPINS) {
+                    if (++idle < spins) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);

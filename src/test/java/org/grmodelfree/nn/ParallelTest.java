@@ -49,4 +49,27 @@ class ParallelTest {
             assertEquals(200, hits.get(i));
         }
     }
+
+    /** The spin setting changes at run time, and the pool still runs every chunk with none at all. */
+    @Test
+    void spinSettingChangesAndWorkStillRuns() {
+        int before = Parallel.spins(0);
+        try {
+            assertEquals(0, Parallel.spins(0));
+            AtomicIntegerArray hits = new AtomicIntegerArray(1000);
+            for (int round = 0; round < 50; round++) {
+                Parallel.run((from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        hits.incrementAndGet(i);
+                    }
+                }, 1000, 1, true);
+            }
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(50, hits.get(i));
+            }
+            assertThrows(IllegalArgumentException.class, () -> Parallel.spins(-1));
+        } finally {
+            Parallel.spins(before);
+        }
+    }
 }

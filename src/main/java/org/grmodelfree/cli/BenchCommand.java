@@ -297,9 +297,10 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * CPU time per message of the neural decisions alone, without sockets: {0} the stream
      * receiver's pruned decoder (on the calling thread), {1} the full network (argmax of its logits,
-     * its matrix products on all threads, so CPU time of all threads). Medians over 10 rounds of 20 batches of 1000 blocks through the model's channel
-     * at its SNR, after 5 rounds of warm-up; CPU time summed over the JVM's threads is what the
-     * decisions cost whatever else shares the machine.
+     * its matrix products on all threads, so CPU time of all threads). Medians over 10 rounds of 20
+     * batches of 1000 blocks through the model's channel at its SNR, after 5 rounds of warm-up (2 s
+     * at least for the pruned decoder), each decoder's rounds apart; CPU time summed over the JVM's threads is what the decisions cost
+     * whatever else shares the machine.
      */
     static double[] decisionCpuNanos(Trainer trained) {
         TrainConfig c = trained.config();
@@ -322,16 +323,30 @@ final class BenchCommand implements Callable<Integer> {
         int[] decisions = new int[rows];
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         double[][] ns = new double[2][10 * ys.length];
-        for (int round = -5; round < 10; round++) {
+        // each decoder in rounds of its own, as a stream receiver runs one: alternating them batch
+        // by batch would leave each the other's data in the caches
+        // warm-up for 2 s at least, as the stream figures have: building the decoder (forLink)
+        // tries several ranks, and the compiler settles again on the rank kept
+        long warm = System.nanoTime() + 2_000_000_000L;
+        for (int round = 0; round < 5 || System.nanoTime() < warm; round++) {
+            for (FMatrixRMaj y : ys) {
+                pruned.decide(y, null, decisions);
+            }
+        }
+        for (int round = 0; round < 10; round++) {
             for (int b = 0; b < ys.length; b++) {
                 long t0 = mx.getCurrentThreadCpuTime();
                 pruned.decide(ys[b], null, decisions);
                 long t1 = mx.getCurrentThreadCpuTime();
+                ns[0][round * ys.length + b] = (double) (t1 - t0) / rows;
+            }
+        }
+        for (int round = -5; round < 10; round++) {
+            for (int b = 0; b < ys.length; b++) {
                 long a0 = cpuNanos(mx);
                 SoftmaxCrossEntropy.argmax(rx.forward(ys[b]), null, decisions);
                 long a1 = cpuNanos(mx);
                 if (round >= 0) {
-                    ns[0][round * ys.length + b] = (double) (t1 - t0) / rows;
                     ns[1][round * ys.length + b] = (double) (a1 - a0) / rows;
                 }
             }

@@ -37,17 +37,7 @@ class ParallelTest {
             throw boom;
         }, 4096, 4, true));
         assertSame(boom, e);
-        AtomicIntegerArray hits = new AtomicIntegerArray(4096);
-        for (int round = 0; round < 200; round++) {
-            Parallel.run((from, to) -> {
-                for (int i = from; i < to; i++) {
-                    hits.incrementAndGet(i);
-                }
-            }, 4096, 4, true);
-        }
-        for (int i = 0; i < 4096; i++) {
-            assertEquals(200, hits.get(i));
-        }
+        assertEveryIndexRuns(4096, 4, 200);
     }
 
     /** The spin setting changes at run time, and the pool still runs every chunk with none at all. */
@@ -56,20 +46,25 @@ class ParallelTest {
         int before = Parallel.spins(0);
         try {
             assertEquals(0, Parallel.spins(0));
-            AtomicIntegerArray hits = new AtomicIntegerArray(1000);
-            for (int round = 0; round < 50; round++) {
-                Parallel.run((from, to) -> {
-                    for (int i = from; i < to; i++) {
-                        hits.incrementAndGet(i);
-                    }
-                }, 1000, 1, true);
-            }
-            for (int i = 0; i < 1000; i++) {
-                assertEquals(50, hits.get(i));
-            }
+            assertEveryIndexRuns(1000, 1, 50);
             assertThrows(IllegalArgumentException.class, () -> Parallel.spins(-1));
         } finally {
             Parallel.spins(before);
+        }
+    }
+
+    /** Runs [0, n) in chunks aligned to align, rounds times, and checks each index ran every time. */
+    private static void assertEveryIndexRuns(int n, int align, int rounds) {
+        AtomicIntegerArray hits = new AtomicIntegerArray(n);
+        for (int round = 0; round < rounds; round++) {
+            Parallel.run((from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            }, n, align, true);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(rounds, hits.get(i), "index " + i + " of " + n);
         }
     }
 }

@@ -29,9 +29,6 @@ class _JvmBlock(gr.hier_block2):
     # Message outputs the bridge adds: port id -> the JVM stats key it publishes, as a pair
     # (port id . value), once a second.
     STATS_PORTS = {}
-    # Optional stream ports: port id -> (parameter, value) that enables the port; without it the port
-    # is not there (io_signature), and the JVM block gets no address for it.
-    STREAM_PORT_PARAMS = {}
 
     def __init__(self, attach="", **params):
         spec = describe(self.BLOCK)
@@ -46,14 +43,13 @@ class _JvmBlock(gr.hier_block2):
         self._runtime = {p["id"] for p in spec["parameters"] if p.get("runtime")}
 
     def _enabled(self, spec, port, params):
-        """Whether a port is there: always, but for an optional stream port whose parameter does not
-        enable it."""
-        if port["domain"] != "stream" or not port["optional"]:
+        """Whether a port is there: always, but for a port that the JVM block declares enabled by a
+        parameter value (its 'enabled_by'), which the parameters given do not have. Without it the
+        port is not in the io_signature, and the JVM block gets no address for it."""
+        enable = port.get("enabled_by")
+        if enable is None:
             return True
-        if port["id"] not in self.STREAM_PORT_PARAMS:
-            raise ValueError("gr-modelfree %s: optional stream port %r has no enabling parameter in the bridge"
-                             % (self.BLOCK, port["id"]))
-        key, value = self.STREAM_PORT_PARAMS[port["id"]]
+        key, value = enable["parameter"], enable["value"]
         given = params.get(key)
         if given is None:
             given = next(q["default"] for q in spec["parameters"] if q["id"] == key)
@@ -100,7 +96,6 @@ class transmitter(_JvmBlock):
     """Learned transmitter: messages to complex64 frames; learns from fed-back losses. With
     source='stream' (stream mode) it has a byte input 'msg_in': the messages to send, one index per byte."""
     BLOCK = "transmitter"
-    STREAM_PORT_PARAMS = {"msg_in": ("source", "stream")}
 
 
 class policy_sampler(_JvmBlock):
@@ -114,7 +109,6 @@ class receiver(_JvmBlock):
     With output='stream' (stream mode) it has a byte output 'msg_out': the decided message indices."""
     BLOCK = "receiver"
     STATS_PORTS = {"bler": "recent_bler"}
-    STREAM_PORT_PARAMS = {"msg_out": ("output", "stream")}
 
 
 class loss_feedback(_JvmBlock):

@@ -203,6 +203,13 @@ public final class BlockRunner {
             for (PortSpec p : block.spec().ports()) {
                 String address = params.address(p.id());
                 boolean in = p.direction() == PortSpec.Direction.IN;
+                if (!p.enabled(params)) {
+                    if (address != null) {
+                        throw new IllegalArgumentException(block.spec().name() + ": --" + p.id() + " is given, but '"
+                                + p.id() + "' exists only with --" + p.enable().param() + " " + p.enable().value());
+                    }
+                    continue; // no socket for a port the parameters leave out
+                }
                 if (in && address == null) {
                     if (!p.optional()) {
                         throw new IllegalArgumentException(block.spec().name() + ": input '" + p.id()

@@ -46,6 +46,13 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
                         + "' has the id of a port (port ids are the address options)");
             }
         }
+        for (PortSpec p : ports) {
+            PortSpec.Enable e = p.enable();
+            if (e != null && params.stream().noneMatch(q -> q.id().equals(e.param()) && q.options().contains(e.value()))) {
+                throw new IllegalArgumentException("block '" + name + "': port '" + p.id() + "' is enabled by "
+                        + e.param() + " = " + e.value() + ", which is not a value of an enum parameter of the block");
+            }
+        }
     }
 
     /** The declared port with this id, or an IllegalArgumentException listing the ports. */

@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * @param item item type of a stream port; {@link Item#NONE} for message ports
  * @param optional whether the port may stay unconnected
  * @param doc one line of documentation
+ * @param enable the parameter value that makes the port exist, or null for a port that always does
  */
-public record PortSpec(String id, Domain domain, Direction direction, Item item, boolean optional, String doc) {
+public record PortSpec(String id, Domain domain, Direction direction, Item item, boolean optional, String doc,
+                       Enable enable) {
     static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
 
     /** GRC's port domains. */
@@ -55,7 +57,23 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
         }
     }
 
+    /**
+     * The value of an enum parameter with which a port exists. GNU Radio allows no unconnected
+     * stream port in a hierarchical block, so the Python bridge builds the port, GRC shows it and
+     * the runner opens a socket for it only with that value.
+     */
+    public record Enable(String param, String value) {
+    }
+
+    /** A port that always exists. */
+    public PortSpec(String id, Domain domain, Direction direction, Item item, boolean optional, String doc) {
+        this(id, domain, direction, item, optional, doc, null);
+    }
+
     public PortSpec {
+        if (enable != null && !optional) {
+            throw new IllegalArgumentException("port '" + id + "': a port that a parameter enables is optional");
+        }
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("port id '" + id + "' must be lower case letters, digits and _");
         }
@@ -75,14 +93,19 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
         return new PortSpec(id, Domain.STREAM, Direction.OUT, item, false, doc);
     }
 
-    /** A stream input that may stay unconnected. */
-    public static PortSpec optionalStreamIn(String id, Item item, String doc) {
-        return new PortSpec(id, Domain.STREAM, Direction.IN, item, true, doc);
+    /** A stream input that exists only when enum parameter param has the given value. */
+    public static PortSpec streamIn(String id, Item item, String param, String value, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.IN, item, true, doc, new Enable(param, value));
     }
 
-    /** A stream output that may stay unconnected. */
-    public static PortSpec optionalStreamOut(String id, Item item, String doc) {
-        return new PortSpec(id, Domain.STREAM, Direction.OUT, item, true, doc);
+    /** A stream output that exists only when enum parameter param has the given value. */
+    public static PortSpec streamOut(String id, Item item, String param, String value, String doc) {
+        return new PortSpec(id, Domain.STREAM, Direction.OUT, item, true, doc, new Enable(param, value));
+    }
+
+    /** Whether the port exists with these parameters (see {@link Enable}). */
+    public boolean enabled(Params p) {
+        return enable == null || p.string(enable.param()).equals(enable.value());
     }
 
     public static PortSpec messageIn(String id, boolean optional, String doc) {
@@ -117,6 +140,12 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
             m.put("dtype", item.grc());
         }
         m.put("optional", optional);
+        if (enable != null) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("parameter", enable.param());
+            e.put("value", enable.value());
+            m.put("enabled_by", e);
+        }
         m.put("doc", doc);
         return m;
     }

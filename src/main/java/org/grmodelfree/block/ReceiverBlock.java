@@ -47,7 +47,7 @@ public final class ReceiverBlock implements Block {
             List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel"),
                     PortSpec.messageOut("losses", true, "train mode: per-example losses of transmitter-phase"
                             + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)"),
-                    PortSpec.optionalStreamOut("msg_out", PortSpec.Item.BYTE, "stream mode with output stream: the"
+                    PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, "output", "stream", "stream mode with output stream: the"
                             + " decided message index of every message, in order, one byte each")),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,

@@ -47,7 +47,7 @@ public final class TransmitterBlock implements Block {
                     + " (policy gradient through a Gaussian policy sampler).",
             List.of(PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
                             "framed complex64 samples: lead-in zeros, then one frame per batch"),
-                    PortSpec.optionalStreamIn("msg_in", PortSpec.Item.BYTE, "stream mode with source stream:"
+                    PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, "source", "stream", "stream mode with source stream:"
                             + " the messages to send, one message index (0..M-1) per byte"),
                     PortSpec.messageIn("sent", true, "train mode: what the policy sampler sent for each"
                             + " transmitter-phase batch (from the sampler's 'sent')"),

@@ -163,41 +163,14 @@ class GrcYamlTest {
         assertEquals(callbacks, ((Map<String, Object>) y.get("templates")).getOrDefault("callbacks", List.of()),
                 where + "templates.callbacks: set_<id>(${<id>}) for each run-time parameter");
 
-        Map<String, String> enabling = bridgeStreamPortParams(spec);
         checkPorts(where + "inputs: ", (List<Map<String, Object>>) d.get("inputs"),
-                (List<Map<String, Object>>) y.getOrDefault("inputs", List.of()), enabling);
+                (List<Map<String, Object>>) y.getOrDefault("inputs", List.of()));
         List<Map<String, Object>> outputs = new ArrayList<>((List<Map<String, Object>>) d.get("outputs"));
         for (String port : bridgeStatsPorts(spec)) {
             outputs.add(Map.of("id", port, "domain", "message", "optional", true));
         }
         checkPorts(where + "outputs (the block's, then the bridge's stats ports): ", outputs,
-                (List<Map<String, Object>>) y.getOrDefault("outputs", List.of()), enabling);
-        for (Map.Entry<String, String> e : enabling.entrySet()) {
-            String[] kv = e.getValue().split("=", 2);
-            ParamSpec enabler = spec.param(kv[0]);
-            assertTrue(enabler.options().contains(kv[1]), where + "the bridge enables port " + e.getKey() + " with "
-                    + kv[0] + " = " + kv[1] + ", not one of " + enabler.options());
-        }
-    }
-
-    /**
-     * The bridge's enabling parameters of optional stream ports (its class's STREAM_PORT_PARAMS):
-     * port id to "param=value".
-     */
-    static Map<String, String> bridgeStreamPortParams(BlockSpec spec) throws IOException {
-        String py = Files.readString(Path.of("blocks", "modelfree", "__init__.py"));
-        Matcher cls = Pattern.compile("class " + pythonName(spec) + "\\(_JvmBlock\\):(.*?)(?=\\nclass |\\z)",
-                Pattern.DOTALL).matcher(py);
-        assertTrue(cls.find(), "blocks/modelfree/__init__.py has no class " + pythonName(spec));
-        Matcher ports = Pattern.compile("STREAM_PORT_PARAMS = \\{([^}]*)}").matcher(cls.group(1));
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        if (ports.find()) {
-            Matcher e = Pattern.compile("\"(\\w+)\"\\s*:\\s*\\(\"(\\w+)\",\\s*\"([\\w-]+)\"\\)").matcher(ports.group(1));
-            while (e.find()) {
-                m.put(e.group(1), e.group(2) + "=" + e.group(3));
-            }
-        }
-        return m;
+                (List<Map<String, Object>>) y.getOrDefault("outputs", List.of()));
     }
 
     /** The message outputs the Python bridge adds to a block: the keys of its class's STATS_PORTS. */
@@ -228,8 +201,8 @@ class GrcYamlTest {
         return false;
     }
 
-    private static void checkPorts(String where, List<Map<String, Object>> declared, List<Map<String, Object>> yaml,
-            Map<String, String> enabling) {
+    @SuppressWarnings("unchecked")
+    private static void checkPorts(String where, List<Map<String, Object>> declared, List<Map<String, Object>> yaml) {
         assertEquals(declared.size(), yaml.size(), where + "port count");
         for (int i = 0; i < declared.size(); i++) {
             Map<String, Object> p = declared.get(i);
@@ -244,11 +217,10 @@ class GrcYamlTest {
                 if (optional) {
                     // GNU Radio allows no unconnected stream port in a hier_block2: the bridge builds an
                     // optional one only when its parameter enables it, and GRC shows it only then
-                    String e = enabling.get((String) p.get("id"));
-                    assertTrue(e != null, where + "optional stream port " + p.get("id") + " needs an enabling"
-                            + " parameter in the bridge's STREAM_PORT_PARAMS");
-                    String[] kv = e.split("=", 2);
-                    assertEquals("${ " + kv[0] + " != '" + kv[1] + "' }", yp.get("hide"),
+                    Map<String, Object> e = (Map<String, Object>) p.get("enabled_by");
+                    assertTrue(e != null, where + "optional stream port " + p.get("id") + " needs the parameter"
+                            + " value that enables it (PortSpec.streamIn/streamOut with param and value)");
+                    assertEquals("${ " + e.get("parameter") + " != '" + e.get("value") + "' }", yp.get("hide"),
                             where + "hide of " + p.get("id"));
                 }
             } else {

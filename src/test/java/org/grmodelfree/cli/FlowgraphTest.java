@@ -251,6 +251,56 @@ class FlowgraphTest {
     }
 
     /**
+     * The user's messages through GNU Radio: a vector source of message indices into the
+     * transmitter's msg_in (enabled by source stream), its samples into the receiver, the decided
+     * indices out of msg_out (enabled by output stream) into a vector sink, unchanged.
+     */
+    @Test
+    void user_messages_go_through_gnu_radio_from_msg_in_to_msg_out(@TempDir Path tmp) throws Exception {
+        org.grmodelfree.train.TrainConfig p = org.grmodelfree.train.TrainConfig.paper(
+                org.grmodelfree.comm.ChannelKind.AWGN, org.grmodelfree.train.Method.SUPERVISED, 300, 3);
+        org.grmodelfree.train.TrainConfig c = new org.grmodelfree.train.TrainConfig(p.channel(), p.snrDb(),
+                p.method(), 16, p.symbols(), 32, 32, p.iterations(), p.batchRx(), p.batchTx(), p.rxSteps(),
+                p.txSteps(), 0.01, 0.01, p.lrFinalFactor(), p.sigma2(), p.sigma2Final(), p.baseline(),
+                p.fineTuneSteps(), p.seed(), p.evalEvery(), p.evalMessages(), p.patience());
+        org.grmodelfree.train.Trainer t = org.grmodelfree.train.Trainer.create(c);
+        while (t.iteration() < c.iterations()) {
+            t.iterate();
+        }
+        Path model = tmp.resolve("model.msgpack");
+        org.grmodelfree.store.ModelFile.save(model, t, 0, new org.grmodelfree.train.LearningCurve());
+        // the model's M and N, and frames of 50 messages
+        String kw = "mode='stream', model=" + Json.toCompactString(model.toString()) + ", messages=16, symbols="
+                + c.symbols() + ", batch_rx=50, batch_tx=50, frames=4, peer_timeout=60.0";
+        int[] data = new java.util.Random(21).ints(200, 0, 16).toArray();
+        Path py = tmp.resolve("bytes.py");
+        Files.writeString(py, String.join("\n",
+                "import signal, modelfree",
+                "from gnuradio import gr, blocks",
+                "data = " + java.util.Arrays.toString(data),
+                "tb = gr.top_block()",
+                "kw = dict(" + kw + ")",
+                "src = blocks.vector_source_b(data, False)",
+                "tx = modelfree.transmitter(source='stream', **kw)",
+                "rx = modelfree.receiver(output='stream', reference='none', **kw)",
+                "snk = blocks.vector_sink_b()",
+                "tb.connect(src, tx)",
+                "tb.connect(tx, rx)",
+                "tb.connect(rx, snk)",
+                "signal.signal(signal.SIGINT, lambda *_: tb.stop())  # the bridge stops the flowgraph when a block ends",
+                "tb.start()",
+                "tb.wait()",
+                "print('decided', list(snk.data()))",
+                ""));
+        String[] r = runPython(GnuRadio.locate(), py, Map.of("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString()));
+        String out = r[1];
+        assertEquals("0", r[0], out);
+        // no channel between them: the receiver decides exactly the samples sent, noiseless
+        assertTrue(out.contains("decided " + java.util.Arrays.toString(data)), out);
+        assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
+    }
+
+    /**
      * A GNU Radio teardown that never returns after the bridge's stop request (seen once in CI, after
      * every block had finished): the process ends itself after the grace time, with the blocks' status.
      */

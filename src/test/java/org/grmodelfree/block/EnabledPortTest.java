@@ -22,28 +22,10 @@ class EnabledPortTest {
     private static Object[] runOnce(String... args) {
         Params p = SPEC.parse(List.of(args));
         List<Boolean> seen = new ArrayList<>();
-        Block b = new Block() {
-            @Override
-            public BlockSpec spec() {
-                return SPEC;
-            }
-
-            @Override
-            public Status work(BlockIo io) {
-                seen.add(io.connected("data"));
-                return Status.DONE;
-            }
-
-            @Override
-            public String waitingFor() {
-                return "nothing";
-            }
-
-            @Override
-            public Map<String, Object> stats() {
-                return Map.of();
-            }
-        };
+        Block b = TestBlocks.withWork(SPEC, io -> {
+            seen.add(io.connected("data"));
+            return Block.Status.DONE;
+        });
         BlockRunner runner = new BlockRunner(b, p, line -> { });
         assertEquals(Block.Status.DONE, runner.run());
         return new Object[] {seen.get(0), Map.copyOf(runner.endpoints())};

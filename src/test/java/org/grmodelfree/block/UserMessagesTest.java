@@ -202,28 +202,10 @@ class UserMessagesTest {
     @Test
     void aPortReadOrWrittenWithTheMethodOfAnotherItemTypeIsNamed() {
         LocalGraph g = new LocalGraph();
-        Block wrong = new Block() {
-            @Override
-            public BlockSpec spec() {
-                return TransmitterBlock.SPEC;
-            }
-
-            @Override
-            public Status work(BlockIo io) {
-                io.readBytes("out", new byte[4], 0, 4);
-                return Status.DONE;
-            }
-
-            @Override
-            public String waitingFor() {
-                return "nothing";
-            }
-
-            @Override
-            public Map<String, Object> stats() {
-                return Map.of();
-            }
-        };
+        Block wrong = TestBlocks.withWork(TransmitterBlock.SPEC, io -> {
+            io.readBytes("out", new byte[4], 0, 4);
+            return Block.Status.DONE;
+        });
         g.add("b", wrong);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.run("b"));
         assertTrue(e.getMessage().contains("port 'out' is a complex stream output, not a byte stream input"),

@@ -114,18 +114,15 @@ public final class PrunedDecoder {
     private final float[] bias;
     /** bias + beta, rounded up. */
     private final float[] biasHi;
-    /** rankPadded x hidden: the basis Q, one vector per row (zero rows past the rank). */
-    private final float[] qT;
     /**
      * Q as the projection reads it: for each pair of basis vectors, their values one vector's width
      * of the hidden layer at a time, the pair's two chunks side by side (rankPadded x hiddenPad).
      */
     private final float[] qP;
-    /** M x rank: A = W^T Q, one row per message. */
-    private final float[] aM;
     /**
-     * A as the upper bounds read it: for each group of 8 messages, rank rows of their 8 values
-     * (row j holds A[m..m+7][j]); the messages past the last whole group follow, one row each.
+     * A = W^T Q (M x rank) as the upper bounds read it: for each group of 8 messages, rank rows of
+     * their 8 values (row j holds A[m..m+7][j]); the messages past the last whole group follow, one
+     * row each (see {@link #aIndex}).
      */
     private final float[] aG;
     private final float[] eCoef;
@@ -180,7 +177,8 @@ public final class PrunedDecoder {
             }
         }
         this.bias = out.bias().value().data.clone();
-        this.qT = new float[rankPadded * hidden];
+        // the basis Q, one vector per row, as the bounds' coefficients read it (zero rows past the rank)
+        float[] qT = new float[rankPadded * hidden];
         this.qP = new float[rankPadded * hiddenPad];
         for (int j = 0; j < rank; j++) {
             for (int p = 0; p < hidden; p++) {
@@ -188,8 +186,7 @@ public final class PrunedDecoder {
                 qP[(j - j % 2) * hiddenPad + 2 * (p - p % L) + (j % 2) * L + p % L] = qT[j * hidden + p];
             }
         }
-        this.delta = orthonormalityDefect();
-        this.aM = new float[messages * rank];
+        this.delta = orthonormalityDefect(qT);
         this.aG = new float[messages * rank];
         this.biasHi = new float[messages];
         this.eCoef = new float[messages];
@@ -199,13 +196,7 @@ public final class PrunedDecoder {
         double eta = gamma(hidden) * Math.sqrt(1 + delta);
         this.tSlack = Math.sqrt(rank) * eta;
         this.normScale = 1 + 4 * gamma(hidden);
-        this.certified = rank > 0 && delta < 0.5 && coefficients(eta);
-        int whole = messages / 8 * 8;
-        for (int m = 0; m < messages; m++) {
-            for (int j = 0; j < rank; j++) {
-                aG[m < whole ? (m - m % 8) * rank + j * 8 + m % 8 : m * rank + j] = aM[m * rank + j];
-            }
-        }
+        this.certified = rank > 0 && delta < 0.5 && coefficients(eta, qT);
         this.parts = new Part[Math.max(1, 2 * Parallel.threads())];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = new Part();
@@ -1098,8 +1089,13 @@ public final class PrunedDecoder {
         return v;
     }
 
-    /** delta >= ||Q^T Q - I||_2 for the float basis (its Frobenius norm, with margin). */
-    private double orthonormalityDefect() {
+    /** Where A[m][j] is in {@link #aG}. */
+    private int aIndex(int m, int j) {
+        return m < messages / 8 * 8 ? (m - m % 8) * rank + j * 8 + m % 8 : m * rank + j;
+    }
+
+    /** delta >= ||Q^T Q - I||_2 for the float basis qT (its Frobenius norm, with margin). */
+    private double orthonormalityDefect(float[] qT) {
         double f = 0;
         for (int a = 0; a < rank; a++) {
             for (int b = 0; b < rank; b++) {
@@ -1128,7 +1124,7 @@ public final class PrunedDecoder {
      * multiply-adds): the coefficients below absorb those roundings (gamma_(k+1) of the first sum's
      * magnitudes, 2.01 u of the rest), and carry a relative margin of 2^-20 on top.
      */
-    private boolean coefficients(double eta) {
+    private boolean coefficients(double eta, float[] qT) {
         double sqrtD = Math.sqrt(1 + delta);
         double tNorm = sqrtD + tSlack;
         double gk = gamma(rank + 1);
@@ -1152,7 +1148,7 @@ public final class PrunedDecoder {
                     s += (double) wT[wo + p] * qT[j * hidden + p];
                 }
                 float af = (float) s;
-                aM[m * rank + j] = af;
+                aG[aIndex(m, j)] = af;
                 a[j] = af;
                 aNorm += (double) af * af;
             }

@@ -61,6 +61,50 @@ class StreamDecodingTest {
         assertTrue(logits < c.messages() / 4.0, logits + " logits per message: " + s);
     }
 
+    /**
+     * --decoder min-distance: maximum-likelihood decisions on the model's codebook through the same
+     * stream (AWGN), and a refusal naming the channel for a model trained for another.
+     */
+    @Test
+    void theStreamReceiverDecidesByMinimumDistanceOnAwgnOnly() throws Exception {
+        TrainConfig c = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, 200, 3);
+        Trainer t = Trainer.create(c);
+        while (t.iteration() < c.iterations()) {
+            t.iterate();
+        }
+        Path model = dir.resolve("model.msgpack");
+        ModelFile.save(model, t, 0, new LearningCurve());
+        List<String> txArgs = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "4"));
+        List<String> rxArgs = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
+        rxArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "3", "--decoder",
+                "min-distance"));
+        ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(rxArgs));
+        LocalGraph g = new LocalGraph()
+                .add("tx", new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)))
+                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--kind", "awgn", "--snr_db",
+                        String.valueOf(c.snrDb()), "--symbols", String.valueOf(c.symbols())))))
+                .add("rx", rx)
+                .connect("tx", "out", "channel", "in")
+                .connect("channel", "out", "rx", "in");
+        g.run("rx");
+        Map<String, Object> s = rx.stats();
+        int frame = LinkFrames.frameMessages(c);
+        assertEquals(3L * frame, s.get("messages"), s.toString());
+        long errors = ((Number) s.get("block_errors")).longValue();
+        assertTrue(errors < 0.05 * 3 * frame, errors + " block errors in " + 3 * frame + ": " + s);
+
+        TrainConfig rbf = TrainConfig.paper(ChannelKind.RBF, Method.SUPERVISED, 1, 3);
+        Path rbfModel = dir.resolve("rbf.msgpack");
+        ModelFile.save(rbfModel, Trainer.create(rbf), 0, new LearningCurve());
+        List<String> args = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, rbf));
+        args.addAll(List.of("--mode", "stream", "--model", rbfModel.toString(), "--decoder", "min-distance"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ReceiverBlock(ReceiverBlock.SPEC.parse(args)));
+        assertTrue(e.getMessage().contains("min-distance decoder is for AWGN") && e.getMessage().contains("rbf"),
+                e.getMessage());
+    }
+
     @Test
     void aStreamBlockRefusesAModelForOtherMessagesOrChannelUses() throws Exception {
         TrainConfig c = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, 1, 3);

@@ -25,35 +25,49 @@ class StreamDecodingTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(ChannelKind.class)
-    void theStreamReceiverDecidesNoisyFramesWithThePrunedDecoder(ChannelKind kind) throws Exception {
-        TrainConfig c = TrainConfig.paper(kind, Method.SUPERVISED, 200, 3);
+    /** A model of c trained for its iterations, saved in the test's folder under name. */
+    private Path trained(TrainConfig c, String name) throws Exception {
         Trainer t = Trainer.create(c);
         while (t.iteration() < c.iterations()) {
             t.iterate();
         }
-        Path model = dir.resolve("model.msgpack");
+        Path model = dir.resolve(name);
         ModelFile.save(model, t, 0, new LearningCurve());
+        return model;
+    }
+
+    /**
+     * The model's frames from a stream transmitter through the test channel of c's kind into a
+     * stream receiver with the extra arguments, three frames decided; the receiver's counters.
+     */
+    private static Map<String, Object> decodeThreeFrames(TrainConfig c, Path model, List<String> rxExtra) {
         List<String> txArgs = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
         txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "4"));
         List<String> rxArgs = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
         rxArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "3"));
-        // one of the two decides each frame on two threads (the decisions do not depend on it)
-        rxArgs.addAll(List.of("--decoder_threads", kind == ChannelKind.RBF ? "2" : "1"));
+        rxArgs.addAll(rxExtra);
         ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(rxArgs));
         LocalGraph g = new LocalGraph()
                 .add("tx", new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)))
-                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--kind", kind.id(), "--snr_db",
-                        String.valueOf(c.snrDb()), "--symbols", String.valueOf(c.symbols())))))
+                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--kind", c.channel().id(),
+                        "--snr_db", String.valueOf(c.snrDb()), "--symbols", String.valueOf(c.symbols())))))
                 .add("rx", rx)
                 .connect("tx", "out", "channel", "in")
                 .connect("channel", "out", "rx", "in");
         g.run("rx");
         Map<String, Object> s = rx.stats();
-        int frame = LinkFrames.frameMessages(c);
-        assertEquals(3L * frame, s.get("messages"), s.toString());
-        double bler = ((Number) s.get("block_errors")).doubleValue() / (3 * frame);
+        assertEquals(3L * LinkFrames.frameMessages(c), s.get("messages"), s.toString());
+        return s;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ChannelKind.class)
+    void theStreamReceiverDecidesNoisyFramesWithThePrunedDecoder(ChannelKind kind) throws Exception {
+        TrainConfig c = TrainConfig.paper(kind, Method.SUPERVISED, 200, 3);
+        // one of the two decides each frame on two threads (the decisions do not depend on it)
+        Map<String, Object> s = decodeThreeFrames(c, trained(c, "model.msgpack"),
+                List.of("--decoder_threads", kind == ChannelKind.RBF ? "2" : "1"));
+        double bler = ((Number) s.get("block_errors")).doubleValue() / (3 * LinkFrames.frameMessages(c));
         double logits = ((Number) s.get("logits_per_message")).doubleValue();
         // (the RBF model after 200 iterations is weak, and the test channel's fading blocks need not
         // line up with the frames' messages: far better than guessing is all that is asked there)
@@ -68,35 +82,13 @@ class StreamDecodingTest {
     @Test
     void theStreamReceiverDecidesByMinimumDistanceOnAwgnOnly() throws Exception {
         TrainConfig c = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, 200, 3);
-        Trainer t = Trainer.create(c);
-        while (t.iteration() < c.iterations()) {
-            t.iterate();
-        }
-        Path model = dir.resolve("model.msgpack");
-        ModelFile.save(model, t, 0, new LearningCurve());
-        List<String> txArgs = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
-        txArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "4"));
-        List<String> rxArgs = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
-        rxArgs.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "3", "--decoder",
-                "min-distance"));
-        ReceiverBlock rx = new ReceiverBlock(ReceiverBlock.SPEC.parse(rxArgs));
-        LocalGraph g = new LocalGraph()
-                .add("tx", new TransmitterBlock(TransmitterBlock.SPEC.parse(txArgs)))
-                .add("channel", new ChannelBlock(ChannelBlock.SPEC.parse(List.of("--kind", "awgn", "--snr_db",
-                        String.valueOf(c.snrDb()), "--symbols", String.valueOf(c.symbols())))))
-                .add("rx", rx)
-                .connect("tx", "out", "channel", "in")
-                .connect("channel", "out", "rx", "in");
-        g.run("rx");
-        Map<String, Object> s = rx.stats();
-        int frame = LinkFrames.frameMessages(c);
-        assertEquals(3L * frame, s.get("messages"), s.toString());
+        Map<String, Object> s = decodeThreeFrames(c, trained(c, "model.msgpack"), List.of("--decoder", "min-distance"));
         long errors = ((Number) s.get("block_errors")).longValue();
-        assertTrue(errors < 0.05 * 3 * frame, errors + " block errors in " + 3 * frame + ": " + s);
+        int messages = 3 * LinkFrames.frameMessages(c);
+        assertTrue(errors < 0.05 * messages, errors + " block errors in " + messages + ": " + s);
 
         TrainConfig rbf = TrainConfig.paper(ChannelKind.RBF, Method.SUPERVISED, 1, 3);
-        Path rbfModel = dir.resolve("rbf.msgpack");
-        ModelFile.save(rbfModel, Trainer.create(rbf), 0, new LearningCurve());
+        Path rbfModel = trained(rbf, "rbf.msgpack");
         List<String> args = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, rbf));
         args.addAll(List.of("--mode", "stream", "--model", rbfModel.toString(), "--decoder", "min-distance"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -29,7 +29,6 @@ public final class MinDistanceDecoder {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private final int messages;
     private final int width;
     /** M rounded up to whole vectors. */
     private final int padded;
@@ -42,7 +41,7 @@ public final class MinDistanceDecoder {
 
     /** @param codebook M x 2N, not modified (copied) */
     public MinDistanceDecoder(FMatrixRMaj codebook) {
-        this.messages = codebook.numRows;
+        int messages = codebook.numRows;
         this.width = codebook.numCols;
         if (messages < 1 || width < 1) {
             throw new IllegalArgumentException("min-distance decoder: a codebook of " + messages + " x " + width);

@@ -165,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
             o.put("receiver_neural_msamples_per_s", rxNeural.msamplesPerSecond());
             // the receiver's decoder_threads: every core decides (the other threads of the bench,
             // the sender's and JeroMQ's, share them)
-            int cores = org.grmodelfree.nn.Parallel.threads();
+            int cores = Parallel.threads();
             StreamBench.Result rxThreads = cores > 1 ? StreamBench.receiver(model, c, "neural", cores, 2, 5) : rxNeural;
             o.put("receiver_decoder_threads", cores);
             o.put("receiver_neural_threads_msamples_per_s", rxThreads.msamplesPerSecond());
@@ -299,8 +299,8 @@ final class BenchCommand implements Callable<Integer> {
      * receiver's pruned decoder (on the calling thread), {1} the full network (argmax of its logits,
      * its matrix products on all threads, so CPU time of all threads). Medians over 10 rounds of 20
      * batches of 1000 blocks through the model's channel at its SNR, after 5 rounds of warm-up (2 s
-     * at least for the pruned decoder), each decoder's rounds apart; CPU time summed over the JVM's threads is what the decisions cost
-     * whatever else shares the machine.
+     * at least for the pruned decoder), each decoder's rounds apart; CPU time summed over the JVM's
+     * threads is what the decisions cost whatever else shares the machine.
      */
     static double[] decisionCpuNanos(Trainer trained) {
         TrainConfig c = trained.config();

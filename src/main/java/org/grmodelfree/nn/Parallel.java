@@ -93,7 +93,6 @@ public final class Parallel {
         return total;
     }
 
-    /** The number of threads a dispatch uses, the caller included. */
     /**
      * Sets the spin-wait iterations of the pool (the {@code modelfree.spins} property) for what
      * runs next, e.g. to time a block as its own process runs it; returns the previous value.
@@ -107,6 +106,7 @@ public final class Parallel {
         return before;
     }
 
+    /** The number of threads a dispatch uses, the caller included. */
     public static int threads() {
         return THREADS;
     }

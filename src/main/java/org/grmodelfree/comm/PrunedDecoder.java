@@ -378,7 +378,11 @@ public final class PrunedDecoder {
         /** M x L: the upper bounds on the logits, the block's messages in the lanes. */
         final float[] ubT = new float[messages * L];
         final double[] sumSq = new double[L];
-        /** t as tT, in double (the norm bounds read it). */
+        /**
+         * t as tT, in double (the norm bounds read it). Kept rather than converted from tT: Java 17's
+         * compiler does not vectorise the float-to-double conversion, which took a decision from
+         * 448-465 to 737-738 ns of CPU (measured).
+         */
         final double[] tTd = new double[rankPadded * L];
         final double[] pUp = new double[L];
         final double[] nUp = new double[L];

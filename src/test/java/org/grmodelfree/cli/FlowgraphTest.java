@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.grmodelfree.report.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -265,12 +267,12 @@ class FlowgraphTest {
         // the model's M and N (CliTest.tiny: 16, 2), and frames of 50 messages
         String kw = "mode='stream', model=" + Json.toCompactString(run.resolve("model.msgpack").toString())
                 + ", messages=16, symbols=2, batch_rx=50, batch_tx=50, frames=4, peer_timeout=60.0";
-        int[] data = new java.util.Random(21).ints(200, 0, 16).toArray();
+        int[] data = new Random(21).ints(200, 0, 16).toArray();
         Path py = tmp.resolve("bytes.py");
         Files.writeString(py, String.join("\n",
                 "import signal, modelfree",
                 "from gnuradio import gr, blocks",
-                "data = " + java.util.Arrays.toString(data),
+                "data = " + Arrays.toString(data),
                 "tb = gr.top_block()",
                 "kw = dict(" + kw + ")",
                 "src = blocks.vector_source_b(data, False)",
@@ -289,7 +291,7 @@ class FlowgraphTest {
         String out = r[1];
         assertEquals("0", r[0], out);
         // no channel between them: the receiver decides exactly the samples sent, noiseless
-        assertTrue(out.contains("decided " + java.util.Arrays.toString(data)), out);
+        assertTrue(out.contains("decided " + Arrays.toString(data)), out);
         assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
     }
 

@@ -11,7 +11,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The architecture of DESIGN.md section 3, stated as rules: nn &lt;- comm &lt;- train (and semantic,
+ * The architecture of docs/architecture.md, stated as rules: nn &lt;- comm &lt;- train (and semantic,
  * the semantic-communication system of section 2, beside train) &lt;- store
  * &lt;- block &lt;- cli, with wire (sockets, msgpack, PMT, stream codec) used by block only and
  * report (files, plots) by store and cli only. data (the image data sets of section 2) is a bottom
@@ -42,7 +42,7 @@ class ArchitectureTest {
             .whereLayer("semantic").mayOnlyBeAccessedByLayers("store", "block", "cli")
             .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "semantic", "store", "block", "cli")
             .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "semantic", "store", "block", "cli")
-            .because("DESIGN.md section 3: dependencies point one way, transport is used by blocks only");
+            .because("docs/architecture.md: dependencies point one way, transport is used by blocks only");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("org.grmodelfree.(*)..").should().beFreeOfCycles()
@@ -85,7 +85,7 @@ class ArchitectureTest {
             .that().resideInAPackage("org.grmodelfree.data..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("org.grmodelfree.data..", "java..",
                     "com.fasterxml.jackson.core..")
-            .because("the data readers are a bottom layer (DESIGN.md section 2): the semantic system and anything"
+            .because("the data readers are a bottom layer (docs/design.md, "Semantic communication"): the semantic system and anything"
                     + " above may use them, and they need nothing of ours");
 
     @ArchTest

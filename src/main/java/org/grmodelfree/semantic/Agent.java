@@ -11,7 +11,7 @@ import org.grmodelfree.nn.ResNetFeatureExtractor;
 import org.grmodelfree.nn.RowEnergyNormalization;
 
 /**
- * One agent's encoder (DESIGN.md section 2): a {@link ResNetFeatureExtractor} on its 14 x 14
+ * One agent's encoder (docs/design.md, "Semantic communication"): a {@link ResNetFeatureExtractor} on its 14 x 14
  * quadrant, then the transmitter: ReLU, a linear layer to N_Tx real channel uses, and a power
  * normalisation per example (mean energy one per complex symbol, N_Tx / 2 symbols). The Gaussian
  * policy is applied outside, by the trainer, because the model-aware and perfect methods send the

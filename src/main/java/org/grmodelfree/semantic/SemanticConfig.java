@@ -1,7 +1,7 @@
 package org.grmodelfree.semantic;
 
 /**
- * Everything that defines a semantic training run (DESIGN.md section 2).
+ * Everything that defines a semantic training run (docs/design.md, "Semantic communication").
  *
  * @param dataset "mnist" or "fashion" (recorded; the caller loads the images)
  * @param method how the system is trained
@@ -72,7 +72,7 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
     }
 
     /**
-     * The paper's settings (DESIGN.md section 2): N_Tx = 14, N_w = 56, batch 500, Adam 1e-3, l2(1e-4)
+     * The paper's settings (docs/design.md, "Semantic communication"): N_Tx = 14, N_w = 56, batch 500, Adam 1e-3, l2(1e-4)
      * on the kernels, SNR -4..6 dB, s^2 = 0.15, 10 + 10 steps, no baseline, independent exploration. With {@code reduced}
      * the smaller extractor, batch 100 and the first {@value #REDUCED_TRAIN} training and
      * {@value #REDUCED_TEST} test images of the seeded split (see README).

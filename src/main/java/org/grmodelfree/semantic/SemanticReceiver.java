@@ -10,7 +10,7 @@ import org.grmodelfree.nn.Param;
 import org.grmodelfree.nn.VectorOps;
 
 /**
- * The semantic receiver (DESIGN.md section 2): one dense ReLU layer of width N_w whose weights are
+ * The semantic receiver (docs/design.md, "Semantic communication"): one dense ReLU layer of width N_w whose weights are
  * shared by all agents' received signals, the mean over the agents (aggregation), and a dense
  * layer to the class logits (the softmax is in the loss).
  *

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Raw gr-zeromq stream payload of {@code gr_complex} items: little-endian float32 real part,
- * then float32 imaginary part, 8 bytes per item, no header (GNURADIO.md, "Stream blocks").
+ * then float32 imaginary part, 8 bytes per item, no header (docs/gnuradio.md, "ZeroMQ stream blocks").
  * On the JVM side the samples are a {@code float[]} interleaved as re, im, re, im, ...
  *
  * <p>No method allocates, so a socket loop can receive into one preallocated {@code byte[]} or

@@ -26,7 +26,7 @@ import org.msgpack.value.ValueType;
 
 /**
  * msgpack encoding of {@link ControlMessage}s, format version {@value #VERSION}
- * (DESIGN.md section 4). Every message is one msgpack map with string keys:
+ * (docs/design.md, "Wire formats"). Every message is one msgpack map with string keys:
  * <pre>
  * every message  "type" str, "version" int (= 1)
  * "hello"        "block" str, "protocol" int

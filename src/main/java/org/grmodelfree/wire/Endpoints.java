@@ -8,7 +8,7 @@ import org.zeromq.ZMQException;
 /**
  * ZeroMQ addresses: validation, binding and connecting. Only {@code tcp://host:port} is
  * accepted, because JeroMQ's {@code ipc://} is TCP underneath and does not reach libzmq's ipc
- * (GNURADIO.md). A socket binds to {@value #DEFAULT_BIND} (loopback, a free port) unless the
+ * (docs/gnuradio.md). A socket binds to {@value #DEFAULT_BIND} (loopback, a free port) unless the
  * caller names an address; the port actually bound is read back from the socket.
  */
 public final class Endpoints {

@@ -5,7 +5,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * The one place sockets are set up, sent on and received from (STYLE.md point 5). Holds one
+ * The one place sockets are set up, sent on and received from (docs/architecture.md). Holds one
  * JeroMQ socket, bound or connected, with a send timeout and a preallocated receive buffer.
  * Internal; not thread-safe, like the socket it owns.
  *

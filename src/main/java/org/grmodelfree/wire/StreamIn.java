@@ -10,7 +10,7 @@ import org.zeromq.ZContext;
  * A complex64 sample stream in, in the role of gr-zeromq's {@code pull_source}: a PULL socket
  * receiving raw little-endian complex64 items, optionally behind the {@code pass_tags} header.
  *
- * <p>Roles (GNURADIO.md): a GNU Radio {@code push_sink} binds, so an input it feeds connects
+ * <p>Roles (docs/gnuradio.md): a GNU Radio {@code push_sink} binds, so an input it feeds connects
  * ({@link #connect}); {@link #bind} is for a peer that connects, such as a {@link StreamOut}
  * told to connect. Keep the input open for the whole run: reconnecting mid-stream loses samples.
  *

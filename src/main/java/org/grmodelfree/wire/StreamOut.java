@@ -10,7 +10,7 @@ import org.zeromq.ZContext;
  * that sends raw little-endian complex64 items, optionally behind the {@code pass_tags} header
  * ({@link StreamTagHeader}, with the absolute offset of the first item and no tags).
  *
- * <p>Roles (GNURADIO.md): a GNU Radio {@code pull_source} connects, so an output that feeds it
+ * <p>Roles (docs/gnuradio.md): a GNU Radio {@code pull_source} connects, so an output that feeds it
  * binds ({@link #bind}); {@link #connect} is for feeding a peer that binds, such as a
  * {@link StreamIn} told to bind.
  *

@@ -1,7 +1,7 @@
 /**
  * Wire codecs: what the JVM blocks put on ZeroMQ sockets and read back.
  *
- * <p>Three formats, kept apart (STYLE.md point 8): raw little-endian complex64 samples with an
+ * <p>Three formats, kept apart (docs/architecture.md, "Wire formats"): raw little-endian complex64 samples with an
  * optional gr-zeromq tag header ({@link org.grmodelfree.wire.Complex64Codec},
  * {@link org.grmodelfree.wire.StreamTagHeader}); GNU Radio's PMT serialisation for its message
  * ports ({@link org.grmodelfree.wire.PmtCodec}); msgpack maps between the project's own blocks

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every GRC block file in grc/ against the block it wraps: the YAML's parameters, defaults, limits,
- * options and ports are the ones the block declares in its SPEC (STYLE.md: one declaration, the
+ * options and ports are the ones the block declares in its SPEC (docs/architecture.md: one declaration, the
  * YAML checked against it), the make template passes every parameter to the Python class of the
  * same name in blocks/modelfree, and the file follows GNU Radio's conventions.
  */

@@ -27,7 +27,7 @@ class CodebooksTest {
 
     @Test
     void uncodedQpskAtTenDbOverFourSymbolsIsTheDesignReference() {
-        // DESIGN.md: uncoded QPSK over 4 symbols at 10 dB gives BLER 6.2e-3
+        // docs/design.md: uncoded QPSK over 4 symbols at 10 dB gives BLER 6.2e-3
         assertEquals(6.2e-3, Codebooks.qpskBler(4, 10), 0.01 * 6.2e-3);
     }
 

@@ -101,81 +101,95 @@ public final class BlockRunner {
         final Map<String, ControlLink> messageOut = new HashMap<>();
         final Map<String, Long> rejected = new HashMap<>();
 
+        /** The port's id if the block declares it; otherwise an IllegalArgumentException naming both. */
+        private String id(PortSpec port) {
+            return block.spec().declared(port).id();
+        }
+
         @Override
-        public int read(String port, float[] dst, int off, int maxItems) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
-            StreamIn in = streamIn.get(port);
+        public int read(PortSpec port, float[] dst, int off, int maxItems) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
+            StreamIn in = streamIn.get(id);
             if (in == null) {
                 return 0;
             }
             try {
                 return in.poll(dst, 2 * off, maxItems);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
                 return 0;
             }
         }
 
         @Override
-        public void write(String port, float[] src, int off, int items) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
-            StreamOut out = streamOut.get(port);
+        public void write(PortSpec port, float[] src, int off, int items) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
+            StreamOut out = streamOut.get(id);
             if (out != null) {
                 out.send(src, 2 * off, items);
             }
         }
 
         @Override
-        public int readBytes(String port, byte[] dst, int off, int max) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
-            ByteStreamIn in = byteIn.get(port);
+        public int readBytes(PortSpec port, byte[] dst, int off, int max) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
+            ByteStreamIn in = byteIn.get(id);
             if (in == null) {
                 return 0;
             }
             try {
                 return in.poll(dst, off, max);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
                 return 0;
             }
         }
 
         @Override
-        public void writeBytes(String port, byte[] src, int off, int n) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
-            ByteStreamOut out = byteOut.get(port);
+        public void writeBytes(PortSpec port, byte[] src, int off, int n) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+            ByteStreamOut out = byteOut.get(id);
             if (out != null) {
                 out.send(src, off, n);
             }
         }
 
         @Override
-        public ControlMessage receive(String port) {
-            ControlLink in = messageIn.get(port);
+        public ControlMessage receive(PortSpec port) {
+            String id = id(port);
+            port.requireMessage(block.spec().name(), PortSpec.Direction.IN);
+            ControlLink in = messageIn.get(id);
             if (in == null) {
                 return null;
             }
             ControlMessage m = in.poll();
             long r = in.rejectedCount();
-            if (r != rejected.getOrDefault(port, 0L)) {
-                rejected.put(port, r);
-                log.accept("rejected on '" + port + "': " + in.lastRejection() + " [" + r + " so far]");
+            if (r != rejected.getOrDefault(id, 0L)) {
+                rejected.put(id, r);
+                log.accept("rejected on '" + id + "': " + in.lastRejection() + " [" + r + " so far]");
             }
             return m;
         }
 
         @Override
-        public void send(String port, ControlMessage message) {
-            ControlLink out = messageOut.get(port);
+        public void send(PortSpec port, ControlMessage message) {
+            String id = id(port);
+            port.requireMessage(block.spec().name(), PortSpec.Direction.OUT);
+            ControlLink out = messageOut.get(id);
             if (out != null) {
                 out.send(message);
             }
         }
 
         @Override
-        public boolean connected(String port) {
-            return streamIn.containsKey(port) || streamOut.containsKey(port) || byteIn.containsKey(port)
-                    || byteOut.containsKey(port) || messageIn.containsKey(port) || messageOut.containsKey(port);
+        public boolean connected(PortSpec port) {
+            String id = id(port);
+            return streamIn.containsKey(id) || streamOut.containsKey(id) || byteIn.containsKey(id)
+                    || byteOut.containsKey(id) || messageIn.containsKey(id) || messageOut.containsKey(id);
         }
 
         @Override

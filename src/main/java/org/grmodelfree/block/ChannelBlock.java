@@ -13,11 +13,12 @@ import org.grmodelfree.comm.Rng;
  * until more arrive. Nothing about frames or training is known here.
  */
 public final class ChannelBlock implements Block {
+    public static final PortSpec IN = PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the policy sampler");
+    public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "samples to the receiver");
     public static final BlockSpec SPEC = new BlockSpec("channel", "Model-free Test Channel",
             "AWGN or Rayleigh block fading on a complex64 stream, with channel_model's leading-sample drop and"
                     + " trailing hold-back.",
-            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the policy sampler"),
-                    PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "samples to the receiver")),
+            List.of(IN, OUT),
             TrainingParams.concat(List.of(
                     ParamSpec.choice("kind", "Channel", "awgn", List.of("awgn", "rbf", "none"),
                             "awgn, rbf (Rayleigh block fading plus AWGN) or none (no noise)"),
@@ -65,7 +66,7 @@ public final class ChannelBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        int n = io.read("in", buf, held, CHUNK);
+        int n = io.read(IN, buf, held, CHUNK);
         if (n == 0) {
             return Status.IDLE;
         }
@@ -95,7 +96,7 @@ public final class ChannelBlock implements Block {
         toDrop -= start;
         int emit = Math.max(0, avail - start - holdBack);
         if (emit > 0) {
-            io.write("out", buf, start, emit);
+            io.write(OUT, buf, start, emit);
             samplesOut += emit;
         }
         held = avail - start - emit;

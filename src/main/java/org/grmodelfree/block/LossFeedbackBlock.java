@@ -16,11 +16,12 @@ import org.grmodelfree.wire.ControlMessage;
  * quantisation error.
  */
 public final class LossFeedbackBlock implements Block {
+    public static final PortSpec IN = PortSpec.messageIn("in", false, "losses from the receiver's 'losses'");
+    public static final PortSpec OUT = PortSpec.messageOut("out", false, "losses to the transmitter's 'feedback'");
     public static final BlockSpec SPEC = new BlockSpec("loss-feedback", "Model-free Loss Feedback",
             "Carries per-example losses from the receiver to the transmitter, with optional delay, drops and"
                     + " quantisation.",
-            List.of(PortSpec.messageIn("in", false, "losses from the receiver's 'losses'"),
-                    PortSpec.messageOut("out", false, "losses to the transmitter's 'feedback'")),
+            List.of(IN, OUT),
             TrainingParams.concat(List.of(
                     ParamSpec.real("delay_ms", "Delay (ms)", 0.0, 0.0, 3_600_000.0,
                             "extra delay of every message, milliseconds"),
@@ -63,7 +64,7 @@ public final class LossFeedbackBlock implements Block {
     public Status work(BlockIo io) {
         boolean worked = false;
         ControlMessage m;
-        while ((m = io.receive("in")) != null) {
+        while ((m = io.receive(IN)) != null) {
             worked = true;
             received++;
             if (drop > 0 && rng.nextDouble() < drop) {
@@ -76,7 +77,7 @@ public final class LossFeedbackBlock implements Block {
         long now = io.nanoTime();
         while (!queue.isEmpty() && queue.peek().due() <= now) {
             Delayed d = queue.poll();
-            io.send("out", d.message());
+            io.send(OUT, d.message());
             forwarded++;
             sumDelayNanos += io.nanoTime() - d.arrived();
             worked = true;

@@ -130,6 +130,19 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
         }
     }
 
+    /**
+     * Checks that this is a message port of the given direction, for a receive or send; otherwise
+     * an IllegalArgumentException naming the block, the port and what it carries.
+     */
+    void requireMessage(String block, Direction dir) {
+        if (domain != Domain.MESSAGE || direction != dir) {
+            String is = domain == Domain.STREAM ? item.grc() + " stream " + direction.name().toLowerCase(Locale.ROOT)
+                    + "put" : "message " + direction.name().toLowerCase(Locale.ROOT) + "put";
+            throw new IllegalArgumentException(block + ": port '" + id + "' is a " + is + ", not a message "
+                    + dir.name().toLowerCase(Locale.ROOT) + "put");
+        }
+    }
+
     /** This port as an ordered map for {@code --describe}. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -41,14 +41,17 @@ public final class ReceiverBlock implements Block {
      * and the bench times the stream receiver with it.
      */
     public static final int PROCESS_SPINS = 2000;
+    public static final PortSpec IN = PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel");
+    public static final PortSpec LOSSES = PortSpec.messageOut("losses", true,
+            "train mode: per-example losses of transmitter-phase"
+                    + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)");
+    public static final PortSpec MSG_OUT = PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, "output", "stream",
+            "stream mode with output stream: the"
+                    + " decided message index of every message, in order, one byte each");
     public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
             "Finds batch frames in complex64 samples, decodes them with a learned receiver, trains it on the"
                     + " shared-seed training messages and feeds back per-example losses.",
-            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel"),
-                    PortSpec.messageOut("losses", true, "train mode: per-example losses of transmitter-phase"
-                            + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)"),
-                    PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, "output", "stream", "stream mode with output stream: the"
-                            + " decided message index of every message, in order, one byte each")),
+            List.of(IN, LOSSES, MSG_OUT),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
@@ -189,7 +192,7 @@ public final class ReceiverBlock implements Block {
             io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
                     nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
         }
-        int n = io.read("in", in, 0, in.length / 2);
+        int n = io.read(IN, in, 0, in.length / 2);
         if (n == 0) {
             return Status.IDLE;
         }
@@ -240,8 +243,8 @@ public final class ReceiverBlock implements Block {
             trained++;
             lastRxLoss = side.lastLoss();
             recentErrors[(int) (recentBatches++ % RECENT)] = learner.lastErrors();
-        } else if (io.connected("losses")) {
-            io.send("losses", new ControlMessage.Losses(id, slot.iteration(), Arrays.copyOf(losses, c.batchTx())));
+        } else if (io.connected(LOSSES)) {
+            io.send(LOSSES, new ControlMessage.Losses(id, slot.iteration(), Arrays.copyOf(losses, c.batchTx())));
             fedBack++;
         }
         if (slot.step() == c.rxSteps() - 1) {
@@ -269,8 +272,8 @@ public final class ReceiverBlock implements Block {
         if (lostReported <= 10 || Long.bitCount(lostReported) == 1) {
             io.log("batch " + id + " lost: " + why + " [" + lostReported + " so far]");
         }
-        if (slot.transmitterPhase() && io.connected("losses")) {
-            io.send("losses", new ControlMessage.Lost(id, slot.iteration(), why));
+        if (slot.transmitterPhase() && io.connected(LOSSES)) {
+            io.send(LOSSES, new ControlMessage.Lost(id, slot.iteration(), why));
         }
     }
 
@@ -295,7 +298,7 @@ public final class ReceiverBlock implements Block {
             for (int i = 0; i < b; i++) {
                 decidedBytes[i] = (byte) decisions[i];
             }
-            io.writeBytes("msg_out", decidedBytes, 0, b);
+            io.writeBytes(MSG_OUT, decidedBytes, 0, b);
             messagesOut += b;
         }
         if (frameLimit > 0 && id == frameLimit - 1) {

@@ -33,13 +33,16 @@ import org.grmodelfree.wire.ControlMessage;
  * last batch it waits for the receiver's {@code Stop}, re-sending that batch likewise.
  */
 public final class SemanticAgentBlock implements Block {
+    public static final PortSpec OUT = PortSpec.messageOut("out", false,
+            "the agent's channel inputs of each batch (batch id, B x N_Tx"
+                    + " values)");
+    public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", false,
+            "per-example losses of each transmitter-phase batch (from"
+                    + " the semantic receiver's feedback port of this agent)");
     public static final BlockSpec SPEC = new BlockSpec("semantic-agent", "Semantic Agent (RL-SINFONY)",
             "One agent of the distributed image classifier: ResNet feature extractor on its image quadrant, learned"
                     + " transmitter, Gaussian exploration; learns from fed-back losses by policy gradient.",
-            List.of(PortSpec.messageOut("out", false, "the agent's channel inputs of each batch (batch id, B x N_Tx"
-                            + " values)"),
-                    PortSpec.messageIn("feedback", false, "per-example losses of each transmitter-phase batch (from"
-                            + " the semantic receiver's feedback port of this agent)")),
+            List.of(OUT, FEEDBACK),
             SemanticParams.with(List.of(ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
                     "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right"),
                     ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01, 86400.0,
@@ -136,7 +139,7 @@ public final class SemanticAgentBlock implements Block {
         }
         boolean progress = false;
         ControlMessage m;
-        while ((m = io.receive("feedback")) != null) {
+        while ((m = io.receive(FEEDBACK)) != null) {
             lastHeard = now;
             progress = true;
             if (m instanceof ControlMessage.Stop stop) {
@@ -180,7 +183,7 @@ public final class SemanticAgentBlock implements Block {
             if (now - lastSendAt >= feedbackTimeoutNanos) {
                 io.log("agent " + k + ": nothing from the receiver on 'feedback' within feedback_timeout; sending batch "
                         + lastSent.batchId() + " again");
-                io.send("out", lastSent);
+                io.send(OUT, lastSent);
                 resent++;
                 lastSendAt = io.nanoTime();
                 return Status.WORKED;
@@ -232,7 +235,7 @@ public final class SemanticAgentBlock implements Block {
         rng.reseed(c.seed(), step, 10 + k);
         FMatrixRMaj x = learner.send(quads, explore, rng);
         lastSent = new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements()));
-        io.send("out", lastSent);
+        io.send(OUT, lastSent);
         lastSendAt = io.nanoTime();
         sent++;
         if (explore) {

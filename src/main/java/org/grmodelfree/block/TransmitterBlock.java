@@ -42,17 +42,21 @@ import org.grmodelfree.wire.ControlMessage;
  * sizes give short frames and little delay.
  */
 public final class TransmitterBlock implements Block {
+    public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
+            "framed complex64 samples: lead-in zeros, then one frame per batch");
+    public static final PortSpec MSG_IN = PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, "source", "stream",
+            "stream mode with source stream:"
+                    + " the messages to send, one message index (0..M-1) per byte");
+    public static final PortSpec SENT = PortSpec.messageIn("sent", true,
+            "train mode: what the policy sampler sent for each"
+                    + " transmitter-phase batch (from the sampler's 'sent')");
+    public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", true,
+            "train mode: per-example losses of transmitter-phase"
+                    + " batches (from the loss feedback's 'out')");
     public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
             "Encodes messages into complex64 frames with a learned transmitter and learns it from fed-back losses"
                     + " (policy gradient through a Gaussian policy sampler).",
-            List.of(PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
-                            "framed complex64 samples: lead-in zeros, then one frame per batch"),
-                    PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, "source", "stream", "stream mode with source stream:"
-                            + " the messages to send, one message index (0..M-1) per byte"),
-                    PortSpec.messageIn("sent", true, "train mode: what the policy sampler sent for each"
-                            + " transmitter-phase batch (from the sampler's 'sent')"),
-                    PortSpec.messageIn("feedback", true, "train mode: per-example losses of transmitter-phase"
-                            + " batches (from the loss feedback's 'out')")),
+            List.of(OUT, MSG_IN, SENT, FEEDBACK),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
                     TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
@@ -234,7 +238,7 @@ public final class TransmitterBlock implements Block {
         }
         if (!portsChecked) {
             portsChecked = true;
-            if (io.connected("msg_in") != userMessages) {
+            if (io.connected(MSG_IN) != userMessages) {
                 throw new IllegalArgumentException(userMessages
                         ? "transmitter: --source stream reads its messages on 'msg_in', which is not connected"
                         : "transmitter: 'msg_in' is connected but --source is seeded: give --source stream to send"
@@ -243,7 +247,7 @@ public final class TransmitterBlock implements Block {
         }
         int b = LinkFrames.frameMessages(c);
         if (userMessages) {
-            int n = io.readBytes("msg_in", msgBytes, have, b - have);
+            int n = io.readBytes(MSG_IN, msgBytes, have, b - have);
             for (int i = have; i < have + n; i++) {
                 int v = msgBytes[i] & 0xFF;
                 if (v >= c.messages()) {
@@ -319,7 +323,7 @@ public final class TransmitterBlock implements Block {
                 }
                 nextBatch++;
             } while (frames < framesPerWrite && nextBatch < endOfRun && side.canEncode(nextBatch));
-            io.write("out", frame, 0, o);
+            io.write(OUT, frame, 0, o);
             return Status.WORKED;
         }
         emit(io, endOfRun, null);
@@ -354,7 +358,7 @@ public final class TransmitterBlock implements Block {
     private boolean drain(BlockIo io, long pending) {
         boolean any = false;
         ControlMessage m;
-        while ((m = io.receive("sent")) != null) {
+        while ((m = io.receive(SENT)) != null) {
             any = true;
             if (m instanceof ControlMessage.Sent s && s.batchId() == pending) {
                 if (s.samples().length != sent.length) {
@@ -365,10 +369,10 @@ public final class TransmitterBlock implements Block {
                 sentSigma2 = s.sigma2();
                 haveSent = true;
             } else {
-                stale(io, m, "sent");
+                stale(io, m, SENT);
             }
         }
-        while ((m = io.receive("feedback")) != null) {
+        while ((m = io.receive(FEEDBACK)) != null) {
             any = true;
             peersHeard = true;
             if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
@@ -382,16 +386,16 @@ public final class TransmitterBlock implements Block {
                 giveUp(io, pending, "the receiver reports it lost (" + l.reason() + ")");
                 return true;
             } else {
-                stale(io, m, "feedback");
+                stale(io, m, FEEDBACK);
             }
         }
         return any;
     }
 
-    private void stale(BlockIo io, ControlMessage m, String port) {
+    private void stale(BlockIo io, ControlMessage m, PortSpec port) {
         stale++;
         if (stale <= 10 || Long.bitCount(stale) == 1) {
-            io.log("ignored on '" + port + "' (not for the pending batch " + side.pending() + "): " + m
+            io.log("ignored on '" + port.id() + "' (not for the pending batch " + side.pending() + "): " + m
                     + " [" + stale + " so far]");
         }
     }
@@ -401,7 +405,7 @@ public final class TransmitterBlock implements Block {
             java.util.Arrays.fill(payload, 0f);
             data = payload;
         }
-        io.write("out", frame, 0, append(batchId, data, 0));
+        io.write(OUT, frame, 0, append(batchId, data, 0));
     }
 
     /** Writes the frame of batchId at frame[o..] (after the stream's lead-in, first time); returns the new end. */

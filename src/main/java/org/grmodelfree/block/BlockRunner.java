@@ -56,7 +56,7 @@ public final class BlockRunner {
         this.block = block;
         this.params = params;
         this.log = log;
-        this.peerTimeoutNanos = (long) (params.real("peer_timeout") * 1e9);
+        this.peerTimeoutNanos = (long) (params.real(BlockParams.PEER_TIMEOUT) * 1e9);
     }
 
     /** Asks the run to end after the current work call (thread-safe). */
@@ -208,8 +208,9 @@ public final class BlockRunner {
      * block's final status. Failures propagate after the block's stop() has run.
      */
     public Block.Status run() {
-        boolean passTags = params.bool("pass_tags");
-        boolean pdu = params.has("msg_format") && params.string("msg_format").equals("pdu");
+        boolean passTags = params.bool(BlockParams.PASS_TAGS);
+        boolean pdu = params.declares(BlockParams.MSG_FORMAT)
+                && params.choice(BlockParams.MSG_FORMAT, BlockParams.MsgFormat.class) == BlockParams.MsgFormat.PDU;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, peerTimeoutNanos / 1_000_000);
         SocketIo io = new SocketIo();
         try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context)) {

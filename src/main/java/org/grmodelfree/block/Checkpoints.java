@@ -32,8 +32,9 @@ final class Checkpoints {
     /** From the block's checkpoint and checkpoint_seconds parameters; curve is the block's, appended to. */
     Checkpoints(String block, Params p, TrainConfig c, List<Param> params, Adam optimiser, LearningCurve curve) {
         this.block = block;
-        this.file = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
-        this.intervalNanos = (long) (p.real("checkpoint_seconds") * 1e9);
+        String checkpoint = p.string(BlockParams.CHECKPOINT);
+        this.file = checkpoint.isEmpty() ? null : Path.of(checkpoint);
+        this.intervalNanos = (long) (p.real(BlockParams.CHECKPOINT_SECONDS) * 1e9);
         this.c = c;
         this.params = params;
         this.optimiser = optimiser;

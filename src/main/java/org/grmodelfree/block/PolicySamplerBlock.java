@@ -57,7 +57,7 @@ public final class PolicySamplerBlock implements Block {
 
     public PolicySamplerBlock(Params p) {
         this.c = TrainingParams.config(p);
-        this.train = p.string("mode").equals("train");
+        this.train = p.choice(BlockParams.MODE, BlockParams.Mode.class) == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.sync = new FrameSync(f);

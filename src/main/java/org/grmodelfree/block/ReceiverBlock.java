@@ -41,11 +41,38 @@ public final class ReceiverBlock implements Block {
      * and the bench times the stream receiver with it.
      */
     public static final int PROCESS_SPINS = 2000;
+    /** Where stream mode's decisions go. */
+    public enum Output implements ParamSpec.Choice {
+        NONE, STREAM
+    }
+
+    /** What stream mode counts block errors against. */
+    public enum Reference implements ParamSpec.Choice {
+        SEEDED, NONE
+    }
+
+    /** Stream mode's decisions: the neural receiver, or minimum distance over the codebook ("min-distance"). */
+    public enum Decoder implements ParamSpec.Choice {
+        NEURAL, MIN_DISTANCE
+    }
+
+    public static final ParamSpec OUTPUT = ParamSpec.choice("output", "Message output", Output.NONE,
+            "stream mode: stream writes every decided message index on msg_out, one per byte (M <= 256)");
+    public static final ParamSpec REFERENCE = ParamSpec.choice("reference", "Error reference", Reference.SEEDED,
+            "stream mode: count block errors against the shared-seed messages, or none"
+                    + " (when the transmitter sends messages it is given)");
+    public static final ParamSpec DECODER = ParamSpec.choice("decoder", "Decoder", Decoder.NEURAL,
+            "stream mode: the neural receiver, or minimum-distance decisions over the model's"
+                    + " codebook (maximum likelihood on AWGN)");
+    public static final ParamSpec DECODER_THREADS = ParamSpec.integer("decoder_threads", "Decoder threads", 1, 1L,
+            64L, "stream mode, neural decoder: threads each frame's decisions are split over (the"
+                    + " block's own and worker threads, at most the cores); 1: the block's own").inAdvanced();
+
     public static final PortSpec IN = PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the channel");
     public static final PortSpec LOSSES = PortSpec.messageOut("losses", true,
             "train mode: per-example losses of transmitter-phase"
                     + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)");
-    public static final PortSpec MSG_OUT = PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, "output", "stream",
+    public static final PortSpec MSG_OUT = PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, OUTPUT, Output.STREAM,
             "stream mode with output stream: the"
                     + " decided message index of every message, in order, one byte each");
     public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
@@ -55,19 +82,7 @@ public final class ReceiverBlock implements Block {
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
-                            ParamSpec.choice("output", "Message output", "none", List.of("none", "stream"),
-                                    "stream mode: stream writes every decided message index on msg_out, one per byte"
-                                            + " (M <= 256)"),
-                            ParamSpec.choice("reference", "Error reference", "seeded", List.of("seeded", "none"),
-                                    "stream mode: count block errors against the shared-seed messages, or none"
-                                            + " (when the transmitter sends messages it is given)"),
-                            ParamSpec.choice("decoder", "Decoder", "neural", List.of("neural", "min-distance"),
-                                    "stream mode: the neural receiver, or minimum-distance decisions over the model's"
-                                            + " codebook (maximum likelihood on AWGN)"),
-                            ParamSpec.integer("decoder_threads", "Decoder threads", 1, 1L, 64L,
-                                    "stream mode, neural decoder: threads each frame's decisions are split over (the"
-                                            + " block's own and worker threads, at most the cores); 1: the block's own")
-                                    .inAdvanced()),
+                            OUTPUT, REFERENCE, DECODER, DECODER_THREADS),
                     BlockParams.RUNNER));
 
     /** Receiver-phase batches in the recent_bler statistic. */
@@ -117,19 +132,19 @@ public final class ReceiverBlock implements Block {
 
     public ReceiverBlock(Params p) {
         this.c = TrainingParams.config(p);
-        this.train = p.string("mode").equals("train");
+        this.train = p.choice(BlockParams.MODE, BlockParams.Mode.class) == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.sync = new FrameSync(f);
         this.in = new float[2 * 8192];
         this.payload = new float[2 * f.payloadSymbols()];
         this.endOfRun = LinkFrames.endOfRun(c);
-        this.frameLimit = p.integer("frames");
+        this.frameLimit = p.integer(BlockParams.FRAMES);
         this.msgs = new int[LinkFrames.frameMessages(c)];
         this.decisions = new int[LinkFrames.frameMessages(c)];
         this.source = new MessageSource(c.messages(), c.seed());
-        this.outputStream = p.string("output").equals("stream");
-        this.seededReference = p.string("reference").equals("seeded");
+        this.outputStream = p.choice(OUTPUT, Output.class) == Output.STREAM;
+        this.seededReference = p.choice(REFERENCE, Reference.class) == Reference.SEEDED;
         if (outputStream && train) {
             throw new IllegalArgumentException("receiver: --output stream is for --mode stream");
         }
@@ -147,11 +162,11 @@ public final class ReceiverBlock implements Block {
                     curve);
             this.nextBatch = checkpoints.resume();
         } else {
-            org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string("model"), c);
+            org.grmodelfree.train.Trainer model = TransmitterBlock.loadModel(p.string(BlockParams.MODEL), c);
             this.learner = new ReceiverLearner(model.receiver());
             this.side = null;
             this.checkpoints = null;
-            boolean md = p.string("decoder").equals("min-distance");
+            boolean md = p.choice(DECODER, Decoder.class) == Decoder.MIN_DISTANCE;
             if (md && model.config().channel() != org.grmodelfree.comm.ChannelKind.AWGN) {
                 throw new IllegalArgumentException("receiver: the min-distance decoder is for AWGN models; this model"
                         + " is for " + model.config().channel().id());
@@ -159,7 +174,7 @@ public final class ReceiverBlock implements Block {
             this.minDistance = md ? new MinDistanceDecoder(model.transmitter().codebook()) : null;
             this.neural = md ? null : PrunedDecoder.forLink(model.receiver(), model.transmitter().codebook(),
                     model.config().channel().at(model.config().snrDb()), c.seed())
-                    .threads((int) p.integer("decoder_threads"));
+                    .threads((int) p.integer(DECODER_THREADS));
         }
     }
 

@@ -39,15 +39,16 @@ public final class SemanticAgentBlock implements Block {
     public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", false,
             "per-example losses of each transmitter-phase batch (from"
                     + " the semantic receiver's feedback port of this agent)");
+    public static final ParamSpec AGENT = ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
+            "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right");
+    public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01,
+            86400.0, "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
+                    + " last batch) before sending the same batch again").inAdvanced();
     public static final BlockSpec SPEC = new BlockSpec("semantic-agent", "Semantic Agent (RL-SINFONY)",
             "One agent of the distributed image classifier: ResNet feature extractor on its image quadrant, learned"
                     + " transmitter, Gaussian exploration; learns from fed-back losses by policy gradient.",
             List.of(OUT, FEEDBACK),
-            SemanticParams.with(List.of(ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
-                    "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right"),
-                    ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01, 86400.0,
-                            "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
-                                    + " last batch) before sending the same batch again").inAdvanced())));
+            SemanticParams.with(List.of(AGENT, FEEDBACK_TIMEOUT)));
 
     private final SemanticConfig c;
     private final int k;
@@ -85,7 +86,7 @@ public final class SemanticAgentBlock implements Block {
 
     public SemanticAgentBlock(Params p) {
         this.c = SemanticParams.config(p, 0, 0);
-        this.k = (int) p.integer("agent");
+        this.k = (int) p.integer(AGENT);
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
         this.total = (long) perEpoch * (c.epochs() + c.fineTuneEpochs());
@@ -100,8 +101,8 @@ public final class SemanticAgentBlock implements Block {
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
         this.weights = new float[c.sendsPerImage() * c.batch()];
-        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
-        this.peerTimeoutNanos = (long) (p.real("peer_timeout") * 1e9);
+        this.feedbackTimeoutNanos = (long) (p.real(FEEDBACK_TIMEOUT) * 1e9);
+        this.peerTimeoutNanos = (long) (p.real(BlockParams.PEER_TIMEOUT) * 1e9);
         List<org.grmodelfree.nn.Param> tensors = new ArrayList<>(mine.params());
         tensors.addAll(mine.buffers());
         this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, p, c, tensors, learner.optimiser());

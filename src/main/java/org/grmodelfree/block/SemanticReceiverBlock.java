@@ -47,15 +47,15 @@ public final class SemanticReceiverBlock implements Block {
             "losses of transmitter-phase batches to agent 2");
     public static final PortSpec FEEDBACK3 = PortSpec.messageOut("feedback3", false,
             "losses of transmitter-phase batches to agent 3");
+    public static final ParamSpec SNR_LOW_DB = ParamSpec.real("snr_low_db", "Lowest SNR (dB)", -4.0, -100.0, 400.0,
+            "built-in AWGN channel: lowest SNR, drawn uniformly per example");
+    public static final ParamSpec SNR_HIGH_DB = ParamSpec.real("snr_high_db", "Highest SNR (dB)", 6.0, -100.0, 400.0,
+            "built-in AWGN channel: highest SNR");
     public static final BlockSpec SPEC = new BlockSpec("semantic-receiver", "Semantic Receiver (RL-SINFONY)",
             "Receiver of the distributed image classifier: shared dense layer per agent, mean over agents, softmax"
                     + " over the classes; feeds per-example losses back to the agents.",
             List.of(IN0, IN1, IN2, IN3, FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3),
-            SemanticParams.with(List.of(
-                    ParamSpec.real("snr_low_db", "Lowest SNR (dB)", -4.0, -100.0, 400.0,
-                            "built-in AWGN channel: lowest SNR, drawn uniformly per example"),
-                    ParamSpec.real("snr_high_db", "Highest SNR (dB)", 6.0, -100.0, 400.0,
-                            "built-in AWGN channel: highest SNR"))));
+            SemanticParams.with(List.of(SNR_LOW_DB, SNR_HIGH_DB)));
 
     /** Agent a's input and feedback ports. */
     private static final PortSpec[] IN = {IN0, IN1, IN2, IN3};
@@ -91,8 +91,8 @@ public final class SemanticReceiverBlock implements Block {
     private double lastEpochLoss;
 
     public SemanticReceiverBlock(Params p) {
-        double lo = p.real("snr_low_db");
-        double hi = p.real("snr_high_db");
+        double lo = p.real(SNR_LOW_DB);
+        double hi = p.real(SNR_HIGH_DB);
         if (lo > hi) {
             throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
         }

@@ -42,9 +42,25 @@ import org.grmodelfree.wire.ControlMessage;
  * sizes give short frames and little delay.
  */
 public final class TransmitterBlock implements Block {
+    /** Where stream mode's messages come from. */
+    public enum Source implements ParamSpec.Choice {
+        SEEDED, STREAM
+    }
+
+    public static final ParamSpec SOURCE = ParamSpec.choice("source", "Message source", Source.SEEDED,
+            "stream mode: the shared-seed messages (the receiver counts block errors), or"
+                    + " the message indices read on msg_in (one per byte, M <= 256)");
+    public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01,
+            86400.0, "seconds to wait for a batch's losses before skipping it").inAdvanced();
+    public static final ParamSpec MAX_SKIPS = ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
+            "consecutive skipped batches after which the block stops with an error").inAdvanced();
+    public static final ParamSpec RUN_AHEAD = ParamSpec.bool("run_ahead", "Run ahead", true,
+            "send the next receiver phase while a transmitter-phase batch waits for its"
+                    + " feedback (encoded with the weights from before that step)").inAdvanced();
+
     public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
             "framed complex64 samples: lead-in zeros, then one frame per batch");
-    public static final PortSpec MSG_IN = PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, "source", "stream",
+    public static final PortSpec MSG_IN = PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, SOURCE, Source.STREAM,
             "stream mode with source stream:"
                     + " the messages to send, one message index (0..M-1) per byte");
     public static final PortSpec SENT = PortSpec.messageIn("sent", true,
@@ -61,18 +77,7 @@ public final class TransmitterBlock implements Block {
                     TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
-                            ParamSpec.choice("source", "Message source", "seeded", List.of("seeded", "stream"),
-                                    "stream mode: the shared-seed messages (the receiver counts block errors), or"
-                                            + " the message indices read on msg_in (one per byte, M <= 256)"),
-                            ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01, 86400.0,
-                                    "seconds to wait for a batch's losses before skipping it").inAdvanced(),
-                            ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
-                                    "consecutive skipped batches after which the block stops with an error")
-                                    .inAdvanced(),
-                            ParamSpec.bool("run_ahead", "Run ahead", true,
-                                    "send the next receiver phase while a transmitter-phase batch waits for its"
-                                            + " feedback (encoded with the weights from before that step)")
-                                    .inAdvanced()),
+                            SOURCE, FEEDBACK_TIMEOUT, MAX_SKIPS, RUN_AHEAD),
                     BlockParams.RUNNER));
 
     private final TrainConfig c;
@@ -130,7 +135,7 @@ public final class TransmitterBlock implements Block {
 
     public TransmitterBlock(Params p) {
         this.c = TrainingParams.config(p);
-        this.train = p.string("mode").equals("train");
+        this.train = p.choice(BlockParams.MODE, BlockParams.Mode.class) == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.writer = new FrameWriter(f);
@@ -138,14 +143,14 @@ public final class TransmitterBlock implements Block {
         this.frame = new float[2 * (f.leadIn() + framesPerWrite * f.frameLength())];
         this.payload = new float[2 * f.payloadSymbols()];
         this.endOfRun = LinkFrames.endOfRun(c);
-        this.frameLimit = p.integer("frames");
-        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
-        this.startupTimeoutNanos = Math.max(feedbackTimeoutNanos, (long) (p.real("peer_timeout") * 1e9));
-        this.maxSkips = p.integer("max_skips");
+        this.frameLimit = p.integer(BlockParams.FRAMES);
+        this.feedbackTimeoutNanos = (long) (p.real(FEEDBACK_TIMEOUT) * 1e9);
+        this.startupTimeoutNanos = Math.max(feedbackTimeoutNanos, (long) (p.real(BlockParams.PEER_TIMEOUT) * 1e9));
+        this.maxSkips = p.integer(MAX_SKIPS);
         this.sent = new float[2 * c.batchTx() * c.symbols()];
         this.losses = new float[c.batchTx()];
         this.curve = new LearningCurve();
-        this.userMessages = p.string("source").equals("stream");
+        this.userMessages = p.choice(SOURCE, Source.class) == Source.STREAM;
         if (userMessages && train) {
             throw new IllegalArgumentException("transmitter: --source stream is for --mode stream (training uses the"
                     + " shared-seed messages)");
@@ -158,7 +163,7 @@ public final class TransmitterBlock implements Block {
         if (train) {
             Networks n = Networks.create(c);
             this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
-                    p.bool("run_ahead"));
+                    p.bool(RUN_AHEAD));
             this.streamTx = null;
             this.streamSource = null;
             this.streamMsgs = null;
@@ -169,7 +174,7 @@ public final class TransmitterBlock implements Block {
         } else {
             this.side = null;
             this.checkpoints = null;
-            this.streamTx = loadModel(p.string("model"), c).transmitter();
+            this.streamTx = loadModel(p.string(BlockParams.MODEL), c).transmitter();
             this.streamSource = new MessageSource(c.messages(), c.seed());
             this.streamMsgs = new int[LinkFrames.frameMessages(c)];
         }

@@ -49,7 +49,7 @@ public final class BlockRunner {
     private final long peerTimeoutNanos;
     private volatile boolean stopRequested;
     /** Run-time parameter changes (id, parsed value) waiting for the block's thread. */
-    private final ConcurrentLinkedQueue<Map.Entry<String, Object>> settings = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Map.Entry<ParamSpec, Object>> settings = new ConcurrentLinkedQueue<>();
     private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
 
     public BlockRunner(Block block, Params params, Consumer<String> log) {
@@ -76,14 +76,14 @@ public final class BlockRunner {
             throw new IllegalArgumentException(block.spec().name() + ": parameter '" + id
                     + "' cannot change while the block runs");
         }
-        settings.add(Map.entry(id, p.parse(raw)));
+        settings.add(Map.entry(p, p.parse(raw)));
     }
 
     private void applySettings() {
-        Map.Entry<String, Object> s;
+        Map.Entry<ParamSpec, Object> s;
         while ((s = settings.poll()) != null) {
             block.set(s.getKey(), s.getValue());
-            log.accept("set " + s.getKey() + " = " + s.getValue());
+            log.accept("set " + s.getKey().id() + " = " + s.getValue());
         }
     }
 

@@ -238,6 +238,19 @@ public final class LocalGraph {
         return this;
     }
 
+    /**
+     * Connects an output port to an input port, named by the blocks' declarations; a port the block
+     * does not declare is refused, naming both.
+     */
+    public LocalGraph connect(String from, PortSpec fromPort, String to, PortSpec toPort) {
+        return connect(from, declared(from, fromPort), to, declared(to, toPort));
+    }
+
+    /** The port's id if the named block declares it; otherwise an IllegalArgumentException naming both. */
+    private String declared(String block, PortSpec port) {
+        return node(block).block.spec().declared(port).id();
+    }
+
     private static String describe(PortSpec p) {
         return p.domain() == PortSpec.Domain.STREAM ? p.item().grc() + " samples" : "messages";
     }
@@ -327,6 +340,21 @@ public final class LocalGraph {
         return q == null ? new byte[0] : (byte[]) q.contents();
     }
 
+    /** Messages a block sent on an unconnected output port, named by its declaration. */
+    public List<ControlMessage> messages(String block, PortSpec port) {
+        return messages(block, declared(block, port));
+    }
+
+    /** Samples a block wrote to an unconnected stream output, named by its declaration. */
+    public float[] samples(String block, PortSpec port) {
+        return samples(block, declared(block, port));
+    }
+
+    /** Bytes a block wrote to an unconnected byte stream output, named by its declaration. */
+    public byte[] bytes(String block, PortSpec port) {
+        return bytes(block, declared(block, port));
+    }
+
     /** The status of a block after its last call. */
     public Block.Status status(String block) {
         return node(block).status;
@@ -362,5 +390,20 @@ public final class LocalGraph {
         }
         n.messageIn.computeIfAbsent(port, k -> new ArrayDeque<>()).add(m);
         return this;
+    }
+
+    /** Feeds samples into a block's stream input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, float[] interleaved) {
+        return inject(block, declared(block, port), interleaved);
+    }
+
+    /** Feeds bytes into a block's byte stream input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, byte[] bytes) {
+        return inject(block, declared(block, port), bytes);
+    }
+
+    /** Feeds a message into a block's message input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, ControlMessage m) {
+        return inject(block, declared(block, port), m);
     }
 }

@@ -136,9 +136,9 @@ public final class PolicySamplerBlock implements Block {
 
     /** sigma2 (the only run-time parameter): used from the next transmitter-phase batch on. */
     @Override
-    public void set(String id, Object value) {
-        if (!id.equals("sigma2")) {
-            Block.super.set(id, value);
+    public void set(ParamSpec param, Object value) {
+        if (param != TrainingParams.SIGMA2) {
+            Block.super.set(param, value);
         }
         sigma2Set = (Double) value;
     }

@@ -92,7 +92,7 @@ public final class StreamBench {
         TransmitterBlock txb = new TransmitterBlock(TransmitterBlock.SPEC.parse(tx));
         LocalGraph g = new LocalGraph().add("tx", txb);
         g.run("tx");
-        float[] all = g.samples("tx", TransmitterBlock.OUT.id());
+        float[] all = g.samples("tx", TransmitterBlock.OUT);
         int leadIn = LinkFrames.format(c).leadIn();
         int frameLength = LinkFrames.format(c).frameLength();
         int items = 8 * frameLength;

@@ -155,9 +155,9 @@ public final class TransmitterBlock implements Block {
      * with each batch's samples; this value only stands in when a 'sent' message carries none.
      */
     @Override
-    public void set(String id, Object value) {
-        if (!id.equals(TrainingParams.SIGMA2.id())) {
-            Block.super.set(id, value);
+    public void set(ParamSpec param, Object value) {
+        if (param != TrainingParams.SIGMA2) {
+            Block.super.set(param, value);
         }
         kernel.sigma2((Double) value);
     }

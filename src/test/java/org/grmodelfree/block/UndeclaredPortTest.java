@@ -72,4 +72,19 @@ class UndeclaredPortTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrong.run("b"));
         assertTrue(e.getMessage().contains("port 'out' is a message output, not a message input"), e.getMessage());
     }
+
+    @Test
+    void theGraphIsWiredByDeclarationsAndRefusesAnotherBlocksPort() {
+        LocalGraph g = new LocalGraph().add("a", using(io -> io.send(OUT, new ControlMessage.Stop("to b"))))
+                .add("b", using(io -> assertEquals(new ControlMessage.Stop("to b"), io.receive(IN))))
+                .connect("a", OUT, "b", IN);
+        g.run("a", "b");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LocalGraph().add("a", using(io -> { })).add("b", using(io -> { }))
+                        .connect("a", LossFeedbackBlock.OUT, "b", IN));
+        assertTrue(e.getMessage().contains("block 'declared' does not declare port 'out'"), e.getMessage());
+        LocalGraph h = new LocalGraph().add("a", using(io -> { }));
+        assertThrows(IllegalArgumentException.class, () -> h.inject("a", LOOK_ALIKE, new ControlMessage.Stop("x")));
+        assertThrows(IllegalArgumentException.class, () -> h.messages("a", TransmitterBlock.SENT));
+    }
 }

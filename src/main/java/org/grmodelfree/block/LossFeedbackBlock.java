@@ -35,6 +35,13 @@ public final class LossFeedbackBlock implements Block {
     private record Delayed(long due, long arrived, ControlMessage message) {
     }
 
+    /** The block's parameters, parsed once. */
+    record Settings(double delayMs, double drop, int quantizeBits, long seed) {
+        static Settings of(Params p) {
+            return new Settings(p.real(DELAY_MS), p.real(DROP), (int) p.integer(QUANTIZE_BITS), p.integer(SEED));
+        }
+    }
+
     private final long delayNanos;
     private final double drop;
     private final int bits;
@@ -49,10 +56,11 @@ public final class LossFeedbackBlock implements Block {
     private double sumDelayNanos;
 
     public LossFeedbackBlock(Params p) {
-        this.delayNanos = (long) (p.real(DELAY_MS) * 1e6);
-        this.drop = p.real(DROP);
-        this.bits = (int) p.integer(QUANTIZE_BITS);
-        this.rng = new Rng(p.integer(SEED) ^ 0xFEEDBAC4L);
+        Settings s = Settings.of(p);
+        this.delayNanos = (long) (s.delayMs() * 1e6);
+        this.drop = s.drop();
+        this.bits = s.quantizeBits();
+        this.rng = new Rng(s.seed() ^ 0xFEEDBAC4L);
     }
 
     @Override

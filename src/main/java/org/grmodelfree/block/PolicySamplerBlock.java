@@ -37,6 +37,13 @@ public final class PolicySamplerBlock implements Block {
     /** Seed offset of the exploration noise. */
     private static final long NOISE_SEED = 0x5A3D_1E55L;
 
+    /** The block's parameters, parsed once. */
+    record Settings(BlockParams.Mode mode, TrainConfig config) {
+        static Settings of(Params p) {
+            return new Settings(p.choice(BlockParams.MODE, BlockParams.Mode.class), TrainingParams.config(p));
+        }
+    }
+
     private final TrainConfig c;
     private final boolean train;
     private final Schedule schedule;
@@ -56,8 +63,9 @@ public final class PolicySamplerBlock implements Block {
     private long framesPassed;
 
     public PolicySamplerBlock(Params p) {
-        this.c = TrainingParams.config(p);
-        this.train = p.choice(BlockParams.MODE, BlockParams.Mode.class) == BlockParams.Mode.TRAIN;
+        Settings s = Settings.of(p);
+        this.c = s.config();
+        this.train = s.mode() == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.sync = new FrameSync(f);

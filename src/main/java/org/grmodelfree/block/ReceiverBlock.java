@@ -19,6 +19,10 @@ import org.grmodelfree.train.TrainConfig;
  * none: the transmitter sends the user's messages, which the receiver cannot know). With output
  * stream it writes the decided message index of every message on 'msg_out', in order, one byte each
  * (so M must be at most 256).
+ *
+ * <p>The block is the declaration (ports, parameters, their parsed {@code Settings}); its work is
+ * done by the kernel of its mode, {@link ReceiverTraining} or {@link ReceiverStreaming}, chosen once
+ * when it is built.
  */
 public final class ReceiverBlock implements Block {
     /**

@@ -50,6 +50,16 @@ public final class SemanticAgentBlock implements Block {
             List.of(OUT, FEEDBACK),
             SemanticParams.with(List.of(AGENT, FEEDBACK_TIMEOUT)));
 
+    /** The block's parameters, parsed once. */
+    record Settings(SemanticConfig config, int agent, double feedbackTimeoutSeconds, double peerTimeoutSeconds,
+                    String checkpoint, double checkpointSeconds) {
+        static Settings of(Params p) {
+            return new Settings(SemanticParams.config(p, 0, 0), (int) p.integer(AGENT), p.real(FEEDBACK_TIMEOUT),
+                    p.real(BlockParams.PEER_TIMEOUT), p.string(BlockParams.CHECKPOINT),
+                    p.real(BlockParams.CHECKPOINT_SECONDS));
+        }
+    }
+
     private final SemanticConfig c;
     private final int k;
     private final Dataset train;
@@ -85,8 +95,9 @@ public final class SemanticAgentBlock implements Block {
     private long skippedForward;
 
     public SemanticAgentBlock(Params p) {
-        this.c = SemanticParams.config(p, 0, 0);
-        this.k = (int) p.integer(AGENT);
+        Settings s = Settings.of(p);
+        this.c = s.config();
+        this.k = s.agent();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
         this.total = (long) perEpoch * (c.epochs() + c.fineTuneEpochs());
@@ -101,11 +112,12 @@ public final class SemanticAgentBlock implements Block {
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
         this.weights = new float[c.sendsPerImage() * c.batch()];
-        this.feedbackTimeoutNanos = (long) (p.real(FEEDBACK_TIMEOUT) * 1e9);
-        this.peerTimeoutNanos = (long) (p.real(BlockParams.PEER_TIMEOUT) * 1e9);
+        this.feedbackTimeoutNanos = (long) (s.feedbackTimeoutSeconds() * 1e9);
+        this.peerTimeoutNanos = (long) (s.peerTimeoutSeconds() * 1e9);
         List<org.grmodelfree.nn.Param> tensors = new ArrayList<>(mine.params());
         tensors.addAll(mine.buffers());
-        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, p, c, tensors, learner.optimiser());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, s.checkpoint(), s.checkpointSeconds(), c,
+                tensors, learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
         if (l != null) {
             step = l.step();

@@ -108,13 +108,16 @@ final class SemanticParams {
         private final Adam optimiser;
         private long lastSaved = Long.MIN_VALUE;
 
-        /** agent: the agent's index, -1 for the receiver; tensors: parameters and buffers. */
-        Checkpointing(String block, int agent, Params p, SemanticConfig c, List<Param> tensors, Adam optimiser) {
+        /**
+         * agent: the agent's index, -1 for the receiver; checkpoint and checkpointSeconds: the
+         * block's parameters (checkpoint empty: none); tensors: parameters and buffers.
+         */
+        Checkpointing(String block, int agent, String checkpoint, double checkpointSeconds, SemanticConfig c,
+                      List<Param> tensors, Adam optimiser) {
             this.block = block;
             this.agent = agent;
-            String checkpoint = p.string(BlockParams.CHECKPOINT);
             this.file = checkpoint.isEmpty() ? null : Path.of(checkpoint);
-            this.intervalNanos = (long) (p.real(BlockParams.CHECKPOINT_SECONDS) * 1e9);
+            this.intervalNanos = (long) (checkpointSeconds * 1e9);
             this.c = c;
             this.tensors = tensors;
             this.optimiser = optimiser;

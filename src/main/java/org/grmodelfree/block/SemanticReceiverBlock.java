@@ -61,6 +61,19 @@ public final class SemanticReceiverBlock implements Block {
     private static final PortSpec[] IN = {IN0, IN1, IN2, IN3};
     private static final PortSpec[] FEEDBACK = {FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3};
 
+    /** The block's parameters, parsed once; the SNR range is checked first. */
+    record Settings(SemanticConfig config, String checkpoint, double checkpointSeconds) {
+        static Settings of(Params p) {
+            double lo = p.real(SNR_LOW_DB);
+            double hi = p.real(SNR_HIGH_DB);
+            if (lo > hi) {
+                throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
+            }
+            return new Settings(SemanticParams.config(p, lo, hi), p.string(BlockParams.CHECKPOINT),
+                    p.real(BlockParams.CHECKPOINT_SECONDS));
+        }
+    }
+
     private final SemanticConfig c;
     private final Dataset train;
     private final int perEpoch;
@@ -91,12 +104,8 @@ public final class SemanticReceiverBlock implements Block {
     private double lastEpochLoss;
 
     public SemanticReceiverBlock(Params p) {
-        double lo = p.real(SNR_LOW_DB);
-        double hi = p.real(SNR_HIGH_DB);
-        if (lo > hi) {
-            throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
-        }
-        this.c = SemanticParams.config(p, lo, hi);
+        Settings s = Settings.of(p);
+        this.c = s.config();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
         this.total = (long) perEpoch * (c.epochs() + c.fineTuneEpochs());
@@ -113,8 +122,8 @@ public final class SemanticReceiverBlock implements Block {
         this.losses = new float[sends];
         this.one = new FMatrixRMaj(sends, c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
-        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, p, c, learner.receiver().params(),
-                learner.optimiser());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, s.checkpoint(), s.checkpointSeconds(), c,
+                learner.receiver().params(), learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
         if (l != null) {
             step = l.step();

@@ -31,6 +31,10 @@ import org.grmodelfree.train.TrainConfig;
  * next frameMessages (the larger batch) messages read, as the seeded frames do; messages left over
  * when the block stops are not sent, and are counted ('messages_pending') and logged. Small batch
  * sizes give short frames and little delay.
+ *
+ * <p>The block is the declaration (ports, parameters, their parsed {@code Settings}); its work is
+ * done by the kernel of its mode, {@link TransmitterTraining} or {@link TransmitterStreaming}, chosen once
+ * when it is built.
  */
 public final class TransmitterBlock implements Block {
     /** Where stream mode's messages come from. */

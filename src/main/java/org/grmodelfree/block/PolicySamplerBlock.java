@@ -25,8 +25,7 @@ public final class PolicySamplerBlock implements Block {
             "frames from the transmitter (no channel between)");
     public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "frames to the channel");
     public static final PortSpec SENT = PortSpec.messageOut("sent", true,
-            "train mode: x_p of each transmitter-phase batch"
-                    + " (to the transmitter's 'sent')");
+            "train mode: x_p of each transmitter-phase batch (to the transmitter's 'sent')");
     public static final BlockSpec SPEC = new BlockSpec("policy-sampler", "Model-free Policy Sampler",
             "Gaussian exploration of the transmitter's output in transmitter-phase batches:"
                     + " x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2 I); posts x_p for the transmitter's policy gradient.",

@@ -64,8 +64,7 @@ public final class ReceiverBlock implements Block {
             "train mode: per-example losses of transmitter-phase"
                     + " batches, or 'lost' for a batch that did not arrive whole (to the loss feedback)");
     public static final PortSpec MSG_OUT = PortSpec.streamOut("msg_out", PortSpec.Item.BYTE, OUTPUT, Output.STREAM,
-            "stream mode with output stream: the"
-                    + " decided message index of every message, in order, one byte each");
+            "stream mode with output stream: the decided message index of every message, in order, one byte each");
     public static final BlockSpec SPEC = new BlockSpec("receiver", "Model-free Receiver",
             "Finds batch frames in complex64 samples, decodes them with a learned receiver, trains it on the"
                     + " shared-seed training messages and feeds back per-example losses.",

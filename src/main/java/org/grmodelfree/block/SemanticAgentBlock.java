@@ -34,8 +34,7 @@ import org.grmodelfree.wire.ControlMessage;
  */
 public final class SemanticAgentBlock implements Block {
     public static final PortSpec OUT = PortSpec.messageOut("out", false,
-            "the agent's channel inputs of each batch (batch id, B x N_Tx"
-                    + " values)");
+            "the agent's channel inputs of each batch (batch id, B x N_Tx values)");
     public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", false,
             "per-example losses of each transmitter-phase batch (from"
                     + " the semantic receiver's feedback port of this agent)");

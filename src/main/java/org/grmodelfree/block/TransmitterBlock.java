@@ -56,14 +56,11 @@ public final class TransmitterBlock implements Block {
     public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
             "framed complex64 samples: lead-in zeros, then one frame per batch");
     public static final PortSpec MSG_IN = PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, SOURCE, Source.STREAM,
-            "stream mode with source stream:"
-                    + " the messages to send, one message index (0..M-1) per byte");
+            "stream mode with source stream: the messages to send, one message index (0..M-1) per byte");
     public static final PortSpec SENT = PortSpec.messageIn("sent", true,
-            "train mode: what the policy sampler sent for each"
-                    + " transmitter-phase batch (from the sampler's 'sent')");
+            "train mode: what the policy sampler sent for each transmitter-phase batch (from the sampler's 'sent')");
     public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", true,
-            "train mode: per-example losses of transmitter-phase"
-                    + " batches (from the loss feedback's 'out')");
+            "train mode: per-example losses of transmitter-phase batches (from the loss feedback's 'out')");
     public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
             "Encodes messages into complex64 frames with a learned transmitter and learns it from fed-back losses"
                     + " (policy gradient through a Gaussian policy sampler).",

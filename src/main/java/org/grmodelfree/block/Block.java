@@ -50,10 +50,11 @@ public interface Block {
     /**
      * Changes a run-time parameter (declared {@link ParamSpec#runtime()}) while the block runs.
      * The runner calls it on the block's thread between work calls, with the value already parsed
-     * and checked against the declaration (Long, Double, String or Boolean).
+     * and checked against the declaration (Long, Double, String or Boolean); param is the block's own
+     * declaration (one of its SPEC's parameters).
      */
-    default void set(String id, Object value) {
-        throw new IllegalArgumentException(spec().name() + " has no run-time parameter '" + id + "'");
+    default void set(ParamSpec param, Object value) {
+        throw new IllegalArgumentException(spec().name() + " has no run-time parameter '" + param.id() + "'");
     }
 
     /** Called once when the run ends, normally or not: last checkpoint, flush. */

@@ -3,8 +3,10 @@ package org.grmodelfree.block;
 import org.grmodelfree.wire.ControlMessage;
 
 /**
- * A block's view of its ports, by port id. Reads and receives never block: they return what has
- * already arrived. Writes and sends may block while a peer applies backpressure.
+ * A block's view of its ports, named by the {@link PortSpec} constants its {@link BlockSpec} lists.
+ * Reads and receives never block: they return what has already arrived. Writes and sends may block
+ * while a peer applies backpressure. Every method throws IllegalArgumentException, naming the block
+ * and the port, for a port the running block does not declare (see {@link BlockSpec#declared}).
  */
 public interface BlockIo {
 
@@ -14,37 +16,37 @@ public interface BlockIo {
      * IllegalArgumentException, naming the port and its item type, if the port is not a complex
      * stream input.
      */
-    int read(String port, float[] dst, int off, int maxItems);
+    int read(PortSpec port, float[] dst, int off, int maxItems);
 
     /**
      * Writes items complex samples (interleaved, from float index 2 * off) to a stream output. src
      * not modified. Throws IllegalArgumentException, naming the port and its item type, if the port
      * is not a complex stream output.
      */
-    void write(String port, float[] src, int off, int items);
+    void write(PortSpec port, float[] src, int off, int items);
 
     /**
      * Copies up to max bytes that have arrived on a byte stream input into dst from off and returns
      * their number, 0 when none has arrived. Throws IllegalArgumentException, naming the port and its
      * item type, if the port is not a byte stream input.
      */
-    int readBytes(String port, byte[] dst, int off, int max);
+    int readBytes(PortSpec port, byte[] dst, int off, int max);
 
     /**
      * Writes src[off, off + n) to a byte stream output. src not modified. Throws
      * IllegalArgumentException, naming the port and its item type, if the port is not a byte stream
      * output.
      */
-    void writeBytes(String port, byte[] src, int off, int n);
+    void writeBytes(PortSpec port, byte[] src, int off, int n);
 
     /** The next message that has arrived on a message input, or null. */
-    ControlMessage receive(String port);
+    ControlMessage receive(PortSpec port);
 
     /** Sends a message on a message output. The message's arrays must not be modified afterwards. */
-    void send(String port, ControlMessage message);
+    void send(PortSpec port, ControlMessage message);
 
     /** Whether an optional port is connected to anything. */
-    boolean connected(String port);
+    boolean connected(PortSpec port);
 
     /** The clock timeouts are measured on (nanoseconds, arbitrary origin). */
     long nanoTime();

@@ -3,25 +3,35 @@ package org.grmodelfree.block;
 import java.util.List;
 
 /** Parameters several blocks declare alike: how they run and where they checkpoint. */
-final class BlockParams {
-    static final ParamSpec MODE = ParamSpec.choice("mode", "Mode", "train", List.of("train", "stream"),
+public final class BlockParams {
+    /** What a block of the link does: follow the training schedule, or carry data with a trained model. */
+    public enum Mode implements ParamSpec.Choice {
+        TRAIN, STREAM
+    }
+
+    /** How message ports carry messages. */
+    public enum MsgFormat implements ParamSpec.Choice {
+        MSGPACK, PDU
+    }
+
+    public static final ParamSpec MODE = ParamSpec.choice("mode", "Mode", Mode.TRAIN,
             "train: follow the training schedule; stream: carry data with a trained model (inference)");
-    static final ParamSpec MODEL = ParamSpec.string("model", "Model file", "",
+    public static final ParamSpec MODEL = ParamSpec.string("model", "Model file", "",
             "trained model.msgpack to use in stream mode");
-    static final ParamSpec CHECKPOINT = ParamSpec.string("checkpoint", "Checkpoint file", "",
+    public static final ParamSpec CHECKPOINT = ParamSpec.string("checkpoint", "Checkpoint file", "",
             "where to checkpoint atomically and to resume from if it exists (empty: no checkpoints)");
-    static final ParamSpec CHECKPOINT_SECONDS = ParamSpec.real("checkpoint_seconds", "Checkpoint interval",
+    public static final ParamSpec CHECKPOINT_SECONDS = ParamSpec.real("checkpoint_seconds", "Checkpoint interval",
             10.0, 0.0, 86400.0, "seconds between checkpoints (0: after every batch)").inAdvanced();
-    static final ParamSpec FRAMES = ParamSpec.integer("frames", "Frames", 0, 0L, null,
+    public static final ParamSpec FRAMES = ParamSpec.integer("frames", "Frames", 0, 0L, null,
             "stream mode: frames to carry before ending (0: until stopped)");
-    static final ParamSpec PEER_TIMEOUT = ParamSpec.real("peer_timeout", "Peer timeout", 10.0, 0.1, 86400.0,
+    public static final ParamSpec PEER_TIMEOUT = ParamSpec.real("peer_timeout", "Peer timeout", 10.0, 0.1, 86400.0,
             "seconds without input (or without a peer taking output) before the block reports its peer lost")
             .inAdvanced();
-    static final ParamSpec PASS_TAGS = ParamSpec.bool("pass_tags", "Pass tags", false,
+    public static final ParamSpec PASS_TAGS = ParamSpec.bool("pass_tags", "Pass tags", false,
             "stream ports carry gr-zeromq's tag header (match the GNU Radio ZMQ blocks' pass_tags)").inAdvanced();
 
-    static final ParamSpec MSG_FORMAT = ParamSpec.choice("msg_format", "Message format", "msgpack",
-            List.of("msgpack", "pdu"), "message ports: msgpack maps between gr-modelfree blocks (DEALER sockets),"
+    public static final ParamSpec MSG_FORMAT = ParamSpec.choice("msg_format", "Message format", MsgFormat.MSGPACK,
+            "message ports: msgpack maps between gr-modelfree blocks (DEALER sockets),"
                     + " or the same messages as PDUs over PUSH/PULL, for GNU Radio message ports").inAdvanced();
 
     /** The parameters every block with only stream ports has, for the runner. */

@@ -49,14 +49,14 @@ public final class BlockRunner {
     private final long peerTimeoutNanos;
     private volatile boolean stopRequested;
     /** Run-time parameter changes (id, parsed value) waiting for the block's thread. */
-    private final ConcurrentLinkedQueue<Map.Entry<String, Object>> settings = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Map.Entry<ParamSpec, Object>> settings = new ConcurrentLinkedQueue<>();
     private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
 
     public BlockRunner(Block block, Params params, Consumer<String> log) {
         this.block = block;
         this.params = params;
         this.log = log;
-        this.peerTimeoutNanos = (long) (params.real("peer_timeout") * 1e9);
+        this.peerTimeoutNanos = (long) (params.real(BlockParams.PEER_TIMEOUT) * 1e9);
     }
 
     /** Asks the run to end after the current work call (thread-safe). */
@@ -76,14 +76,14 @@ public final class BlockRunner {
             throw new IllegalArgumentException(block.spec().name() + ": parameter '" + id
                     + "' cannot change while the block runs");
         }
-        settings.add(Map.entry(id, p.parse(raw)));
+        settings.add(Map.entry(p, p.parse(raw)));
     }
 
     private void applySettings() {
-        Map.Entry<String, Object> s;
+        Map.Entry<ParamSpec, Object> s;
         while ((s = settings.poll()) != null) {
             block.set(s.getKey(), s.getValue());
-            log.accept("set " + s.getKey() + " = " + s.getValue());
+            log.accept("set " + s.getKey().id() + " = " + s.getValue());
         }
     }
 
@@ -101,81 +101,95 @@ public final class BlockRunner {
         final Map<String, ControlLink> messageOut = new HashMap<>();
         final Map<String, Long> rejected = new HashMap<>();
 
+        /** The port's id if the block declares it; otherwise an IllegalArgumentException naming both. */
+        private String id(PortSpec port) {
+            return block.spec().declared(port).id();
+        }
+
         @Override
-        public int read(String port, float[] dst, int off, int maxItems) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
-            StreamIn in = streamIn.get(port);
+        public int read(PortSpec port, float[] dst, int off, int maxItems) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.COMPLEX);
+            StreamIn in = streamIn.get(id);
             if (in == null) {
                 return 0;
             }
             try {
                 return in.poll(dst, 2 * off, maxItems);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
                 return 0;
             }
         }
 
         @Override
-        public void write(String port, float[] src, int off, int items) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
-            StreamOut out = streamOut.get(port);
+        public void write(PortSpec port, float[] src, int off, int items) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.COMPLEX);
+            StreamOut out = streamOut.get(id);
             if (out != null) {
                 out.send(src, 2 * off, items);
             }
         }
 
         @Override
-        public int readBytes(String port, byte[] dst, int off, int max) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
-            ByteStreamIn in = byteIn.get(port);
+        public int readBytes(PortSpec port, byte[] dst, int off, int max) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
+            ByteStreamIn in = byteIn.get(id);
             if (in == null) {
                 return 0;
             }
             try {
                 return in.poll(dst, off, max);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + port + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
                 return 0;
             }
         }
 
         @Override
-        public void writeBytes(String port, byte[] src, int off, int n) {
-            block.spec().port(port).requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
-            ByteStreamOut out = byteOut.get(port);
+        public void writeBytes(PortSpec port, byte[] src, int off, int n) {
+            String id = id(port);
+            port.requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
+            ByteStreamOut out = byteOut.get(id);
             if (out != null) {
                 out.send(src, off, n);
             }
         }
 
         @Override
-        public ControlMessage receive(String port) {
-            ControlLink in = messageIn.get(port);
+        public ControlMessage receive(PortSpec port) {
+            String id = id(port);
+            port.requireMessage(block.spec().name(), PortSpec.Direction.IN);
+            ControlLink in = messageIn.get(id);
             if (in == null) {
                 return null;
             }
             ControlMessage m = in.poll();
             long r = in.rejectedCount();
-            if (r != rejected.getOrDefault(port, 0L)) {
-                rejected.put(port, r);
-                log.accept("rejected on '" + port + "': " + in.lastRejection() + " [" + r + " so far]");
+            if (r != rejected.getOrDefault(id, 0L)) {
+                rejected.put(id, r);
+                log.accept("rejected on '" + id + "': " + in.lastRejection() + " [" + r + " so far]");
             }
             return m;
         }
 
         @Override
-        public void send(String port, ControlMessage message) {
-            ControlLink out = messageOut.get(port);
+        public void send(PortSpec port, ControlMessage message) {
+            String id = id(port);
+            port.requireMessage(block.spec().name(), PortSpec.Direction.OUT);
+            ControlLink out = messageOut.get(id);
             if (out != null) {
                 out.send(message);
             }
         }
 
         @Override
-        public boolean connected(String port) {
-            return streamIn.containsKey(port) || streamOut.containsKey(port) || byteIn.containsKey(port)
-                    || byteOut.containsKey(port) || messageIn.containsKey(port) || messageOut.containsKey(port);
+        public boolean connected(PortSpec port) {
+            String id = id(port);
+            return streamIn.containsKey(id) || streamOut.containsKey(id) || byteIn.containsKey(id)
+                    || byteOut.containsKey(id) || messageIn.containsKey(id) || messageOut.containsKey(id);
         }
 
         @Override
@@ -194,8 +208,9 @@ public final class BlockRunner {
      * block's final status. Failures propagate after the block's stop() has run.
      */
     public Block.Status run() {
-        boolean passTags = params.bool("pass_tags");
-        boolean pdu = params.has("msg_format") && params.string("msg_format").equals("pdu");
+        boolean passTags = params.bool(BlockParams.PASS_TAGS);
+        boolean pdu = params.declares(BlockParams.MSG_FORMAT)
+                && params.choice(BlockParams.MSG_FORMAT, BlockParams.MsgFormat.class) == BlockParams.MsgFormat.PDU;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, peerTimeoutNanos / 1_000_000);
         SocketIo io = new SocketIo();
         try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context)) {

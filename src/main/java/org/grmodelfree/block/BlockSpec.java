@@ -66,6 +66,34 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
                 + String.join(", ", ports.stream().map(PortSpec::id).toList()) + ")");
     }
 
+    /**
+     * The port itself if it is one of this block's declarations (the same constant its SPEC lists),
+     * otherwise an IllegalArgumentException naming the block and the port: a block's work may only
+     * use the ports it declares.
+     */
+    public PortSpec declared(PortSpec port) {
+        for (PortSpec p : ports) {
+            if (p == port) {
+                return port;
+            }
+        }
+        throw new IllegalArgumentException("block '" + name + "' does not declare port '"
+                + (port == null ? null : port.id()) + "' (it has: "
+                + String.join(", ", ports.stream().map(PortSpec::id).toList()) + ")");
+    }
+
+    /** The parameter itself if it is one of this block's declarations, otherwise an IllegalArgumentException. */
+    public ParamSpec declared(ParamSpec param) {
+        for (ParamSpec p : params) {
+            if (p == param) {
+                return param;
+            }
+        }
+        throw new IllegalArgumentException("block '" + name + "' does not declare parameter '"
+                + (param == null ? null : param.id()) + "' (it has: "
+                + String.join(", ", params.stream().map(ParamSpec::id).toList()) + ")");
+    }
+
     private boolean hasPort(String id) {
         return ports.stream().anyMatch(p -> p.id().equals(id));
     }

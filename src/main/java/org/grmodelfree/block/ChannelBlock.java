@@ -13,28 +13,44 @@ import org.grmodelfree.comm.Rng;
  * until more arrive. Nothing about frames or training is known here.
  */
 public final class ChannelBlock implements Block {
+    public static final PortSpec IN = PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the policy sampler");
+    public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "samples to the receiver");
+
+    /** The channel the block applies. */
+    public enum Kind implements ParamSpec.Choice {
+        AWGN, RBF, NONE
+    }
+
+    public static final ParamSpec KIND = ParamSpec.choice("kind", "Channel", Kind.AWGN,
+            "awgn, rbf (Rayleigh block fading plus AWGN) or none (no noise)");
+    public static final ParamSpec SNR_DB = ParamSpec.real("snr_db", "SNR (dB)", 10.0, -50.0, 100.0,
+            "Es / sigma^2 with Es = 1");
+    public static final ParamSpec SYMBOLS = ParamSpec.integer("symbols", "Fading block (N)", 4, 1L, 1024L,
+            "samples per fading block (rbf)");
+    public static final ParamSpec SHIFT = ParamSpec.integer("shift", "Dropped leading samples", 0, 0L, 1_000_000L,
+            "samples dropped at the start of the stream (channel_model drops 3)");
+    public static final ParamSpec HOLD_BACK = ParamSpec.integer("hold_back", "Held-back samples", 0, 0L, 1_000_000L,
+            "newest samples held until more arrive (channel_model holds 5)");
+    public static final ParamSpec SEED = ParamSpec.integer("seed", "Seed", 1, null, null, "seed of noise and fading");
     public static final BlockSpec SPEC = new BlockSpec("channel", "Model-free Test Channel",
             "AWGN or Rayleigh block fading on a complex64 stream, with channel_model's leading-sample drop and"
                     + " trailing hold-back.",
-            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "samples from the policy sampler"),
-                    PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "samples to the receiver")),
-            TrainingParams.concat(List.of(
-                    ParamSpec.choice("kind", "Channel", "awgn", List.of("awgn", "rbf", "none"),
-                            "awgn, rbf (Rayleigh block fading plus AWGN) or none (no noise)"),
-                    ParamSpec.real("snr_db", "SNR (dB)", 10.0, -50.0, 100.0, "Es / sigma^2 with Es = 1"),
-                    ParamSpec.integer("symbols", "Fading block (N)", 4, 1L, 1024L,
-                            "samples per fading block (rbf)"),
-                    ParamSpec.integer("shift", "Dropped leading samples", 0, 0L, 1_000_000L,
-                            "samples dropped at the start of the stream (channel_model drops 3)"),
-                    ParamSpec.integer("hold_back", "Held-back samples", 0, 0L, 1_000_000L,
-                            "newest samples held until more arrive (channel_model holds 5)"),
-                    ParamSpec.integer("seed", "Seed", 1, null, null, "seed of noise and fading")),
+            List.of(IN, OUT),
+            TrainingParams.concat(List.of(KIND, SNR_DB, SYMBOLS, SHIFT, HOLD_BACK, SEED),
                     BlockParams.STREAM_RUNNER));
 
     /** Samples taken per read: a whole message of an iteration's frames, passed on as one write. */
     private static final int CHUNK = 1 << 15;
 
-    private final String kind;
+    /** The block's parameters, parsed. */
+    record Settings(Kind kind, double snrDb, int symbols, int holdBack, long shift, long seed) {
+        static Settings of(Params p) {
+            return new Settings(p.choice(KIND, Kind.class), p.real(SNR_DB), (int) p.integer(SYMBOLS),
+                    (int) p.integer(HOLD_BACK), p.integer(SHIFT), p.integer(SEED));
+        }
+    }
+
+    private final Kind kind;
     private final float std;
     private final int block;
     private final int holdBack;
@@ -49,12 +65,13 @@ public final class ChannelBlock implements Block {
     private long samplesOut;
 
     public ChannelBlock(Params p) {
-        this.kind = p.string("kind");
-        this.std = kind.equals("none") ? 0f : (float) Math.sqrt(Math.pow(10, -p.real("snr_db") / 10) / 2);
-        this.block = (int) p.integer("symbols");
-        this.holdBack = (int) p.integer("hold_back");
-        this.toDrop = p.integer("shift");
-        this.rng = new Rng(p.integer("seed") ^ 0xC4A7_7E11L);
+        Settings s = Settings.of(p);
+        this.kind = s.kind();
+        this.std = kind == Kind.NONE ? 0f : (float) Math.sqrt(Math.pow(10, -s.snrDb() / 10) / 2);
+        this.block = s.symbols();
+        this.holdBack = s.holdBack();
+        this.toDrop = s.shift();
+        this.rng = new Rng(s.seed() ^ 0xC4A7_7E11L);
         this.buf = new float[2 * (holdBack + CHUNK)];
     }
 
@@ -65,7 +82,7 @@ public final class ChannelBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        int n = io.read("in", buf, held, CHUNK);
+        int n = io.read(IN, buf, held, CHUNK);
         if (n == 0) {
             return Status.IDLE;
         }
@@ -73,7 +90,7 @@ public final class ChannelBlock implements Block {
         for (int i = held; i < held + n; i++, index++) {
             float xr = buf[2 * i];
             float xi = buf[2 * i + 1];
-            if (kind.equals("rbf")) {
+            if (kind == Kind.RBF) {
                 if (index % block == 0) {
                     float s = (float) Math.sqrt(0.5);
                     hr = s * (float) rng.nextGaussian();
@@ -95,7 +112,7 @@ public final class ChannelBlock implements Block {
         toDrop -= start;
         int emit = Math.max(0, avail - start - holdBack);
         if (emit > 0) {
-            io.write("out", buf, start, emit);
+            io.write(OUT, buf, start, emit);
             samplesOut += emit;
         }
         held = avail - start - emit;

@@ -29,11 +29,15 @@ final class Checkpoints {
     private long lastSaved;
     private double previousSeconds;
 
-    /** From the block's checkpoint and checkpoint_seconds parameters; curve is the block's, appended to. */
-    Checkpoints(String block, Params p, TrainConfig c, List<Param> params, Adam optimiser, LearningCurve curve) {
+    /**
+     * From the block's checkpoint and checkpoint_seconds parameters (checkpoint empty: none); curve
+     * is the block's, appended to.
+     */
+    Checkpoints(String block, String checkpoint, double checkpointSeconds, TrainConfig c, List<Param> params,
+                Adam optimiser, LearningCurve curve) {
         this.block = block;
-        this.file = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
-        this.intervalNanos = (long) (p.real("checkpoint_seconds") * 1e9);
+        this.file = checkpoint.isEmpty() ? null : Path.of(checkpoint);
+        this.intervalNanos = (long) (checkpointSeconds * 1e9);
         this.c = c;
         this.params = params;
         this.optimiser = optimiser;

@@ -96,37 +96,44 @@ public final class LocalGraph {
             this.block = block;
         }
 
+        /** The port's id if the block declares it; otherwise an IllegalArgumentException naming both. */
+        private String id(PortSpec port) {
+            return block.spec().declared(port).id();
+        }
+
         @Override
-        public int read(String port, float[] dst, int off, int maxItems) {
+        public int read(PortSpec port, float[] dst, int off, int maxItems) {
             return take(port, PortSpec.Item.COMPLEX, dst, off, maxItems);
         }
 
         @Override
-        public void write(String port, float[] src, int off, int items) {
+        public void write(PortSpec port, float[] src, int off, int items) {
             put(port, PortSpec.Item.COMPLEX, src, off, items);
         }
 
         @Override
-        public int readBytes(String port, byte[] dst, int off, int max) {
+        public int readBytes(PortSpec port, byte[] dst, int off, int max) {
             return take(port, PortSpec.Item.BYTE, dst, off, max);
         }
 
         @Override
-        public void writeBytes(String port, byte[] src, int off, int n) {
+        public void writeBytes(PortSpec port, byte[] src, int off, int n) {
             put(port, PortSpec.Item.BYTE, src, off, n);
         }
 
-        private int take(String port, PortSpec.Item item, Object dst, int off, int max) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.IN, item);
-            StreamQueue q = streamIn.get(port);
+        private int take(PortSpec port, PortSpec.Item item, Object dst, int off, int max) {
+            String id = id(port);
+            port.requireStream(name, PortSpec.Direction.IN, item);
+            StreamQueue q = streamIn.get(id);
             return q == null ? 0 : q.take(dst, off, max);
         }
 
-        private void put(String port, PortSpec.Item item, Object src, int off, int items) {
-            block.spec().port(port).requireStream(name, PortSpec.Direction.OUT, item);
-            List<Object> to = outEdges.get(port);
+        private void put(PortSpec port, PortSpec.Item item, Object src, int off, int items) {
+            String id = id(port);
+            port.requireStream(name, PortSpec.Direction.OUT, item);
+            List<Object> to = outEdges.get(id);
             if (to == null) {
-                unconnectedStreams.computeIfAbsent(port, k -> new StreamQueue(item)).put(src, off, items);
+                unconnectedStreams.computeIfAbsent(id, k -> new StreamQueue(item)).put(src, off, items);
                 return;
             }
             for (Object q : to) {
@@ -135,18 +142,21 @@ public final class LocalGraph {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
-        public ControlMessage receive(String port) {
-            ArrayDeque<ControlMessage> q = messageIn.get(port);
+        public ControlMessage receive(PortSpec port) {
+            String id = id(port);
+            port.requireMessage(name, PortSpec.Direction.IN);
+            ArrayDeque<ControlMessage> q = messageIn.get(id);
             return q == null ? null : q.poll();
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        public void send(String port, ControlMessage message) {
-            List<Object> to = outEdges.get(port);
+        public void send(PortSpec port, ControlMessage message) {
+            String id = id(port);
+            port.requireMessage(name, PortSpec.Direction.OUT);
+            List<Object> to = outEdges.get(id);
             if (to == null) {
-                unconnectedMessages.computeIfAbsent(port, k -> new ArrayList<>()).add(message);
+                unconnectedMessages.computeIfAbsent(id, k -> new ArrayList<>()).add(message);
                 return;
             }
             for (Object q : to) {
@@ -156,9 +166,9 @@ public final class LocalGraph {
 
         /** Inputs count as connected when something feeds them; outputs always (unconnected ones are collected). */
         @Override
-        public boolean connected(String port) {
-            return streamIn.containsKey(port) || messageIn.containsKey(port)
-                    || block.spec().port(port).direction() == PortSpec.Direction.OUT;
+        public boolean connected(PortSpec port) {
+            String id = id(port);
+            return streamIn.containsKey(id) || messageIn.containsKey(id) || port.direction() == PortSpec.Direction.OUT;
         }
 
         @Override
@@ -226,6 +236,19 @@ public final class LocalGraph {
         }
         a.outEdges.computeIfAbsent(fromPort, k -> new ArrayList<>()).add(q);
         return this;
+    }
+
+    /**
+     * Connects an output port to an input port, named by the blocks' declarations; a port the block
+     * does not declare is refused, naming both.
+     */
+    public LocalGraph connect(String from, PortSpec fromPort, String to, PortSpec toPort) {
+        return connect(from, declared(from, fromPort), to, declared(to, toPort));
+    }
+
+    /** The port's id if the named block declares it; otherwise an IllegalArgumentException naming both. */
+    private String declared(String block, PortSpec port) {
+        return node(block).block.spec().declared(port).id();
     }
 
     private static String describe(PortSpec p) {
@@ -317,6 +340,21 @@ public final class LocalGraph {
         return q == null ? new byte[0] : (byte[]) q.contents();
     }
 
+    /** Messages a block sent on an unconnected output port, named by its declaration. */
+    public List<ControlMessage> messages(String block, PortSpec port) {
+        return messages(block, declared(block, port));
+    }
+
+    /** Samples a block wrote to an unconnected stream output, named by its declaration. */
+    public float[] samples(String block, PortSpec port) {
+        return samples(block, declared(block, port));
+    }
+
+    /** Bytes a block wrote to an unconnected byte stream output, named by its declaration. */
+    public byte[] bytes(String block, PortSpec port) {
+        return bytes(block, declared(block, port));
+    }
+
     /** The status of a block after its last call. */
     public Block.Status status(String block) {
         return node(block).status;
@@ -352,5 +390,20 @@ public final class LocalGraph {
         }
         n.messageIn.computeIfAbsent(port, k -> new ArrayDeque<>()).add(m);
         return this;
+    }
+
+    /** Feeds samples into a block's stream input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, float[] interleaved) {
+        return inject(block, declared(block, port), interleaved);
+    }
+
+    /** Feeds bytes into a block's byte stream input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, byte[] bytes) {
+        return inject(block, declared(block, port), bytes);
+    }
+
+    /** Feeds a message into a block's message input, named by its declaration. */
+    public LocalGraph inject(String block, PortSpec port, ControlMessage m) {
+        return inject(block, declared(block, port), m);
     }
 }

@@ -16,22 +16,30 @@ import org.grmodelfree.wire.ControlMessage;
  * quantisation error.
  */
 public final class LossFeedbackBlock implements Block {
+    public static final PortSpec IN = PortSpec.messageIn("in", false, "losses from the receiver's 'losses'");
+    public static final PortSpec OUT = PortSpec.messageOut("out", false, "losses to the transmitter's 'feedback'");
+    public static final ParamSpec DELAY_MS = ParamSpec.real("delay_ms", "Delay (ms)", 0.0, 0.0, 3_600_000.0,
+            "extra delay of every message, milliseconds");
+    public static final ParamSpec DROP = ParamSpec.real("drop", "Drop probability", 0.0, 0.0, 1.0,
+            "probability that a message is dropped");
+    public static final ParamSpec QUANTIZE_BITS = ParamSpec.integer("quantize_bits", "Quantisation bits", 0, 0L, 24L,
+            "bits per loss, uniform from 0 to the batch's largest loss (0: float32 as sent)");
+    public static final ParamSpec SEED = ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the drops");
     public static final BlockSpec SPEC = new BlockSpec("loss-feedback", "Model-free Loss Feedback",
             "Carries per-example losses from the receiver to the transmitter, with optional delay, drops and"
                     + " quantisation.",
-            List.of(PortSpec.messageIn("in", false, "losses from the receiver's 'losses'"),
-                    PortSpec.messageOut("out", false, "losses to the transmitter's 'feedback'")),
-            TrainingParams.concat(List.of(
-                    ParamSpec.real("delay_ms", "Delay (ms)", 0.0, 0.0, 3_600_000.0,
-                            "extra delay of every message, milliseconds"),
-                    ParamSpec.real("drop", "Drop probability", 0.0, 0.0, 1.0,
-                            "probability that a message is dropped"),
-                    ParamSpec.integer("quantize_bits", "Quantisation bits", 0, 0L, 24L,
-                            "bits per loss, uniform from 0 to the batch's largest loss (0: float32 as sent)"),
-                    ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the drops")),
+            List.of(IN, OUT),
+            TrainingParams.concat(List.of(DELAY_MS, DROP, QUANTIZE_BITS, SEED),
                     BlockParams.RUNNER));
 
     private record Delayed(long due, long arrived, ControlMessage message) {
+    }
+
+    /** The block's parameters, parsed once. */
+    record Settings(double delayMs, double drop, int quantizeBits, long seed) {
+        static Settings of(Params p) {
+            return new Settings(p.real(DELAY_MS), p.real(DROP), (int) p.integer(QUANTIZE_BITS), p.integer(SEED));
+        }
     }
 
     private final long delayNanos;
@@ -48,10 +56,11 @@ public final class LossFeedbackBlock implements Block {
     private double sumDelayNanos;
 
     public LossFeedbackBlock(Params p) {
-        this.delayNanos = (long) (p.real("delay_ms") * 1e6);
-        this.drop = p.real("drop");
-        this.bits = (int) p.integer("quantize_bits");
-        this.rng = new Rng(p.integer("seed") ^ 0xFEEDBAC4L);
+        Settings s = Settings.of(p);
+        this.delayNanos = (long) (s.delayMs() * 1e6);
+        this.drop = s.drop();
+        this.bits = s.quantizeBits();
+        this.rng = new Rng(s.seed() ^ 0xFEEDBAC4L);
     }
 
     @Override
@@ -63,7 +72,7 @@ public final class LossFeedbackBlock implements Block {
     public Status work(BlockIo io) {
         boolean worked = false;
         ControlMessage m;
-        while ((m = io.receive("in")) != null) {
+        while ((m = io.receive(IN)) != null) {
             worked = true;
             received++;
             if (drop > 0 && rng.nextDouble() < drop) {
@@ -76,7 +85,7 @@ public final class LossFeedbackBlock implements Block {
         long now = io.nanoTime();
         while (!queue.isEmpty() && queue.peek().due() <= now) {
             Delayed d = queue.poll();
-            io.send("out", d.message());
+            io.send(OUT, d.message());
             forwarded++;
             sumDelayNanos += io.nanoTime() - d.arrived();
             worked = true;

@@ -32,6 +32,36 @@ public record ParamSpec(String id, String label, Kind kind, String defaultValue,
         }
     }
 
+    /**
+     * An option of an enum parameter, as an enum constant: its id is the value on the command line
+     * and in GRC. Declaring the parameter from the enum ({@link #choice(String, String, Enum, String)})
+     * keeps the options in one place, and {@link Params#choice} gives the constant back. The id is
+     * by default the constant's name in lower case with '-' for '_' (MIN_DISTANCE: "min-distance").
+     */
+    public interface Choice {
+        /** The enum constant's name (implemented by every enum). */
+        String name();
+
+        default String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The ids of an enum's constants, in declaration order. */
+    static <E extends Enum<E> & Choice> List<String> ids(Class<E> type) {
+        return java.util.Arrays.stream(type.getEnumConstants()).map(Choice::id).toList();
+    }
+
+    /** The constant of type with this id; IllegalArgumentException listing the ids otherwise. */
+    public static <E extends Enum<E> & Choice> E option(Class<E> type, String id) {
+        for (E e : type.getEnumConstants()) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("'" + id + "' is not one of " + ids(type));
+    }
+
     public ParamSpec {
         if (id == null || !PortSpec.ID.matcher(id).matches()) {
             throw new IllegalArgumentException("parameter id '" + id + "' must be lower case letters, digits and _");
@@ -66,8 +96,18 @@ public record ParamSpec(String id, String label, Kind kind, String defaultValue,
         return new ParamSpec(id, label, Kind.ENUM, def, null, null, options, false, false, doc);
     }
 
+    /** An enum parameter whose options are the ids of def's enum constants, in declaration order. */
+    public static <E extends Enum<E> & Choice> ParamSpec choice(String id, String label, E def, String doc) {
+        return choice(id, label, def.id(), ids(def.getDeclaringClass()), doc);
+    }
+
     public static ParamSpec bool(String id, String label, boolean def, String doc) {
         return new ParamSpec(id, label, Kind.BOOL, Boolean.toString(def), null, null, List.of(), false, false, doc);
+    }
+
+    /** The command-line flag of this parameter: {@code --id}. */
+    public String flag() {
+        return "--" + id;
     }
 
     /** The same parameter, changeable while the block runs. */

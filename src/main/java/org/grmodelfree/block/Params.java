@@ -25,9 +25,12 @@ public final class Params {
         return addresses.get(port);
     }
 
-    /** Whether the block declares this parameter. */
-    public boolean has(String id) {
-        return values.containsKey(id);
+    /**
+     * Whether the block declares this parameter (this very constant: a parameter of another block
+     * with the same id is not the block's).
+     */
+    public boolean declares(ParamSpec p) {
+        return spec.params().stream().anyMatch(q -> q == p);
     }
 
     /** All values by parameter id, in declaration order. */
@@ -35,32 +38,47 @@ public final class Params {
         return values;
     }
 
-    public long integer(String id) {
-        return (Long) get(id, ParamSpec.Kind.INT);
+    public long integer(ParamSpec p) {
+        return (Long) get(p, ParamSpec.Kind.INT);
     }
 
-    public double real(String id) {
-        return (Double) get(id, ParamSpec.Kind.REAL);
+    public double real(ParamSpec p) {
+        return (Double) get(p, ParamSpec.Kind.REAL);
     }
 
-    /** A string or enum parameter. */
-    public String string(String id) {
-        ParamSpec p = spec.param(id);
+    /** A string parameter, or the option id of an enum parameter. */
+    public String string(ParamSpec p) {
+        spec.declared(p);
         if (p.kind() != ParamSpec.Kind.STRING && p.kind() != ParamSpec.Kind.ENUM) {
-            throw new IllegalArgumentException("parameter '" + id + "' is " + p.kind().grc() + ", not a string");
+            throw new IllegalArgumentException("parameter '" + p.id() + "' is " + p.kind().grc() + ", not a string");
         }
-        return (String) values.get(id);
+        return (String) values.get(p.id());
     }
 
-    public boolean bool(String id) {
-        return (Boolean) get(id, ParamSpec.Kind.BOOL);
+    public boolean bool(ParamSpec p) {
+        return (Boolean) get(p, ParamSpec.Kind.BOOL);
     }
 
-    private Object get(String id, ParamSpec.Kind kind) {
-        ParamSpec p = spec.param(id);
+    /** The value of an enum parameter declared from the options of type (see {@link ParamSpec#choice(String, String, Enum, String)}). */
+    public <E extends Enum<E> & ParamSpec.Choice> E choice(ParamSpec p, Class<E> type) {
+        String v = string(p);
+        if (!p.options().equals(ParamSpec.ids(type))) {
+            throw new IllegalArgumentException("parameter '" + p.id() + "' has the options " + p.options() + ", not "
+                    + type.getSimpleName() + "'s " + ParamSpec.ids(type));
+        }
+        return ParamSpec.option(type, v);
+    }
+
+    /** The value of a parameter given by id (a port's enabling parameter); unknown ids are refused. */
+    Object value(String id) {
+        return values.get(spec.param(id).id());
+    }
+
+    private Object get(ParamSpec p, ParamSpec.Kind kind) {
+        spec.declared(p);
         if (p.kind() != kind) {
-            throw new IllegalArgumentException("parameter '" + id + "' is " + p.kind().grc() + ", not " + kind.grc());
+            throw new IllegalArgumentException("parameter '" + p.id() + "' is " + p.kind().grc() + ", not " + kind.grc());
         }
-        return values.get(id);
+        return values.get(p.id());
     }
 }

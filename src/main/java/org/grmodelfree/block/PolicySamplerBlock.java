@@ -21,18 +21,27 @@ import org.grmodelfree.wire.ControlMessage;
  * b, so a run is reproducible.
  */
 public final class PolicySamplerBlock implements Block {
+    public static final PortSpec IN = PortSpec.streamIn("in", PortSpec.Item.COMPLEX,
+            "frames from the transmitter (no channel between)");
+    public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "frames to the channel");
+    public static final PortSpec SENT = PortSpec.messageOut("sent", true,
+            "train mode: x_p of each transmitter-phase batch (to the transmitter's 'sent')");
     public static final BlockSpec SPEC = new BlockSpec("policy-sampler", "Model-free Policy Sampler",
             "Gaussian exploration of the transmitter's output in transmitter-phase batches:"
                     + " x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2 I); posts x_p for the transmitter's policy gradient.",
-            List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "frames from the transmitter (no channel between)"),
-                    PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "frames to the channel"),
-                    PortSpec.messageOut("sent", true, "train mode: x_p of each transmitter-phase batch"
-                            + " (to the transmitter's 'sent')")),
+            List.of(IN, OUT, SENT),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
                     BlockParams.RUNNER));
 
     /** Seed offset of the exploration noise. */
     private static final long NOISE_SEED = 0x5A3D_1E55L;
+
+    /** The block's parameters, parsed once. */
+    record Settings(BlockParams.Mode mode, TrainConfig config) {
+        static Settings of(Params p) {
+            return new Settings(p.choice(BlockParams.MODE, BlockParams.Mode.class), TrainingParams.config(p));
+        }
+    }
 
     private final TrainConfig c;
     private final boolean train;
@@ -53,8 +62,9 @@ public final class PolicySamplerBlock implements Block {
     private long framesPassed;
 
     public PolicySamplerBlock(Params p) {
-        this.c = TrainingParams.config(p);
-        this.train = p.string("mode").equals("train");
+        Settings s = Settings.of(p);
+        this.c = s.config();
+        this.train = s.mode() == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
         FrameFormat f = LinkFrames.format(c);
         this.sync = new FrameSync(f);
@@ -78,13 +88,13 @@ public final class PolicySamplerBlock implements Block {
         if (done) {
             return Status.DONE;
         }
-        int n = io.read("in", in, 0, in.length / 2);
+        int n = io.read(IN, in, 0, in.length / 2);
         if (n == 0) {
             return Status.IDLE;
         }
         samplesIn += n;
         if (!train) {
-            io.write("out", in, 0, n);
+            io.write(OUT, in, 0, n);
             return Status.WORKED;
         }
         sync.push(in, 0, n);
@@ -103,7 +113,7 @@ public final class PolicySamplerBlock implements Block {
             }
             o += writer.write(id, payload, 0, frame, o);
             if (id >= endOfRun) {
-                io.write("out", frame, 0, o);
+                io.write(OUT, frame, 0, o);
                 done = true;
                 io.log("end of run passed on after " + framesPerturbed + " perturbed and " + framesPassed
                         + " unchanged frames");
@@ -111,7 +121,7 @@ public final class PolicySamplerBlock implements Block {
             }
         }
         if (o > 0) {
-            io.write("out", frame, 0, o);
+            io.write(OUT, frame, 0, o);
         }
         return Status.WORKED;
     }
@@ -126,16 +136,16 @@ public final class PolicySamplerBlock implements Block {
         for (int i = 0; i < values; i++) {
             payload[i] = a * payload[i] + std * (float) rng.nextGaussian();
         }
-        if (io.connected("sent")) {
-            io.send("sent", new ControlMessage.Sent(id, slot.iteration(), java.util.Arrays.copyOf(payload, values), s2));
+        if (io.connected(SENT)) {
+            io.send(SENT, new ControlMessage.Sent(id, slot.iteration(), java.util.Arrays.copyOf(payload, values), s2));
         }
     }
 
     /** sigma2 (the only run-time parameter): used from the next transmitter-phase batch on. */
     @Override
-    public void set(String id, Object value) {
-        if (!id.equals("sigma2")) {
-            Block.super.set(id, value);
+    public void set(ParamSpec param, Object value) {
+        if (param != TrainingParams.SIGMA2) {
+            Block.super.set(param, value);
         }
         sigma2Set = (Double) value;
     }

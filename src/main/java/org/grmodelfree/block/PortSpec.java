@@ -103,9 +103,24 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
         return new PortSpec(id, Domain.STREAM, Direction.OUT, item, true, doc, new Enable(param, value));
     }
 
+    /** A stream input that exists only when enum parameter param has the given value. */
+    public static PortSpec streamIn(String id, Item item, ParamSpec param, ParamSpec.Choice value, String doc) {
+        return streamIn(id, item, param.id(), value.id(), doc);
+    }
+
+    /** A stream output that exists only when enum parameter param has the given value. */
+    public static PortSpec streamOut(String id, Item item, ParamSpec param, ParamSpec.Choice value, String doc) {
+        return streamOut(id, item, param.id(), value.id(), doc);
+    }
+
     /** Whether the port exists with these parameters (see {@link Enable}). */
     public boolean enabled(Params p) {
-        return enable == null || p.string(enable.param()).equals(enable.value());
+        return enable == null || p.value(enable.param()).equals(enable.value());
+    }
+
+    /** The command-line option giving this port's ZeroMQ address: {@code --id}. */
+    public String flag() {
+        return "--" + id;
     }
 
     public static PortSpec messageIn(String id, boolean optional, String doc) {
@@ -127,6 +142,19 @@ public record PortSpec(String id, Domain domain, Direction direction, Item item,
                     + "put" : "message " + direction.name().toLowerCase(Locale.ROOT) + "put";
             throw new IllegalArgumentException(block + ": port '" + id + "' is a " + is + ", not a " + want.grc()
                     + " stream " + dir.name().toLowerCase(Locale.ROOT) + "put");
+        }
+    }
+
+    /**
+     * Checks that this is a message port of the given direction, for a receive or send; otherwise
+     * an IllegalArgumentException naming the block, the port and what it carries.
+     */
+    void requireMessage(String block, Direction dir) {
+        if (domain != Domain.MESSAGE || direction != dir) {
+            String is = domain == Domain.STREAM ? item.grc() + " stream " + direction.name().toLowerCase(Locale.ROOT)
+                    + "put" : "message " + direction.name().toLowerCase(Locale.ROOT) + "put";
+            throw new IllegalArgumentException(block + ": port '" + id + "' is a " + is + ", not a message "
+                    + dir.name().toLowerCase(Locale.ROOT) + "put");
         }
     }
 

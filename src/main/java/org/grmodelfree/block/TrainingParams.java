@@ -1,7 +1,10 @@
 package org.grmodelfree.block;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.Method;
@@ -14,49 +17,70 @@ import org.grmodelfree.train.TrainConfig;
  * GRC flowgraph's variables) passes the same values to every block.
  */
 final class TrainingParams {
+    private static final TrainConfig D = TrainConfig.defaults(ChannelKind.AWGN);
+
+    static final ParamSpec MESSAGES = ParamSpec.integer("messages", "Messages (M)", D.messages(), 2L, 65536L,
+            "number of messages M");
+    static final ParamSpec SYMBOLS = ParamSpec.integer("symbols", "Symbols per message (N)", D.symbols(), 1L, 1024L,
+            "complex channel uses per message N");
+    static final ParamSpec ITERATIONS = ParamSpec.integer("iterations", "Iterations", D.iterations(), 0L,
+            100_000_000L, "training iterations; each is rx_steps receiver batches then tx_steps transmitter batches");
+    static final ParamSpec BATCH_RX = ParamSpec.integer("batch_rx", "Receiver batch", D.batchRx(), 1L, 1_000_000L,
+            "messages per receiver-phase batch");
+    static final ParamSpec BATCH_TX = ParamSpec.integer("batch_tx", "Transmitter batch", D.batchTx(), 1L, 1_000_000L,
+            "messages per transmitter-phase batch");
+    static final ParamSpec RX_STEPS = ParamSpec.integer("rx_steps", "Receiver steps", D.rxSteps(), 1L, 1000L,
+            "receiver-phase batches per iteration").inAdvanced();
+    static final ParamSpec TX_STEPS = ParamSpec.integer("tx_steps", "Transmitter steps", D.txSteps(), 0L, 1000L,
+            "transmitter-phase batches per iteration").inAdvanced();
+    static final ParamSpec SEED = ParamSpec.integer("seed", "Seed", D.seed(), null, null,
+            "shared seed: training messages, initial weights, exploration");
+    static final ParamSpec SIGMA2 = ParamSpec.real("sigma2", "Exploration variance", D.sigma2(), 1e-6, 0.999,
+            "policy variance s^2: x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2); set while training, it"
+                    + " replaces the annealing schedule (the sampler tells the transmitter in 'sent')").atRuntime();
+    static final ParamSpec SIGMA2_FINAL = ParamSpec.real("sigma2_final", "Final exploration variance", 0, 0.0, 0.999,
+            "s^2 at the last iteration, geometric annealing (0: same as sigma2)").inAdvanced();
+    static final ParamSpec CHANNEL = ParamSpec.choice("channel", "Receiver for", D.channel().id(),
+            List.of("awgn", "rbf"), "receiver architecture: awgn, or rbf (with a channel estimator for block fading)");
+    static final ParamSpec HIDDEN = ParamSpec.integer("hidden", "Hidden width", D.rxHidden(), 1L, 65536L,
+            "hidden width of transmitter and receiver networks");
+    static final ParamSpec LR_RX = ParamSpec.real("lr_rx", "Receiver learning rate", D.lrRx(), 1e-9, 1.0,
+            "initial Adam rate of the receiver");
+    static final ParamSpec LR_TX = ParamSpec.real("lr_tx", "Transmitter learning rate", D.lrTx(), 1e-9, 1.0,
+            "initial Adam rate of the transmitter");
+    static final ParamSpec LR_FINAL = ParamSpec.real("lr_final", "Final learning-rate factor", D.lrFinalFactor(),
+            1e-6, 1.0, "final over initial learning rate, cosine decay (1: constant)").inAdvanced();
+    static final ParamSpec BASELINE = ParamSpec.choice("baseline", "Loss baseline", D.baseline().id(),
+            List.of("none", "mean"), "baseline subtracted from the fed-back losses (batch mean or none)").inAdvanced();
+
     /** What every block that follows the schedule needs: which batch is what, and how big. */
-    static final List<ParamSpec> SCHEDULE;
+    static final List<ParamSpec> SCHEDULE = List.of(MESSAGES, SYMBOLS, ITERATIONS, BATCH_RX, BATCH_TX, RX_STEPS,
+            TX_STEPS, SEED);
     /** The exploration the policy sampler applies. */
-    static final List<ParamSpec> EXPLORATION;
+    static final List<ParamSpec> EXPLORATION = List.of(SIGMA2, SIGMA2_FINAL);
     /** The networks and their optimisers. */
-    static final List<ParamSpec> LEARNING;
+    static final List<ParamSpec> LEARNING = List.of(CHANNEL, HIDDEN, LR_RX, LR_TX, LR_FINAL, BASELINE);
+
+    /** How each training parameter is written from a configuration (see {@link #arguments}). */
+    private static final Map<ParamSpec, Function<TrainConfig, String>> VALUES = new LinkedHashMap<>();
 
     static {
-        TrainConfig d = TrainConfig.defaults(ChannelKind.AWGN);
-        SCHEDULE = List.of(
-                ParamSpec.integer("messages", "Messages (M)", d.messages(), 2L, 65536L, "number of messages M"),
-                ParamSpec.integer("symbols", "Symbols per message (N)", d.symbols(), 1L, 1024L,
-                        "complex channel uses per message N"),
-                ParamSpec.integer("iterations", "Iterations", d.iterations(), 0L, 100_000_000L,
-                        "training iterations; each is rx_steps receiver batches then tx_steps transmitter batches"),
-                ParamSpec.integer("batch_rx", "Receiver batch", d.batchRx(), 1L, 1_000_000L,
-                        "messages per receiver-phase batch"),
-                ParamSpec.integer("batch_tx", "Transmitter batch", d.batchTx(), 1L, 1_000_000L,
-                        "messages per transmitter-phase batch"),
-                ParamSpec.integer("rx_steps", "Receiver steps", d.rxSteps(), 1L, 1000L,
-                        "receiver-phase batches per iteration").inAdvanced(),
-                ParamSpec.integer("tx_steps", "Transmitter steps", d.txSteps(), 0L, 1000L,
-                        "transmitter-phase batches per iteration").inAdvanced(),
-                ParamSpec.integer("seed", "Seed", d.seed(), null, null,
-                        "shared seed: training messages, initial weights, exploration"));
-        EXPLORATION = List.of(
-                ParamSpec.real("sigma2", "Exploration variance", d.sigma2(), 1e-6, 0.999,
-                        "policy variance s^2: x_p = sqrt(1 - s^2) x + w, w ~ CN(0, s^2); set while training, it"
-                        + " replaces the annealing schedule (the sampler tells the transmitter in 'sent')").atRuntime(),
-                ParamSpec.real("sigma2_final", "Final exploration variance", 0, 0.0, 0.999,
-                        "s^2 at the last iteration, geometric annealing (0: same as sigma2)").inAdvanced());
-        LEARNING = List.of(
-                ParamSpec.choice("channel", "Receiver for", d.channel().id(), List.of("awgn", "rbf"),
-                        "receiver architecture: awgn, or rbf (with a channel estimator for block fading)"),
-                ParamSpec.integer("hidden", "Hidden width", d.rxHidden(), 1L, 65536L,
-                        "hidden width of transmitter and receiver networks"),
-                ParamSpec.real("lr_rx", "Receiver learning rate", d.lrRx(), 1e-9, 1.0, "initial Adam rate of the receiver"),
-                ParamSpec.real("lr_tx", "Transmitter learning rate", d.lrTx(), 1e-9, 1.0,
-                        "initial Adam rate of the transmitter"),
-                ParamSpec.real("lr_final", "Final learning-rate factor", d.lrFinalFactor(), 1e-6, 1.0,
-                        "final over initial learning rate, cosine decay (1: constant)").inAdvanced(),
-                ParamSpec.choice("baseline", "Loss baseline", d.baseline().id(), List.of("none", "mean"),
-                        "baseline subtracted from the fed-back losses (batch mean or none)").inAdvanced());
+        VALUES.put(MESSAGES, c -> Integer.toString(c.messages()));
+        VALUES.put(SYMBOLS, c -> Integer.toString(c.symbols()));
+        VALUES.put(ITERATIONS, c -> Integer.toString(c.iterations()));
+        VALUES.put(BATCH_RX, c -> Integer.toString(c.batchRx()));
+        VALUES.put(BATCH_TX, c -> Integer.toString(c.batchTx()));
+        VALUES.put(RX_STEPS, c -> Integer.toString(c.rxSteps()));
+        VALUES.put(TX_STEPS, c -> Integer.toString(c.txSteps()));
+        VALUES.put(SEED, c -> Long.toString(c.seed()));
+        VALUES.put(SIGMA2, c -> Double.toString(c.sigma2()));
+        VALUES.put(SIGMA2_FINAL, c -> Double.toString(c.sigma2Final()));
+        VALUES.put(CHANNEL, c -> c.channel().id());
+        VALUES.put(HIDDEN, c -> Integer.toString(c.rxHidden()));
+        VALUES.put(LR_RX, c -> Double.toString(c.lrRx()));
+        VALUES.put(LR_TX, c -> Double.toString(c.lrTx()));
+        VALUES.put(LR_FINAL, c -> Double.toString(c.lrFinalFactor()));
+        VALUES.put(BASELINE, c -> c.baseline().id());
     }
 
     private TrainingParams() {
@@ -77,56 +101,38 @@ final class TrainingParams {
      * {@code ./modelfree train}'s defaults.
      */
     static TrainConfig config(Params p) {
-        ChannelKind ch = p.has("channel") ? ChannelKind.parse(p.string("channel")) : ChannelKind.AWGN;
+        ChannelKind ch = p.declares(CHANNEL) ? ChannelKind.parse(p.string(CHANNEL)) : ChannelKind.AWGN;
         TrainConfig d = TrainConfig.defaults(ch);
-        int m = (int) integer(p, "messages", d.messages());
-        int hidden = (int) integer(p, "hidden", d.rxHidden());
-        double s2 = real(p, "sigma2", d.sigma2());
-        double s2f = real(p, "sigma2_final", 0);
-        return new TrainConfig(ch, d.snrDb(), Method.ALTERNATING, m, (int) integer(p, "symbols", d.symbols()),
-                hidden, hidden, (int) integer(p, "iterations", d.iterations()),
-                (int) integer(p, "batch_rx", d.batchRx()), (int) integer(p, "batch_tx", d.batchTx()),
-                (int) integer(p, "rx_steps", d.rxSteps()), (int) integer(p, "tx_steps", d.txSteps()),
-                real(p, "lr_rx", d.lrRx()), real(p, "lr_tx", d.lrTx()), real(p, "lr_final", d.lrFinalFactor()),
+        int m = (int) integer(p, MESSAGES, d.messages());
+        int hidden = (int) integer(p, HIDDEN, d.rxHidden());
+        double s2 = real(p, SIGMA2, d.sigma2());
+        double s2f = real(p, SIGMA2_FINAL, 0);
+        return new TrainConfig(ch, d.snrDb(), Method.ALTERNATING, m, (int) integer(p, SYMBOLS, d.symbols()),
+                hidden, hidden, (int) integer(p, ITERATIONS, d.iterations()),
+                (int) integer(p, BATCH_RX, d.batchRx()), (int) integer(p, BATCH_TX, d.batchTx()),
+                (int) integer(p, RX_STEPS, d.rxSteps()), (int) integer(p, TX_STEPS, d.txSteps()),
+                real(p, LR_RX, d.lrRx()), real(p, LR_TX, d.lrTx()), real(p, LR_FINAL, d.lrFinalFactor()),
                 s2, s2f == 0 ? s2 : s2f,
-                p.has("baseline") ? Baseline.parse(p.string("baseline")) : d.baseline(), 0,
-                integer(p, "seed", d.seed()), 0, d.evalMessages(), 0);
+                p.declares(BASELINE) ? Baseline.parse(p.string(BASELINE)) : d.baseline(), 0,
+                integer(p, SEED, d.seed()), 0, d.evalMessages(), 0);
     }
 
-    private static long integer(Params p, String id, long def) {
-        return p.has(id) ? p.integer(id) : def;
+    private static long integer(Params p, ParamSpec id, long def) {
+        return p.declares(id) ? p.integer(id) : def;
     }
 
-    private static double real(Params p, String id, double def) {
-        return p.has(id) ? p.real(id) : def;
+    private static double real(Params p, ParamSpec id, double def) {
+        return p.declares(id) ? p.real(id) : def;
     }
 
     /** The command-line arguments that give a configuration's values to a block declaring spec. */
     static List<String> arguments(BlockSpec spec, TrainConfig c) {
         List<String> a = new ArrayList<>();
         for (ParamSpec p : spec.params()) {
-            String v = switch (p.id()) {
-                case "messages" -> Integer.toString(c.messages());
-                case "symbols" -> Integer.toString(c.symbols());
-                case "iterations" -> Integer.toString(c.iterations());
-                case "batch_rx" -> Integer.toString(c.batchRx());
-                case "batch_tx" -> Integer.toString(c.batchTx());
-                case "rx_steps" -> Integer.toString(c.rxSteps());
-                case "tx_steps" -> Integer.toString(c.txSteps());
-                case "seed" -> Long.toString(c.seed());
-                case "sigma2" -> Double.toString(c.sigma2());
-                case "sigma2_final" -> Double.toString(c.sigma2Final());
-                case "channel" -> c.channel().id();
-                case "hidden" -> Integer.toString(c.rxHidden());
-                case "lr_rx" -> Double.toString(c.lrRx());
-                case "lr_tx" -> Double.toString(c.lrTx());
-                case "lr_final" -> Double.toString(c.lrFinalFactor());
-                case "baseline" -> c.baseline().id();
-                default -> null;
-            };
+            Function<TrainConfig, String> v = VALUES.get(p);
             if (v != null) {
-                a.add("--" + p.id());
-                a.add(v);
+                a.add(p.flag());
+                a.add(v.apply(c));
             }
         }
         return a;

@@ -7,19 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ejml.data.FMatrixRMaj;
-import org.grmodelfree.comm.FrameFormat;
-import org.grmodelfree.comm.FrameWriter;
-import org.grmodelfree.comm.MessageSource;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.LearningCurve;
-import org.grmodelfree.train.Networks;
-import org.grmodelfree.train.Schedule;
 import org.grmodelfree.train.TrainConfig;
-import org.grmodelfree.train.TransmitterLearner;
-import org.grmodelfree.train.TransmitterSide;
-import org.grmodelfree.wire.ControlMessage;
 
 /**
  * The learned transmitter: encodes batches of messages into framed complex64 samples. In train
@@ -40,135 +31,76 @@ import org.grmodelfree.wire.ControlMessage;
  * next frameMessages (the larger batch) messages read, as the seeded frames do; messages left over
  * when the block stops are not sent, and are counted ('messages_pending') and logged. Small batch
  * sizes give short frames and little delay.
+ *
+ * <p>The block is the declaration (ports, parameters, their parsed {@code Settings}); its work is
+ * done by the kernel of its mode, {@link TransmitterTraining} or {@link TransmitterStreaming}, chosen once
+ * when it is built.
  */
 public final class TransmitterBlock implements Block {
+    /** Where stream mode's messages come from. */
+    public enum Source implements ParamSpec.Choice {
+        SEEDED, STREAM
+    }
+
+    public static final ParamSpec SOURCE = ParamSpec.choice("source", "Message source", Source.SEEDED,
+            "stream mode: the shared-seed messages (the receiver counts block errors), or"
+                    + " the message indices read on msg_in (one per byte, M <= 256)");
+    public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01,
+            86400.0, "seconds to wait for a batch's losses before skipping it").inAdvanced();
+    public static final ParamSpec MAX_SKIPS = ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
+            "consecutive skipped batches after which the block stops with an error").inAdvanced();
+    public static final ParamSpec RUN_AHEAD = ParamSpec.bool("run_ahead", "Run ahead", true,
+            "send the next receiver phase while a transmitter-phase batch waits for its"
+                    + " feedback (encoded with the weights from before that step)").inAdvanced();
+
+    public static final PortSpec OUT = PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
+            "framed complex64 samples: lead-in zeros, then one frame per batch");
+    public static final PortSpec MSG_IN = PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, SOURCE, Source.STREAM,
+            "stream mode with source stream: the messages to send, one message index (0..M-1) per byte");
+    public static final PortSpec SENT = PortSpec.messageIn("sent", true,
+            "train mode: what the policy sampler sent for each transmitter-phase batch (from the sampler's 'sent')");
+    public static final PortSpec FEEDBACK = PortSpec.messageIn("feedback", true,
+            "train mode: per-example losses of transmitter-phase batches (from the loss feedback's 'out')");
     public static final BlockSpec SPEC = new BlockSpec("transmitter", "Model-free Transmitter",
             "Encodes messages into complex64 frames with a learned transmitter and learns it from fed-back losses"
                     + " (policy gradient through a Gaussian policy sampler).",
-            List.of(PortSpec.streamOut("out", PortSpec.Item.COMPLEX,
-                            "framed complex64 samples: lead-in zeros, then one frame per batch"),
-                    PortSpec.streamIn("msg_in", PortSpec.Item.BYTE, "source", "stream", "stream mode with source stream:"
-                            + " the messages to send, one message index (0..M-1) per byte"),
-                    PortSpec.messageIn("sent", true, "train mode: what the policy sampler sent for each"
-                            + " transmitter-phase batch (from the sampler's 'sent')"),
-                    PortSpec.messageIn("feedback", true, "train mode: per-example losses of transmitter-phase"
-                            + " batches (from the loss feedback's 'out')")),
+            List.of(OUT, MSG_IN, SENT, FEEDBACK),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
                     TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
                             BlockParams.FRAMES,
-                            ParamSpec.choice("source", "Message source", "seeded", List.of("seeded", "stream"),
-                                    "stream mode: the shared-seed messages (the receiver counts block errors), or"
-                                            + " the message indices read on msg_in (one per byte, M <= 256)"),
-                            ParamSpec.real("feedback_timeout", "Feedback timeout", 5.0, 0.01, 86400.0,
-                                    "seconds to wait for a batch's losses before skipping it").inAdvanced(),
-                            ParamSpec.integer("max_skips", "Skips before failing", 10, 1L, null,
-                                    "consecutive skipped batches after which the block stops with an error")
-                                    .inAdvanced(),
-                            ParamSpec.bool("run_ahead", "Run ahead", true,
-                                    "send the next receiver phase while a transmitter-phase batch waits for its"
-                                            + " feedback (encoded with the weights from before that step)")
-                                    .inAdvanced()),
+                            SOURCE, FEEDBACK_TIMEOUT, MAX_SKIPS, RUN_AHEAD),
                     BlockParams.RUNNER));
 
-    private final TrainConfig c;
-    private final boolean train;
-    private final Schedule schedule;
-    private final FrameWriter writer;
-    /** Frames of consecutive batches sent in one write (one message on the wire), at most. */
-    private final int framesPerWrite;
-    private final float[] frame;
-    private final float[] payload;
-    private final long endOfRun;
-    private final long frameLimit;
-    // train mode
-    private final TransmitterSide side;
-    private final Checkpoints checkpoints;
-    private final long feedbackTimeoutNanos;
-    /** The first feedback's wait: peers may still be starting. */
-    private final long startupTimeoutNanos;
-    /** Whether anything has arrived on 'feedback' yet (the receiver's side is up). */
-    private boolean peersHeard;
-    private final long maxSkips;
-    private final float[] sent;
-    private final float[] losses;
-    private final LearningCurve curve;
-    // stream mode
-    private final Transmitter streamTx;
-    private final MessageSource streamSource;
-    private final int[] streamMsgs;
-    private final FMatrixRMaj streamX = new FMatrixRMaj(1, 1);
-    /** Stream mode, source stream: messages come from 'msg_in'. */
-    private final boolean userMessages;
-    /** The bytes of the next frame's messages read so far: msgBytes[0, have). */
-    private final byte[] msgBytes;
-    private int have;
-    private long messagesIn;
-    private boolean portsChecked;
+    /** The block's parameters, parsed once. */
+    record Settings(BlockParams.Mode mode, TrainConfig config, String checkpoint, double checkpointSeconds,
+                    String model, long frames, Source source, double feedbackTimeoutSeconds, long maxSkips,
+                    boolean runAhead, double peerTimeoutSeconds) {
+        static Settings of(Params p) {
+            return new Settings(p.choice(BlockParams.MODE, BlockParams.Mode.class), TrainingParams.config(p),
+                    p.string(BlockParams.CHECKPOINT), p.real(BlockParams.CHECKPOINT_SECONDS),
+                    p.string(BlockParams.MODEL), p.integer(BlockParams.FRAMES), p.choice(SOURCE, Source.class),
+                    p.real(FEEDBACK_TIMEOUT), p.integer(MAX_SKIPS), p.bool(RUN_AHEAD),
+                    p.real(BlockParams.PEER_TIMEOUT));
+        }
+    }
 
-    private long nextBatch;
-    private boolean leadInWritten;
-    private boolean haveSent;
-    /** s^2 of the pending batch's 'sent' message (NaN: it did not say). */
-    private double sentSigma2 = Double.NaN;
-    /** s^2 set at run time, for 'sent' messages that do not carry theirs (NaN: the schedule's). */
-    private double sigma2Set = Double.NaN;
-    private boolean haveLosses;
-    private long pendingSince;
-    private long framesSent;
-    private long learned;
-    private long skipped;
-    private long consecutiveSkips;
-    private long stale;
-    private long sentAhead;
-    private long learnNanos;
-    private double lastLoss = Double.NaN;
+    /** The work of the block's mode. */
+    private final TransmitterKernel kernel;
 
     public TransmitterBlock(Params p) {
-        this.c = TrainingParams.config(p);
-        this.train = p.string("mode").equals("train");
-        this.schedule = Schedule.of(c);
-        FrameFormat f = LinkFrames.format(c);
-        this.writer = new FrameWriter(f);
-        this.framesPerWrite = LinkFrames.framesPerWrite(f, schedule.batchesPerIteration());
-        this.frame = new float[2 * (f.leadIn() + framesPerWrite * f.frameLength())];
-        this.payload = new float[2 * f.payloadSymbols()];
-        this.endOfRun = LinkFrames.endOfRun(c);
-        this.frameLimit = p.integer("frames");
-        this.feedbackTimeoutNanos = (long) (p.real("feedback_timeout") * 1e9);
-        this.startupTimeoutNanos = Math.max(feedbackTimeoutNanos, (long) (p.real("peer_timeout") * 1e9));
-        this.maxSkips = p.integer("max_skips");
-        this.sent = new float[2 * c.batchTx() * c.symbols()];
-        this.losses = new float[c.batchTx()];
-        this.curve = new LearningCurve();
-        this.userMessages = p.string("source").equals("stream");
-        if (userMessages && train) {
+        Settings s = Settings.of(p);
+        TrainConfig c = s.config();
+        boolean train = s.mode() == BlockParams.Mode.TRAIN;
+        if (s.source() == Source.STREAM && train) {
             throw new IllegalArgumentException("transmitter: --source stream is for --mode stream (training uses the"
                     + " shared-seed messages)");
         }
-        if (userMessages && c.messages() > 256) {
+        if (s.source() == Source.STREAM && c.messages() > 256) {
             throw new IllegalArgumentException("transmitter: --source stream carries one message index per byte, so"
                     + " M must be at most 256; the block has --messages " + c.messages());
         }
-        this.msgBytes = userMessages ? new byte[LinkFrames.frameMessages(c)] : null;
-        if (train) {
-            Networks n = Networks.create(c);
-            this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
-                    p.bool("run_ahead"));
-            this.streamTx = null;
-            this.streamSource = null;
-            this.streamMsgs = null;
-            TransmitterLearner l = side.learner();
-            this.checkpoints = new Checkpoints(SPEC.name(), p, c, l.transmitter().params(), l.optimiser(), curve);
-            this.nextBatch = checkpoints.resume();
-            l.transmitter().parametersChanged();
-        } else {
-            this.side = null;
-            this.checkpoints = null;
-            this.streamTx = loadModel(p.string("model"), c).transmitter();
-            this.streamSource = new MessageSource(c.messages(), c.seed());
-            this.streamMsgs = new int[LinkFrames.frameMessages(c)];
-        }
+        this.kernel = train ? new TransmitterTraining(s) : new TransmitterStreaming(s);
     }
 
     /**
@@ -196,17 +128,17 @@ public final class TransmitterBlock implements Block {
 
     /** The id of the next batch to encode (after a resume: where the checkpoint left off). */
     public long nextBatch() {
-        return nextBatch;
+        return kernel.nextBatch;
     }
 
     /** The transmitter being trained (train mode) or used (stream mode). */
     public Transmitter transmitter() {
-        return train ? side.learner().transmitter() : streamTx;
+        return kernel.transmitter();
     }
 
     /** Per-iteration mean fed-back losses (rx loss NaN). */
     public LearningCurve curve() {
-        return curve;
+        return kernel.curve;
     }
 
     @Override
@@ -216,202 +148,7 @@ public final class TransmitterBlock implements Block {
 
     @Override
     public Status work(BlockIo io) {
-        if (!train) {
-            return workStream(io);
-        }
-        long now = io.nanoTime();
-        if (checkpoints.start(now) && nextBatch > 0) {
-            io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
-                    nextBatch, schedule.slot(nextBatch).iteration()));
-        }
-        return workTrain(io, now);
-    }
-
-    private Status workStream(BlockIo io) {
-        if (frameLimit > 0 && nextBatch >= frameLimit) {
-            emit(io, nextBatch, null);
-            return Status.DONE;
-        }
-        if (!portsChecked) {
-            portsChecked = true;
-            if (io.connected("msg_in") != userMessages) {
-                throw new IllegalArgumentException(userMessages
-                        ? "transmitter: --source stream reads its messages on 'msg_in', which is not connected"
-                        : "transmitter: 'msg_in' is connected but --source is seeded: give --source stream to send"
-                                + " its messages");
-            }
-        }
-        int b = LinkFrames.frameMessages(c);
-        if (userMessages) {
-            int n = io.readBytes("msg_in", msgBytes, have, b - have);
-            for (int i = have; i < have + n; i++) {
-                int v = msgBytes[i] & 0xFF;
-                if (v >= c.messages()) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "transmitter: byte %d of 'msg_in'"
-                            + " (counting from 0) is %d, not a message index below M = %d", messagesIn + i - have,
-                            v, c.messages()));
-                }
-                streamMsgs[i] = v;
-            }
-            have += n;
-            messagesIn += n;
-            if (have < b) {
-                return n > 0 ? Status.WORKED : Status.IDLE;
-            }
-            have = 0;
-        } else {
-            LinkFrames.streamMessages(streamSource, nextBatch);
-            streamSource.next(streamMsgs, b);
-        }
-        streamTx.encode(streamMsgs, b, streamX);
-        emit(io, nextBatch, streamX.data);
-        nextBatch++;
-        return Status.WORKED;
-    }
-
-    private Status workTrain(BlockIo io, long now) {
-        long pending = side.pending();
-        boolean progress = drain(io, pending);
-        if (side.pending() != pending) {
-            return Status.WORKED; // the receiver reported the pending batch lost; it was given up
-        }
-        if (pending >= 0) {
-            Schedule.Slot slot = schedule.slot(pending);
-            if (haveSent && haveLosses) {
-                long t0 = System.nanoTime();
-                double mean = side.learn(pending, sent, losses, Double.isNaN(sentSigma2) ? sigma2Set : sentSigma2);
-                learnNanos += System.nanoTime() - t0;
-                learned++;
-                consecutiveSkips = 0;
-                lastLoss = mean;
-                haveSent = haveLosses = false;
-                if (slot.step() == schedule.batchesPerIteration() - 1) {
-                    curve.add(new LearningCurve.Point(slot.iteration() + 1, checkpoints.seconds(now), Double.NaN, mean,
-                            Double.NaN));
-                }
-                checkpoints.save(nextBatch, now, false);
-                return Status.WORKED;
-            }
-            if (now - pendingSince >= feedbackTimeout()) {
-                giveUp(io, pending, "no " + missing() + " within the feedback timeout");
-                return Status.WORKED;
-            }
-            if (nextBatch >= endOfRun || !side.canEncode(nextBatch)) {
-                return progress ? Status.WORKED : Status.IDLE;
-            }
-        }
-        if (nextBatch < endOfRun) {
-            // every batch that may go now, in one write: the frames of an iteration travel as one
-            // message, which saves each hop a message's wake-ups
-            int o = 0;
-            int frames = 0;
-            do {
-                if (side.pending() >= 0) {
-                    sentAhead++;
-                }
-                int n = side.encode(nextBatch, payload, 0);
-                java.util.Arrays.fill(payload, 2 * n, payload.length, 0f);
-                o = append(nextBatch, payload, o);
-                frames++;
-                if (side.pending() == nextBatch) {
-                    pendingSince = io.nanoTime();
-                    haveSent = haveLosses = false;
-                }
-                nextBatch++;
-            } while (frames < framesPerWrite && nextBatch < endOfRun && side.canEncode(nextBatch));
-            io.write("out", frame, 0, o);
-            return Status.WORKED;
-        }
-        emit(io, endOfRun, null);
-        checkpoints.save(nextBatch, now, true);
-        io.log(String.format(Locale.ROOT, "done: %d batches learned from, %d skipped", learned, skipped));
-        return Status.DONE;
-    }
-
-    private long feedbackTimeout() {
-        return peersHeard ? feedbackTimeoutNanos : startupTimeoutNanos;
-    }
-
-    private String missing() {
-        return !haveSent && !haveLosses ? "losses (on 'feedback') and sent samples (on 'sent')"
-                : !haveLosses ? "losses on 'feedback'" : "sent samples on 'sent'";
-    }
-
-    private void giveUp(BlockIo io, long batch, String why) {
-        side.abandon(batch);
-        skipped++;
-        consecutiveSkips++;
-        haveSent = haveLosses = false;
-        io.log("batch " + batch + " skipped: " + why);
-        if (consecutiveSkips >= maxSkips) {
-            throw new IllegalStateException("transmitter: " + consecutiveSkips + " transmitter-phase batches in a row"
-                    + " got no feedback (last: batch " + batch + ", " + why + "); is the receiver running and the"
-                    + " loss feedback connected?");
-        }
-    }
-
-    /** Takes the messages that have arrived; keeps those of the pending batch. Returns whether any came. */
-    private boolean drain(BlockIo io, long pending) {
-        boolean any = false;
-        ControlMessage m;
-        while ((m = io.receive("sent")) != null) {
-            any = true;
-            if (m instanceof ControlMessage.Sent s && s.batchId() == pending) {
-                if (s.samples().length != sent.length) {
-                    throw new IllegalArgumentException("transmitter: 'sent' for batch " + pending + " holds "
-                            + s.samples().length / 2 + " samples, a transmitter-phase batch has " + sent.length / 2);
-                }
-                System.arraycopy(s.samples(), 0, sent, 0, sent.length);
-                sentSigma2 = s.sigma2();
-                haveSent = true;
-            } else {
-                stale(io, m, "sent");
-            }
-        }
-        while ((m = io.receive("feedback")) != null) {
-            any = true;
-            peersHeard = true;
-            if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
-                if (l.losses().length != losses.length) {
-                    throw new IllegalArgumentException("transmitter: feedback for batch " + pending + " holds "
-                            + l.losses().length + " losses, the batch has " + losses.length + " messages");
-                }
-                System.arraycopy(l.losses(), 0, losses, 0, losses.length);
-                haveLosses = true;
-            } else if (m instanceof ControlMessage.Lost l && l.batchId() == pending) {
-                giveUp(io, pending, "the receiver reports it lost (" + l.reason() + ")");
-                return true;
-            } else {
-                stale(io, m, "feedback");
-            }
-        }
-        return any;
-    }
-
-    private void stale(BlockIo io, ControlMessage m, String port) {
-        stale++;
-        if (stale <= 10 || Long.bitCount(stale) == 1) {
-            io.log("ignored on '" + port + "' (not for the pending batch " + side.pending() + "): " + m
-                    + " [" + stale + " so far]");
-        }
-    }
-
-    private void emit(BlockIo io, long batchId, float[] data) {
-        if (data == null) {
-            java.util.Arrays.fill(payload, 0f);
-            data = payload;
-        }
-        io.write("out", frame, 0, append(batchId, data, 0));
-    }
-
-    /** Writes the frame of batchId at frame[o..] (after the stream's lead-in, first time); returns the new end. */
-    private int append(long batchId, float[] data, int o) {
-        if (!leadInWritten) {
-            o += writer.writeLeadIn(frame, o);
-            leadInWritten = true;
-        }
-        framesSent++;
-        return o + writer.write(batchId, data, 0, frame, o);
+        return kernel.work(io);
     }
 
     /**
@@ -419,62 +156,40 @@ public final class TransmitterBlock implements Block {
      * with each batch's samples; this value only stands in when a 'sent' message carries none.
      */
     @Override
-    public void set(String id, Object value) {
-        if (!id.equals("sigma2")) {
-            Block.super.set(id, value);
+    public void set(ParamSpec param, Object value) {
+        if (param != TrainingParams.SIGMA2) {
+            Block.super.set(param, value);
         }
-        sigma2Set = (Double) value;
+        kernel.sigma2((Double) value);
     }
 
     /** With source stream, the messages come at the pace of the user's source: waiting for them is no lost peer. */
     @Override
     public boolean idleMeansPeerLost() {
-        return !userMessages;
+        return kernel.idleMeansPeerLost();
     }
 
     @Override
     public void stop(BlockIo io) {
-        if (userMessages && have > 0) {
-            io.log(String.format(Locale.ROOT, "%d messages read on 'msg_in' were not sent: a frame carries %d"
-                    + " messages and only whole frames go out", have, LinkFrames.frameMessages(c)));
-        }
+        kernel.stop(io);
     }
 
     @Override
     public String waitingFor() {
-        if (userMessages) {
-            return String.format(Locale.ROOT, "messages on 'msg_in' (%d of the %d of the next frame so far)", have,
-                    LinkFrames.frameMessages(c));
-        }
-        long pending = train ? side.pending() : -1;
-        if (pending >= 0) {
-            return missing() + " of batch " + pending + " (iteration " + schedule.slot(pending).iteration() + ")";
-        }
-        return "room on 'out'";
+        return kernel.waitingFor();
     }
 
     @Override
     public long wakeAt() {
-        return train && side.pending() >= 0 ? pendingSince + feedbackTimeout() : Long.MAX_VALUE;
+        return kernel.wakeAt();
     }
 
     @Override
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("frames_sent", framesSent);
-        m.put("next_batch", nextBatch);
-        if (userMessages) {
-            m.put("messages_in", messagesIn);
-            m.put("messages_pending", have);
-        }
-        if (train) {
-            m.put("batches_learned", learned);
-            m.put("batches_skipped", skipped);
-            m.put("stale_messages", stale);
-            m.put("batches_sent_ahead", sentAhead);
-            m.put("last_tx_loss", lastLoss);
-            m.put("learning_seconds", learnNanos / 1e9);
-        }
+        m.put("frames_sent", kernel.framesSent());
+        m.put("next_batch", kernel.nextBatch);
+        kernel.stats(m);
         return m;
     }
 }

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grmodelfree.block.BlockParams;
 import org.grmodelfree.block.Blocks;
+import org.grmodelfree.block.ChannelBlock;
+import org.grmodelfree.block.LossFeedbackBlock;
 import org.grmodelfree.block.PolicySamplerBlock;
 import org.grmodelfree.block.ReceiverBlock;
 import org.grmodelfree.block.TransmitterBlock;
@@ -103,24 +106,31 @@ final class ZmqTraining {
         Link link = new Link(p, dir);
         try {
             p.start(TX, TX, args(Blocks.trainingArguments(TransmitterBlock.SPEC, c),
-                    "--out", txOut, "--sent", sampSent, "--feedback", fbOut,
-                    "--checkpoint", link.txCheckpoint.toString(), "--checkpoint_seconds",
-                    Double.toString(o.checkpointSeconds()), "--feedback_timeout",
-                    Double.toString(o.feedbackTimeoutSeconds()), "--peer_timeout", peer), ONE_THREAD);
+                    TransmitterBlock.OUT.flag(), txOut, TransmitterBlock.SENT.flag(), sampSent,
+                    TransmitterBlock.FEEDBACK.flag(), fbOut,
+                    BlockParams.CHECKPOINT.flag(), link.txCheckpoint.toString(), BlockParams.CHECKPOINT_SECONDS.flag(),
+                    Double.toString(o.checkpointSeconds()), TransmitterBlock.FEEDBACK_TIMEOUT.flag(),
+                    Double.toString(o.feedbackTimeoutSeconds()), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
             p.start(SAMPLER, SAMPLER, args(Blocks.trainingArguments(PolicySamplerBlock.SPEC, c),
-                    "--in", txOut, "--out", sampOut, "--sent", sampSent, "--peer_timeout", peer), ONE_THREAD);
-            p.start(CHANNEL, CHANNEL, args(List.of(), "--kind", c.channel().id(), "--snr_db",
-                    Double.toString(c.snrDb()), "--symbols", Integer.toString(c.symbols()), "--shift",
-                    Integer.toString(o.shift()), "--hold_back", Integer.toString(o.holdBack()), "--seed",
-                    Long.toString(c.seed()), "--in", sampOut, "--out", chanOut, "--peer_timeout", peer), ONE_THREAD);
+                    PolicySamplerBlock.IN.flag(), txOut, PolicySamplerBlock.OUT.flag(), sampOut,
+                    PolicySamplerBlock.SENT.flag(), sampSent, BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
+            p.start(CHANNEL, CHANNEL, args(List.of(), ChannelBlock.KIND.flag(), c.channel().id(),
+                    ChannelBlock.SNR_DB.flag(), Double.toString(c.snrDb()), ChannelBlock.SYMBOLS.flag(),
+                    Integer.toString(c.symbols()), ChannelBlock.SHIFT.flag(), Integer.toString(o.shift()),
+                    ChannelBlock.HOLD_BACK.flag(), Integer.toString(o.holdBack()), ChannelBlock.SEED.flag(),
+                    Long.toString(c.seed()), ChannelBlock.IN.flag(), sampOut, ChannelBlock.OUT.flag(), chanOut,
+                    BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
             p.start(RX, RX, args(Blocks.trainingArguments(ReceiverBlock.SPEC, c),
-                    "--in", chanOut, "--losses", rxLosses, "--checkpoint", link.rxCheckpoint.toString(),
-                    "--checkpoint_seconds", Double.toString(o.checkpointSeconds()), "--peer_timeout", peer),
-                    RECEIVER_JVM);
-            p.start(FEEDBACK, FEEDBACK, args(List.of(), "--in", rxLosses, "--out", fbOut,
-                    "--delay_ms", Double.toString(o.feedbackDelayMs()), "--drop", Double.toString(o.feedbackDrop()),
-                    "--quantize_bits", Integer.toString(o.quantizeBits()), "--seed", Long.toString(c.seed()),
-                    "--peer_timeout", peer), FEEDBACK_JVM);
+                    ReceiverBlock.IN.flag(), chanOut, ReceiverBlock.LOSSES.flag(), rxLosses,
+                    BlockParams.CHECKPOINT.flag(), link.rxCheckpoint.toString(),
+                    BlockParams.CHECKPOINT_SECONDS.flag(), Double.toString(o.checkpointSeconds()),
+                    BlockParams.PEER_TIMEOUT.flag(), peer), RECEIVER_JVM);
+            p.start(FEEDBACK, FEEDBACK, args(List.of(), LossFeedbackBlock.IN.flag(), rxLosses,
+                    LossFeedbackBlock.OUT.flag(), fbOut, LossFeedbackBlock.DELAY_MS.flag(),
+                    Double.toString(o.feedbackDelayMs()), LossFeedbackBlock.DROP.flag(),
+                    Double.toString(o.feedbackDrop()), LossFeedbackBlock.QUANTIZE_BITS.flag(),
+                    Integer.toString(o.quantizeBits()), LossFeedbackBlock.SEED.flag(), Long.toString(c.seed()),
+                    BlockParams.PEER_TIMEOUT.flag(), peer), FEEDBACK_JVM);
         } catch (IOException | RuntimeException e) {
             link.close();
             throw e;

@@ -62,12 +62,12 @@ class BlockGraphTest {
         List<String> log = new ArrayList<>();
         LocalGraph g = new LocalGraph().log(log::add)
                 .add("tx", tx).add("sampler", sampler).add("channel", channel).add("rx", rx).add("feedback", fb)
-                .connect("tx", "out", "sampler", "in")
-                .connect("sampler", "out", "channel", "in")
-                .connect("sampler", "sent", "tx", "sent")
-                .connect("channel", "out", "rx", "in")
-                .connect("rx", "losses", "feedback", "in")
-                .connect("feedback", "out", "tx", "feedback");
+                .connect("tx", TransmitterBlock.OUT, "sampler", PolicySamplerBlock.IN)
+                .connect("sampler", PolicySamplerBlock.OUT, "channel", ChannelBlock.IN)
+                .connect("sampler", PolicySamplerBlock.SENT, "tx", TransmitterBlock.SENT)
+                .connect("channel", ChannelBlock.OUT, "rx", ReceiverBlock.IN)
+                .connect("rx", ReceiverBlock.LOSSES, "feedback", LossFeedbackBlock.IN)
+                .connect("feedback", LossFeedbackBlock.OUT, "tx", TransmitterBlock.FEEDBACK);
         return new Link(g, tx, rx, fb, sampler, log);
     }
 

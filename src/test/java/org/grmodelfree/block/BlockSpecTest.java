@@ -10,15 +10,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BlockSpecTest {
+    static final ParamSpec SIGMA2 = ParamSpec.real("sigma2", "Exploration variance", 0.02, 1e-6, 0.999,
+            "s^2 of the policy").atRuntime();
+    static final ParamSpec SYMBOLS = ParamSpec.integer("symbols", "Symbols per message", 4, 1L, 64L, "N");
+    static final ParamSpec CHANNEL = ParamSpec.choice("channel", "Channel", "awgn", List.of("awgn", "rbf"),
+            "receiver kind");
+    static final ParamSpec PASS_TAGS = ParamSpec.bool("pass_tags", "Pass tags", false, "gr-zeromq tag headers")
+            .inAdvanced();
     static final BlockSpec SAMPLER = new BlockSpec("policy-sampler", "Policy sampler",
             "Perturbs transmitter-phase frames: x_p = sqrt(1 - s^2) x + w.",
             List.of(PortSpec.streamIn("in", PortSpec.Item.COMPLEX, "frames from the transmitter"),
                     PortSpec.streamOut("out", PortSpec.Item.COMPLEX, "frames to the channel"),
                     PortSpec.messageOut("sent", true, "what was sent in transmitter-phase frames")),
-            List.of(ParamSpec.real("sigma2", "Exploration variance", 0.02, 1e-6, 0.999, "s^2 of the policy").atRuntime(),
-                    ParamSpec.integer("symbols", "Symbols per message", 4, 1L, 64L, "N"),
-                    ParamSpec.choice("channel", "Channel", "awgn", List.of("awgn", "rbf"), "receiver kind"),
-                    ParamSpec.bool("pass_tags", "Pass tags", false, "gr-zeromq tag headers").inAdvanced(),
+            List.of(SIGMA2, SYMBOLS, CHANNEL, PASS_TAGS,
                     ParamSpec.string("address", "Address", "tcp://127.0.0.1:0", "where to bind")));
 
     static String error(Runnable r) {
@@ -28,15 +32,15 @@ class BlockSpecTest {
     @Test
     void defaultsAndGivenValuesAreTyped() {
         Params d = SAMPLER.parse(List.of());
-        assertEquals(0.02, d.real("sigma2"));
-        assertEquals(4, d.integer("symbols"));
-        assertEquals("awgn", d.string("channel"));
-        assertFalse(d.bool("pass_tags"));
+        assertEquals(0.02, d.real(SIGMA2));
+        assertEquals(4, d.integer(SYMBOLS));
+        assertEquals("awgn", d.string(CHANNEL));
+        assertFalse(d.bool(PASS_TAGS));
         Params p = SAMPLER.parse(List.of("--sigma2", "0.1", "--symbols=8", "--channel", "rbf", "--pass-tags", "true"));
-        assertEquals(0.1, p.real("sigma2"));
-        assertEquals(8, p.integer("symbols"));
-        assertEquals("rbf", p.string("channel"));
-        assertTrue(p.bool("pass_tags"));
+        assertEquals(0.1, p.real(SIGMA2));
+        assertEquals(8, p.integer(SYMBOLS));
+        assertEquals("rbf", p.string(CHANNEL));
+        assertTrue(p.bool(PASS_TAGS));
         assertEquals(List.of("sigma2", "symbols", "channel", "pass_tags", "address"), List.copyOf(p.values().keySet()));
     }
 
@@ -52,7 +56,7 @@ class BlockSpecTest {
         assertTrue(error(() -> SAMPLER.parse(List.of("--symbols"))).contains("--symbols needs a value"));
         assertTrue(error(() -> SAMPLER.parse(List.of("--symbols", "2", "--symbols", "3"))).contains("given twice"));
         assertTrue(error(() -> SAMPLER.parse(List.of("symbols", "2"))).contains("expected --parameter value"));
-        assertTrue(error(() -> SAMPLER.parse(List.of("--symbols", "2")).real("symbols")).contains("is int, not real"));
+        assertTrue(error(() -> SAMPLER.parse(List.of("--symbols", "2")).real(SYMBOLS)).contains("is int, not real"));
     }
 
     @Test

@@ -23,7 +23,7 @@ class EnabledPortTest {
         Params p = SPEC.parse(List.of(args));
         List<Boolean> seen = new ArrayList<>();
         Block b = TestBlocks.withWork(SPEC, io -> {
-            seen.add(io.connected("data"));
+            seen.add(io.connected(SPEC.ports().get(0)));
             return Block.Status.DONE;
         });
         BlockRunner runner = new BlockRunner(b, p, line -> { });

@@ -39,7 +39,7 @@ class RuntimeSigma2Test {
         assertThrows(IllegalArgumentException.class, () -> runner.set("no_such", "1"));
         runner.set("sigma2", "0.3"); // accepted, applied before the next work call
         LossFeedbackBlock feedback = new LossFeedbackBlock(LossFeedbackBlock.SPEC.parse(List.of()));
-        assertThrows(IllegalArgumentException.class, () -> feedback.set("sigma2", 0.3), "no run-time parameters");
+        assertThrows(IllegalArgumentException.class, () -> feedback.set(TrainingParams.SIGMA2, 0.3), "no run-time parameters");
     }
 
     /** The sampler's 'sent' messages of a short run, with sigma2 set to s2 before it (null: not set). */
@@ -47,7 +47,7 @@ class RuntimeSigma2Test {
         TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
         PolicySamplerBlock sampler = new PolicySamplerBlock(BlockGraphTest.params(PolicySamplerBlock.SPEC, RUN));
         if (s2 != null) {
-            sampler.set("sigma2", s2);
+            sampler.set(TrainingParams.SIGMA2, s2);
         }
         // no feedback: the transmitter skips each transmitter-phase batch after its timeout (virtual time)
         LocalGraph g = new LocalGraph().add("tx", tx).add("sampler", sampler).connect("tx", "out", "sampler", "in");

@@ -203,7 +203,7 @@ class UserMessagesTest {
     void aPortReadOrWrittenWithTheMethodOfAnotherItemTypeIsNamed() {
         LocalGraph g = new LocalGraph();
         Block wrong = TestBlocks.withWork(TransmitterBlock.SPEC, io -> {
-            io.readBytes("out", new byte[4], 0, 4);
+            io.readBytes(TransmitterBlock.OUT, new byte[4], 0, 4);
             return Block.Status.DONE;
         });
         g.add("b", wrong);

@@ -1,0 +1,179 @@
+package org.grmodelfree.block;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.Networks;
+import org.grmodelfree.train.ReceiverLearner;
+import org.grmodelfree.train.ReceiverSide;
+import org.grmodelfree.train.Schedule;
+import org.grmodelfree.wire.ControlMessage;
+
+/**
+ * The receiver's train mode: by each frame's batch id, a supervised step on receiver-phase batches
+ * and the per-example losses of transmitter-phase batches on 'losses'; frames that arrive damaged
+ * or not at all are reported lost; checkpoints.
+ */
+final class ReceiverTraining extends ReceiverKernel {
+    /** Receiver-phase batches in the recent_bler statistic. */
+    static final int RECENT = ReceiverBlock.RECENT;
+
+    private final Schedule schedule;
+    private final long endOfRun;
+    private final Checkpoints checkpoints;
+    private final ReceiverSide side;
+    private final ReceiverLearner learner;
+    private long nextBatch;
+    private double lastRxLoss = Double.NaN;
+    /** Block errors of the last RECENT receiver-phase batches (ring), decided before each step. */
+    private final int[] recentErrors = new int[RECENT];
+    private long recentBatches;
+    private long trained;
+    private long fedBack;
+    private long stale;
+    private long lostReported;
+    private long reportedPartial;
+    private long learnNanos;
+
+    ReceiverTraining(ReceiverBlock.Settings s) {
+        super(s.config());
+        this.schedule = Schedule.of(c);
+        this.endOfRun = LinkFrames.endOfRun(c);
+        this.learner = new ReceiverLearner(Networks.create(c).receiver());
+        this.side = new ReceiverSide(learner, c);
+        this.checkpoints = new Checkpoints(ReceiverBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
+                learner.receiver().params(), learner.optimiser(), curve);
+        this.nextBatch = checkpoints.resume();
+    }
+
+    @Override
+    Receiver receiver() {
+        return learner.receiver();
+    }
+
+    @Override
+    long nextBatch() {
+        return nextBatch;
+    }
+
+    @Override
+    void beforeRead(BlockIo io, long now) {
+        if (checkpoints.start(now) && nextBatch > 0) {
+            io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
+                    nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
+        }
+    }
+
+    @Override
+    void onFrame(BlockIo io, long id, long now) {
+        if (id >= endOfRun) {
+            for (long b = nextBatch; b < endOfRun; b++) {
+                reportLost(io, b, "missing before the end of the run");
+            }
+            nextBatch = endOfRun;
+            checkpoints.save(nextBatch, now, true);
+            done = true;
+            return;
+        }
+        if (id < nextBatch) {
+            stale++;
+            io.log("frame of batch " + id + " ignored: batch " + nextBatch + " is next (" + stale + " so far)");
+            return;
+        }
+        for (long b = nextBatch; b < id && b < nextBatch + 1000; b++) {
+            reportLost(io, b, "no frame arrived; the next was batch " + id);
+        }
+        Schedule.Slot slot = schedule.slot(id);
+        long t0 = System.nanoTime();
+        float[] losses = side.onBatch(id, payload);
+        learnNanos += System.nanoTime() - t0;
+        if (losses == null) {
+            trained++;
+            lastRxLoss = side.lastLoss();
+            recentErrors[(int) (recentBatches++ % RECENT)] = learner.lastErrors();
+        } else if (io.connected(ReceiverBlock.LOSSES)) {
+            io.send(ReceiverBlock.LOSSES, new ControlMessage.Losses(id, slot.iteration(),
+                    Arrays.copyOf(losses, c.batchTx())));
+            fedBack++;
+        }
+        if (slot.step() == c.rxSteps() - 1) {
+            curve.add(new LearningCurve.Point(slot.iteration() + 1, checkpoints.seconds(now), lastRxLoss, Double.NaN,
+                    Double.NaN));
+        }
+        nextBatch = id + 1;
+        checkpoints.save(nextBatch, now, false);
+    }
+
+    /** A frame whose header was read but whose end marker was missing: tell the transmitter. */
+    @Override
+    void afterFrames(BlockIo io) {
+        if (sync.partialFrames() > reportedPartial) {
+            reportedPartial = sync.partialFrames();
+            long id = sync.lastPartialBatchId();
+            if (id >= nextBatch && id < endOfRun) {
+                reportLost(io, id, "the frame arrived damaged (samples lost or added inside it)");
+            }
+        }
+    }
+
+    private void reportLost(BlockIo io, long id, String why) {
+        lostReported++;
+        Schedule.Slot slot = schedule.slot(id);
+        if (lostReported <= 10 || Long.bitCount(lostReported) == 1) {
+            io.log("batch " + id + " lost: " + why + " [" + lostReported + " so far]");
+        }
+        if (slot.transmitterPhase() && io.connected(ReceiverBlock.LOSSES)) {
+            io.send(ReceiverBlock.LOSSES, new ControlMessage.Lost(id, slot.iteration(), why));
+        }
+    }
+
+    @Override
+    String summary() {
+        return String.format(Locale.ROOT, "done: %d receiver steps, %d batches fed back, %d lost", trained, fedBack,
+                lostReported);
+    }
+
+    @Override
+    void stop(BlockIo io) {
+        if (!done && nextBatch > 0) {
+            checkpoints.save(nextBatch, io.nanoTime(), true);
+        }
+    }
+
+    @Override
+    boolean idleMeansPeerLost() {
+        return true;
+    }
+
+    @Override
+    String waitingFor() {
+        return "samples of batch " + nextBatch + " on 'in'" + (nextBatch >= endOfRun ? " (the end-of-run frame)" : "");
+    }
+
+    /**
+     * The block error rate of the last {@link #RECENT} receiver-phase batches (unperturbed frames,
+     * each decided before the receiver's step on it, so not yet trained on); NaN before the first.
+     */
+    private double recentBler() {
+        int batches = (int) Math.min(recentBatches, RECENT);
+        long errors = 0;
+        for (int i = 0; i < batches; i++) {
+            errors += recentErrors[i];
+        }
+        return batches == 0 ? Double.NaN : (double) errors / ((long) batches * c.batchRx());
+    }
+
+    @Override
+    void modeStats(Map<String, Object> m) {
+        m.put("next_batch", nextBatch);
+        m.put("receiver_steps", trained);
+        m.put("batches_fed_back", fedBack);
+        m.put("batches_lost", lostReported);
+        m.put("stale_frames", stale);
+        m.put("last_rx_loss", lastRxLoss);
+        m.put("recent_bler", recentBler());
+        m.put("learning_seconds", learnNanos / 1e9);
+    }
+}

@@ -85,7 +85,7 @@ class ArchitectureTest {
             .that().resideInAPackage("org.grmodelfree.data..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("org.grmodelfree.data..", "java..",
                     "com.fasterxml.jackson.core..")
-            .because("the data readers are a bottom layer (docs/design.md, "Semantic communication"): the semantic system and anything"
+            .because("the data readers are a bottom layer (docs/design.md, \"Semantic communication\"): the semantic system and anything"
                     + " above may use them, and they need nothing of ours");
 
     @ArchTest
@@ -127,8 +127,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.zeromq..", "zmq..", "org.msgpack..", "java.net..")
             .orShould().dependOnClassesThat().belongToAnyOf(org.grmodelfree.wire.StreamIn.class,
                     org.grmodelfree.wire.StreamOut.class, org.grmodelfree.wire.ControlLink.class,
-                    org.grmodelfree.wire.InputPoller.class, org.grmodelfree.wire.PmtMessageIn.class,
-                    org.grmodelfree.wire.PmtMessageOut.class, org.grmodelfree.wire.ControlCodec.class,
+                    org.grmodelfree.wire.InputPoller.class, org.grmodelfree.wire.ControlCodec.class,
                     org.grmodelfree.wire.PmtCodec.class, org.grmodelfree.wire.Complex64Codec.class,
                     org.grmodelfree.wire.StreamTagHeader.class)
             .because("a block works on buffers and typed messages through BlockIo; the runner owns the sockets");

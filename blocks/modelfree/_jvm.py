@@ -2,9 +2,11 @@
 process and put GNU Radio ZeroMQ blocks on its ports.
 
 Socket roles follow gr-zeromq 3.10.5 and the JVM runner: a JVM output binds (PUSH) a free loopback
-port chosen here and a GNU Radio source connects to it; a JVM input connects (PULL) to a GNU Radio
-sink that binds a free loopback port. The JVMs start in parallel; nothing waits for them, and a
-block process that fails stops the flowgraph. Stream ports carry raw complex64 or raw bytes (each
+port (port 0: the JVM picks it and reports it on its standard error, as `output 'ID' binds ENDPOINT`)
+and a GNU Radio source connects to it; a JVM input connects (PULL) to a GNU Radio sink that binds a
+free loopback port. A block waits for its JVM until that JVM has bound its outputs (no port is picked
+here and bound later by another process, which another process could take in between); then the
+JVM runs on without being waited for, and a block process that fails stops the flowgraph. Stream ports carry raw complex64 or raw bytes (each
 port's dtype in `describe`); message ports carry the blocks' control messages as PDUs
 (the JVM runs with --msg_format pdu), so they are ordinary GNU Radio message ports.
 """
@@ -12,10 +14,8 @@ port's dtype in `describe`); message ports carry the blocks' control messages as
 import atexit
 import json
 import os
-import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -47,6 +47,11 @@ _JVM_OPTIONS_DEFAULT = "-Dmodelfree.threads=1"
 _STATS_MILLIS = 1000
 _STATS_SHOWN_EVERY_S = 10.0
 _STATS_LINE = re.compile(r"\bstats \{(.*)\}\s*$")
+# What the JVM runner logs for each output it has bound (block/BlockRunner), with the real port.
+_BOUND_LINE = re.compile(r"\boutput '([^']+)' binds (tcp://\S+)\s*$")
+# How long a block waits for its JVM to bind its outputs: the JVM's start, and the block's own
+# set-up before its ports (loading a model, building a decoder). MODELFREE_BIND_WAIT_S overrides it.
+_BIND_WAIT_S = float(os.environ.get("MODELFREE_BIND_WAIT_S", "600"))
 
 _specs = {}
 _live = []
@@ -91,37 +96,6 @@ def item_size(port):
         raise ValueError("gr-modelfree: stream port %r carries %r items; the bridge carries %s"
                          % (port["id"], port.get("dtype"), sorted(_ITEM_SIZES)))
     return _ITEM_SIZES[port["dtype"]]
-
-
-_handed_out = set()
-
-
-def _ephemeral_low():
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low = int(f.read().split()[0])
-        return low if low > 11000 else 32768
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _free_port():
-    """A free loopback TCP port for a JVM output to bind a moment later (the JVM starts without being
-    waited for). Taken below the kernel's ephemeral range, where no outgoing connection's local end
-    can take it first, and never the same one twice in this process."""
-    high = _ephemeral_low()
-    for _ in range(1000):
-        port = random.randrange(10000, high)
-        if port in _handed_out:
-            continue
-        _handed_out.add(port)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("gr-modelfree: no free loopback TCP port between 10000 and %d" % high)
 
 
 def _arg(value):
@@ -192,6 +166,9 @@ class JvmPorts(object):
         self.process = None
         self.instance = _instance_name(name)
         self._tail = []
+        self._bound = {}
+        self._outputs_bound = threading.Event()
+        self._expected_outputs = set()
         attached = _parse_attach(attach or "")
         inputs = [p for p in self.spec["inputs"] if enabled is None or p["id"] in enabled]
         outputs = [p for p in self.spec["outputs"] if enabled is None or p["id"] in enabled]
@@ -232,9 +209,10 @@ class JvmPorts(object):
                 raise ValueError("gr-modelfree %s: attach must name every port (%s) or none"
                                  % (name, ", ".join(sorted(known))))
             for p in outputs:
-                endpoints[p["id"]] = "tcp://127.0.0.1:%d" % _free_port()
-                args += ["--" + p["id"], endpoints[p["id"]]]
+                args += ["--" + p["id"], "tcp://127.0.0.1:0"]
+            self._expected_outputs = {p["id"] for p in outputs}
             self._start(args)
+            endpoints.update(self._await_outputs())
         stream_out = 0
         for p in outputs:
             if p["domain"] == "stream":
@@ -268,7 +246,25 @@ class JvmPorts(object):
             _live.append(self)
         threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()
 
+    def _await_outputs(self):
+        """The endpoints the JVM bound for its outputs (port id -> endpoint), once it has bound them all."""
+        if self._expected_outputs and not self._outputs_bound.wait(_BIND_WAIT_S):
+            self.stop()
+            raise RuntimeError("gr-modelfree %s: the block process bound none of %s within %.0f s; its last lines:\n%s"
+                               % (self.name, sorted(self._expected_outputs - set(self._bound)), _BIND_WAIT_S,
+                                  "".join(self._tail[-20:])))
+        missing = self._expected_outputs - set(self._bound)
+        if missing:
+            raise RuntimeError("gr-modelfree %s: the block process ended before binding %s; its last lines:\n%s"
+                               % (self.name, sorted(missing), "".join(self._tail[-20:])))
+        return {port: self._bound[port] for port in self._expected_outputs}
+
     def _keep(self, line):
+        bound = _BOUND_LINE.search(line)
+        if bound and bound.group(1) in self._expected_outputs and not self._outputs_bound.is_set():
+            self._bound[bound.group(1)] = bound.group(2)
+            if self._expected_outputs <= set(self._bound):
+                self._outputs_bound.set()
         m = _STATS_LINE.search(line) if self._stats_ports else None
         if m:
             if self.stats is not None:
@@ -285,6 +281,7 @@ class JvmPorts(object):
     def _pump(self):
         for line in self.process.stderr:
             self._keep(line)
+        self._outputs_bound.set()  # ended: whoever waits for the outputs finds out what is missing
         result = self.process.stdout.read().strip().splitlines()
         rc = self.process.wait()
         self._finished(rc, result[-1] if result else "")

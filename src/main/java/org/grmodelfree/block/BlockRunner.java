@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
-import org.grmodelfree.wire.ByteStreamIn;
-import org.grmodelfree.wire.ByteStreamOut;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
 import org.grmodelfree.wire.InputPoller;
@@ -95,8 +93,8 @@ public final class BlockRunner {
     private final class SocketIo implements BlockIo {
         final Map<String, StreamIn> streamIn = new HashMap<>();
         final Map<String, StreamOut> streamOut = new HashMap<>();
-        final Map<String, ByteStreamIn> byteIn = new HashMap<>();
-        final Map<String, ByteStreamOut> byteOut = new HashMap<>();
+        final Map<String, StreamIn> byteIn = new HashMap<>();
+        final Map<String, StreamOut> byteOut = new HashMap<>();
         final Map<String, ControlLink> messageIn = new HashMap<>();
         final Map<String, ControlLink> messageOut = new HashMap<>();
         final Map<String, Long> rejected = new HashMap<>();
@@ -136,7 +134,7 @@ public final class BlockRunner {
         public int readBytes(PortSpec port, byte[] dst, int off, int max) {
             String id = id(port);
             port.requireStream(block.spec().name(), PortSpec.Direction.IN, PortSpec.Item.BYTE);
-            ByteStreamIn in = byteIn.get(id);
+            StreamIn in = byteIn.get(id);
             if (in == null) {
                 return 0;
             }
@@ -152,7 +150,7 @@ public final class BlockRunner {
         public void writeBytes(PortSpec port, byte[] src, int off, int n) {
             String id = id(port);
             port.requireStream(block.spec().name(), PortSpec.Direction.OUT, PortSpec.Item.BYTE);
-            ByteStreamOut out = byteOut.get(id);
+            StreamOut out = byteOut.get(id);
             if (out != null) {
                 out.send(src, off, n);
             }
@@ -235,14 +233,14 @@ public final class BlockRunner {
                 String endpoint;
                 if (p.domain() == PortSpec.Domain.STREAM && p.item() == PortSpec.Item.BYTE) {
                     if (in) {
-                        ByteStreamIn s = new ByteStreamIn(context, address, false, passTags,
-                                ByteStreamIn.DEFAULT_MAX_MESSAGE_BYTES);
+                        StreamIn s = new StreamIn(context, address, false, passTags, StreamIn.BYTE,
+                                StreamIn.DEFAULT_MAX_MESSAGE_BYTES);
                         io.byteIn.put(p.id(), s);
                         poller.add(s);
                         endpoint = s.endpoint();
                     } else {
-                        ByteStreamOut s = new ByteStreamOut(context, address, true, passTags, MAX_ITEMS_PER_MESSAGE,
-                                timeoutMillis);
+                        StreamOut s = new StreamOut(context, address, true, passTags, StreamIn.BYTE,
+                                MAX_ITEMS_PER_MESSAGE, timeoutMillis);
                         io.byteOut.put(p.id(), s);
                         endpoint = s.endpoint();
                     }
@@ -252,13 +250,14 @@ public final class BlockRunner {
                                 + p.item().grc() + " items; the runner carries complex and byte streams only");
                     }
                     if (in) {
-                        StreamIn s = new StreamIn(context, address, false, passTags, StreamIn.DEFAULT_MAX_MESSAGE_BYTES);
+                        StreamIn s = new StreamIn(context, address, false, passTags, StreamIn.COMPLEX64,
+                                StreamIn.DEFAULT_MAX_MESSAGE_BYTES);
                         io.streamIn.put(p.id(), s);
                         poller.add(s);
                         endpoint = s.endpoint();
                     } else {
-                        StreamOut s = new StreamOut(context, address, true, passTags, MAX_ITEMS_PER_MESSAGE,
-                                timeoutMillis);
+                        StreamOut s = new StreamOut(context, address, true, passTags, StreamIn.COMPLEX64,
+                                MAX_ITEMS_PER_MESSAGE, timeoutMillis);
                         io.streamOut.put(p.id(), s);
                         endpoint = s.endpoint();
                     }

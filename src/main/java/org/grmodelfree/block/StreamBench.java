@@ -113,7 +113,7 @@ public final class StreamBench {
         BlockRunner runner = new BlockRunner(rx, p, line -> { });
         int spins = Parallel.spins(ReceiverBlock.PROCESS_SPINS); // as the receiver's own process runs
         try (ZContext ctx = new ZContext(); StreamOut out = new StreamOut(ctx, address, true, false,
-                StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, PEER_WAIT_MS)) {
+                StreamIn.COMPLEX64, StreamOut.DEFAULT_MAX_ITEMS_PER_MESSAGE, PEER_WAIT_MS)) {
             List<Throwable> failure = new ArrayList<>();
             Thread t = start(runner, failure);
             Result r = timed(() -> {

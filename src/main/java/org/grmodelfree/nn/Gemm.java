@@ -6,7 +6,8 @@ import org.ejml.data.FMatrixRMaj;
 
 /**
  * Dense float matrix products with the JDK Vector API: a 4-row by 2-vector register block of
- * fused multiply-adds, split over {@link Parallel} threads by output rows for large products.
+ * fused multiply-adds ({@link #block4}, which comm.PrunedDecoder's hidden layer shares), split
+ * over {@link Parallel} threads by output rows for large products.
  *
  * <p>An instance holds the arguments of the product it is computing, so that the parallel
  * dispatch allocates nothing; keep one instance per call site (e.g. per layer). Outputs are
@@ -162,91 +163,114 @@ public final class Gemm implements Parallel.RangeTask {
     private static void block4x16(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,
                                   int p0, int p1, boolean acc) {
         int c0 = i * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        FloatVector s00;
-        FloatVector s01;
-        FloatVector s10;
-        FloatVector s11;
-        FloatVector s20;
-        FloatVector s21;
-        FloatVector s30;
-        FloatVector s31;
-        if (acc) {
-            s00 = FloatVector.fromArray(S, c, c0);
-            s01 = FloatVector.fromArray(S, c, c0 + L);
-            s10 = FloatVector.fromArray(S, c, c1);
-            s11 = FloatVector.fromArray(S, c, c1 + L);
-            s20 = FloatVector.fromArray(S, c, c2);
-            s21 = FloatVector.fromArray(S, c, c2 + L);
-            s30 = FloatVector.fromArray(S, c, c3);
-            s31 = FloatVector.fromArray(S, c, c3 + L);
-        } else {
-            s00 = FloatVector.zero(S);
-            s01 = s00;
-            s10 = s00;
-            s11 = s00;
-            s20 = s00;
-            s21 = s00;
-            s30 = s00;
-            s31 = s00;
-        }
         int a0 = i * ars + p0 * acs;
-        int a1 = a0 + ars;
-        int a2 = a1 + ars;
-        int a3 = a2 + ars;
-        for (int p = p0, bo = p0 * n + j, ao = 0; p < p1; p++, bo += n, ao += acs) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(S, a[a1 + ao]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(S, a[a2 + ao]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(S, a[a3 + ao]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-        }
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c1);
-        s11.intoArray(c, c1 + L);
-        s20.intoArray(c, c2);
-        s21.intoArray(c, c2 + L);
-        s30.intoArray(c, c3);
-        s31.intoArray(c, c3 + L);
+        block4(a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, acs, p1 - p0, b, p0 * n + j, n, 2 * L,
+                c, c0, c0 + n, c0 + 2 * n, c0 + 3 * n, L, acc);
     }
 
     private static void block4x8(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,
                                  int p0, int p1, boolean acc) {
         int c0 = i * n + j;
-        int c1 = c0 + n;
-        int c2 = c1 + n;
-        int c3 = c2 + n;
-        FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
-        FloatVector s1 = acc ? FloatVector.fromArray(S, c, c1) : FloatVector.zero(S);
-        FloatVector s2 = acc ? FloatVector.fromArray(S, c, c2) : FloatVector.zero(S);
-        FloatVector s3 = acc ? FloatVector.fromArray(S, c, c3) : FloatVector.zero(S);
         int a0 = i * ars + p0 * acs;
-        int a1 = a0 + ars;
-        int a2 = a1 + ars;
-        int a3 = a2 + ars;
-        for (int p = p0, bo = p0 * n + j, ao = 0; p < p1; p++, bo += n, ao += acs) {
-            FloatVector bv = FloatVector.fromArray(S, b, bo);
-            s0 = FloatVector.broadcast(S, a[a0 + ao]).fma(bv, s0);
-            s1 = FloatVector.broadcast(S, a[a1 + ao]).fma(bv, s1);
-            s2 = FloatVector.broadcast(S, a[a2 + ao]).fma(bv, s2);
-            s3 = FloatVector.broadcast(S, a[a3 + ao]).fma(bv, s3);
+        block4(a, a0, a0 + ars, a0 + 2 * ars, a0 + 3 * ars, acs, p1 - p0, b, p0 * n + j, n, L,
+                c, c0, c0 + n, c0 + 2 * n, c0 + 3 * n, L, acc);
+    }
+
+    /**
+     * The register block of the products: four rows of A times {@code cols} columns of b (a
+     * multiple of the vector width L), two vectors' width at a time in eight accumulators of fused
+     * multiply-adds (then one vector's width in four), each in order of p from zero, or from c's
+     * values when {@code acc}: the arithmetic of {@link #mult}, element for element.
+     *
+     * <p>For r = 0..3, with row r of A at {@code ar} (element p at {@code ar + p * acs}) and its
+     * output at {@code cr}: c[cr + q cStride + e] = sum over p &lt; k of
+     * A(r, p) b[bo + p n + q L + e] for each chunk q of L columns and e &lt; L. The rows and outputs
+     * may lie anywhere: {@link #mult} writes rows of c (cStride = L), comm.PrunedKernel reads the
+     * rows of a batch in any order and writes panels (cStride = 4 L). One call covers all the
+     * columns, as the method is too large for the compiler to inline (a call per pair of vectors
+     * cost the pruned decoder about 5 % more time per decision, measured). The four rows and two
+     * vectors are unrolled by hand, deliberately: eight accumulators keep the fused
+     * multiply-adds' latency covered, and vectors cannot be passed to a helper without the risk of
+     * its not being inlined (then they are boxed).
+     *
+     * @param a not modified
+     * @param b not modified
+     * @param c modified; must not alias a or b
+     */
+    public static void block4(float[] a, int a0, int a1, int a2, int a3, int acs, int k, float[] b, int bo, int n,
+                              int cols, float[] c, int c0, int c1, int c2, int c3, int cStride, boolean acc) {
+        int q = 0;
+        for (; q + 2 * L <= cols; q += 2 * L, bo += 2 * L, c0 += 2 * cStride, c1 += 2 * cStride,
+                c2 += 2 * cStride, c3 += 2 * cStride) {
+            FloatVector s00;
+            FloatVector s01;
+            FloatVector s10;
+            FloatVector s11;
+            FloatVector s20;
+            FloatVector s21;
+            FloatVector s30;
+            FloatVector s31;
+            if (acc) {
+                s00 = FloatVector.fromArray(S, c, c0);
+                s01 = FloatVector.fromArray(S, c, c0 + cStride);
+                s10 = FloatVector.fromArray(S, c, c1);
+                s11 = FloatVector.fromArray(S, c, c1 + cStride);
+                s20 = FloatVector.fromArray(S, c, c2);
+                s21 = FloatVector.fromArray(S, c, c2 + cStride);
+                s30 = FloatVector.fromArray(S, c, c3);
+                s31 = FloatVector.fromArray(S, c, c3 + cStride);
+            } else {
+                s00 = FloatVector.zero(S);
+                s01 = s00;
+                s10 = s00;
+                s11 = s00;
+                s20 = s00;
+                s21 = s00;
+                s30 = s00;
+                s31 = s00;
+            }
+            for (int p = 0, bp = bo, ao = 0; p < k; p++, bp += n, ao += acs) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + ao]);
+                s00 = x.fma(b0, s00);
+                s01 = x.fma(b1, s01);
+                x = FloatVector.broadcast(S, a[a1 + ao]);
+                s10 = x.fma(b0, s10);
+                s11 = x.fma(b1, s11);
+                x = FloatVector.broadcast(S, a[a2 + ao]);
+                s20 = x.fma(b0, s20);
+                s21 = x.fma(b1, s21);
+                x = FloatVector.broadcast(S, a[a3 + ao]);
+                s30 = x.fma(b0, s30);
+                s31 = x.fma(b1, s31);
+            }
+            s00.intoArray(c, c0);
+            s01.intoArray(c, c0 + cStride);
+            s10.intoArray(c, c1);
+            s11.intoArray(c, c1 + cStride);
+            s20.intoArray(c, c2);
+            s21.intoArray(c, c2 + cStride);
+            s30.intoArray(c, c3);
+            s31.intoArray(c, c3 + cStride);
         }
-        s0.intoArray(c, c0);
-        s1.intoArray(c, c1);
-        s2.intoArray(c, c2);
-        s3.intoArray(c, c3);
+        for (; q + L <= cols; q += L, bo += L, c0 += cStride, c1 += cStride, c2 += cStride, c3 += cStride) {
+            FloatVector s0 = acc ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+            FloatVector s1 = acc ? FloatVector.fromArray(S, c, c1) : FloatVector.zero(S);
+            FloatVector s2 = acc ? FloatVector.fromArray(S, c, c2) : FloatVector.zero(S);
+            FloatVector s3 = acc ? FloatVector.fromArray(S, c, c3) : FloatVector.zero(S);
+            for (int p = 0, bp = bo, ao = 0; p < k; p++, bp += n, ao += acs) {
+                FloatVector bv = FloatVector.fromArray(S, b, bp);
+                s0 = FloatVector.broadcast(S, a[a0 + ao]).fma(bv, s0);
+                s1 = FloatVector.broadcast(S, a[a1 + ao]).fma(bv, s1);
+                s2 = FloatVector.broadcast(S, a[a2 + ao]).fma(bv, s2);
+                s3 = FloatVector.broadcast(S, a[a3 + ao]).fma(bv, s3);
+            }
+            s0.intoArray(c, c0);
+            s1.intoArray(c, c1);
+            s2.intoArray(c, c2);
+            s3.intoArray(c, c3);
+        }
     }
 
     private static void row8(float[] a, int ars, int acs, float[] b, float[] c, int n, int i, int j,

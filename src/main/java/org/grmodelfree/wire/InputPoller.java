@@ -44,7 +44,6 @@ public final class InputPoller implements AutoCloseable {
     private final ZMQ.Poller poller;
     private final List<FrameSocket> sockets = new ArrayList<>();
     private final List<StreamIn> streams = new ArrayList<>();
-    private final List<ByteStreamIn> byteStreams = new ArrayList<>();
     private final List<Input> inputs = new ArrayList<>();
     private boolean closed;
 
@@ -58,7 +57,8 @@ public final class InputPoller implements AutoCloseable {
     }
 
     /**
-     * Adds a stream input: ready when a frame waits on it or it holds buffered items.
+     * Adds a stream input, of any item size: ready when a frame waits on it or it holds buffered
+     * items.
      *
      * @param in open, not added before
      * @throws IllegalArgumentException if {@code in} was already added
@@ -67,19 +67,6 @@ public final class InputPoller implements AutoCloseable {
     public void add(StreamIn in) {
         register(in.frames());
         streams.add(in);
-        inputs.add(in);
-    }
-
-    /**
-     * Adds a byte stream input: ready when a frame waits on it or it holds buffered bytes.
-     *
-     * @param in open, not added before
-     * @throws IllegalArgumentException if {@code in} was already added
-     * @throws IllegalStateException if this poller or {@code in} is closed
-     */
-    public void add(ByteStreamIn in) {
-        register(in.frames());
-        byteStreams.add(in);
         inputs.add(in);
     }
 
@@ -162,11 +149,6 @@ public final class InputPoller implements AutoCloseable {
     private boolean ready() {
         for (int i = 0; i < streams.size(); i++) {
             if (streams.get(i).bufferedItems() > 0) {
-                return true;
-            }
-        }
-        for (int i = 0; i < byteStreams.size(); i++) {
-            if (byteStreams.get(i).bufferedItems() > 0) {
                 return true;
             }
         }

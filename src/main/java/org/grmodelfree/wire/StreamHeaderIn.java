@@ -8,7 +8,7 @@ import java.util.List;
  * {@code pass_tags} header (its tags, its offset; a bad header drops the message and is named with
  * the endpoint) and keeps the offsets, counting a forward jump as dropped items and a backward one
  * (the sender restarted) as a rewind. Without {@code pass_tags}, offsets simply count the items.
- * Shared by {@link StreamIn} and {@link ByteStreamIn}. Not thread-safe.
+ * Used by {@link StreamIn} for items of every size. Not thread-safe.
  */
 final class StreamHeaderIn {
     private final FrameSocket frames;

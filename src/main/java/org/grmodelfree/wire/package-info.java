@@ -14,9 +14,9 @@
  *
  * <p>Transport over JeroMQ, one class per link, each taking its {@code ZContext} from the
  * caller: {@link org.grmodelfree.wire.StreamOut} and {@link org.grmodelfree.wire.StreamIn}
- * (gr-zeromq push_sink and pull_source roles), {@link org.grmodelfree.wire.PmtMessageOut} and
- * {@link org.grmodelfree.wire.PmtMessageIn} (GNU Radio message ports),
- * {@link org.grmodelfree.wire.ControlLink} (msgpack between JVM blocks). Addresses go through
+ * (gr-zeromq push_sink and pull_source roles, for items of any size: complex64 samples, bytes),
+ * {@link org.grmodelfree.wire.ControlLink} (msgpack between JVM blocks, or PDUs to and from GNU
+ * Radio message ports, {@link org.grmodelfree.wire.ControlPdu}). Addresses go through
  * {@link org.grmodelfree.wire.Endpoints}; a peer that does not answer in time raises
  * {@link org.grmodelfree.wire.PeerTimeoutException}. A runner serving several inputs from one
  * thread waits on all of them with one {@link org.grmodelfree.wire.InputPoller}, then takes

@@ -18,9 +18,9 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
-import org.grmodelfree.wire.ByteStreamOut;
 import org.grmodelfree.wire.PeerTimeoutException;
 import org.grmodelfree.wire.StreamIn;
+import org.grmodelfree.wire.StreamOut;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.ZContext;
@@ -99,7 +99,7 @@ class UserMessagesTest {
         float[] samples = new float[1 << 16];
         int n = 0;
         try (ZContext context = new ZContext();
-                ByteStreamOut bytes = new ByteStreamOut(context, null, true, false, 64, 5000)) {
+                StreamOut bytes = new StreamOut(context, null, true, false, StreamIn.BYTE, 64, 5000)) {
             // the transmitter's input connects to the byte output bound here, as to a GNU Radio push_sink
             TransmitterBlock tx = new TransmitterBlock(TransmitterBlock.SPEC.parse(args(TransmitterBlock.SPEC, c, model,
                     "--source", "stream", "--frames", "2")));

@@ -23,8 +23,34 @@ class SemanticBlocksTest {
             "--batch", "50", "--epochs", "4", "--fine_tune_epochs", "1", "--rx_steps", "2", "--tx_steps", "2",
             "--lr", "3e-3", "--baseline", "true", "--mirrored", "true", "--seed", "3", "--peer_timeout", "120");
 
+    /** Runs with fresh ports after a clash, at most this often in all. */
+    private static final int ATTEMPTS = 3;
+
+    /**
+     * Whether a block process failed because another process took its port between freePort()
+     * and its bind. Each side's address is an argument of the other (the receiver connects to the
+     * agents' outputs, the agents to its feedback), so the ports are picked before any process
+     * binds: none can bind port 0 and report the port first.
+     */
+    static boolean portClash(IllegalStateException e) {
+        return String.valueOf(e.getMessage()).contains("cannot bind ZeroMQ address");
+    }
+
     @Test
     void fourAgentsAndTheReceiverTrainAsSeparateProcesses() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                run();
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == ATTEMPTS || !portClash(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void run() throws Exception {
         List<String> outs = new ArrayList<>();
         List<String> feedbacks = new ArrayList<>();
         for (int a = 0; a < 4; a++) {

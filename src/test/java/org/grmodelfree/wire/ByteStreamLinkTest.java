@@ -17,7 +17,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-/** ByteStreamOut and ByteStreamIn over loopback tcp, and against raw JeroMQ sockets in gr-zeromq's byte format. */
+/** StreamOut and StreamIn with byte items over loopback tcp, and against raw JeroMQ sockets in gr-zeromq's byte format. */
 class ByteStreamLinkTest {
 
     private static final int WAIT = 5000;
@@ -36,7 +36,7 @@ class ByteStreamLinkTest {
     }
 
     /** Receives exactly n bytes in pieces of at most piece, waiting for each with await. */
-    private static byte[] receiveAll(ByteStreamIn in, int n, int piece) {
+    private static byte[] receiveAll(StreamIn in, int n, int piece) {
         byte[] got = new byte[n];
         int done = 0;
         while (done < n) {
@@ -62,8 +62,8 @@ class ByteStreamLinkTest {
     void bytesRoundTripOverPushPullInPiecesOfAnySize(boolean passTags) {
         byte[] data = new byte[10_000];
         rand.nextBytes(data);
-        try (ByteStreamIn in = ByteStreamIn.bind(context, null, passTags);
-                ByteStreamOut out = new ByteStreamOut(context, in.endpoint(), false, passTags, 4096, WAIT)) {
+        try (StreamIn in = StreamIn.bind(context, null, passTags, StreamIn.BYTE);
+                StreamOut out = new StreamOut(context, in.endpoint(), false, passTags, StreamIn.BYTE, 4096, WAIT)) {
             out.send(data, 0, 3000);
             out.send(data, 3000, data.length - 3000); // split into messages of 4096 and 2904
             assertArrayEquals(data, receiveAll(in, data.length, 777));
@@ -75,12 +75,12 @@ class ByteStreamLinkTest {
     @Test
     void theWireIsRawBytesOneItemPerByteAsGrZeromqSendsThem() {
         byte[] data = {0, 1, 2, (byte) 255, 17};
-        try (ByteStreamOut out = new ByteStreamOut(context, null, true, false, 8191, WAIT)) {
+        try (StreamOut out = new StreamOut(context, null, true, false, StreamIn.BYTE, 8191, WAIT)) {
             ZMQ.Socket pull = raw(SocketType.PULL, out.endpoint());
             out.send(data, 0, data.length);
             assertArrayEquals(data, pull.recv(0), "no header, one byte per item");
         }
-        try (ByteStreamOut out = new ByteStreamOut(context, null, true, true, 8191, WAIT)) {
+        try (StreamOut out = new StreamOut(context, null, true, true, StreamIn.BYTE, 8191, WAIT)) {
             ZMQ.Socket pull = raw(SocketType.PULL, out.endpoint());
             out.send(data, 0, 2);
             out.send(data, 2, 3);
@@ -95,7 +95,7 @@ class ByteStreamLinkTest {
 
     @Test
     void aPushSinkOfBytesFeedsTheInputAndABadHeaderIsDroppedNamingTheEndpoint() {
-        try (ByteStreamIn in = ByteStreamIn.bind(context, null, true)) {
+        try (StreamIn in = StreamIn.bind(context, null, true, StreamIn.BYTE)) {
             ZMQ.Socket push = raw(SocketType.PUSH, in.endpoint());
             byte[] header = StreamTagHeader.encode(0, List.of());
             byte[] good = Arrays.copyOf(header, header.length + 4);
@@ -113,7 +113,7 @@ class ByteStreamLinkTest {
 
     @Test
     void aForwardJumpOfTheTagOffsetCountsDroppedBytes() {
-        try (ByteStreamIn in = ByteStreamIn.bind(context, null, true)) {
+        try (StreamIn in = StreamIn.bind(context, null, true, StreamIn.BYTE)) {
             ZMQ.Socket push = raw(SocketType.PUSH, in.endpoint());
             byte[] first = Arrays.copyOf(StreamTagHeader.encode(0, List.of()), StreamTagHeader.BASE_LENGTH + 2);
             byte[] later = Arrays.copyOf(StreamTagHeader.encode(10, List.of()), StreamTagHeader.BASE_LENGTH + 2);
@@ -121,6 +121,53 @@ class ByteStreamLinkTest {
             push.send(later, 0);
             receiveAll(in, 4, 4);
             assertEquals(8, in.droppedItems());
+        }
+    }
+
+    @Test
+    void itemsOfOtherSizesGoAsTheirRawBytesAndOnlyComplex64IsReadAsFloats() {
+        byte[] data = new byte[4 * 300];
+        rand.nextBytes(data);
+        try (StreamIn in = StreamIn.bind(context, null, true, 4);
+                StreamOut out = new StreamOut(context, in.endpoint(), false, true, 4, 128, WAIT)) {
+            out.send(data, 0, 300); // messages of 128, 128 and 44 items of 4 bytes
+            byte[] got = new byte[data.length];
+            int items = 0;
+            while (items < 300) {
+                assertTrue(in.await(WAIT));
+                items += in.poll(got, 4 * items, Math.min(50, 300 - items));
+            }
+            assertArrayEquals(data, got);
+            assertEquals(300, in.nextOffset());
+            assertThrows(IllegalStateException.class, () -> in.poll(new float[8], 0, 4));
+            assertThrows(IllegalStateException.class, () -> out.send(new float[8], 0, 4));
+        }
+        try (StreamIn in = StreamIn.bind(context, null, false, 4)) {
+            ZMQ.Socket push = raw(SocketType.PUSH, in.endpoint());
+            push.send(new byte[6], 0);
+            push.send(new byte[] {1, 2, 3, 4}, 0);
+            assertTrue(in.await(WAIT));
+            WireFormatException e = assertThrows(WireFormatException.class, () -> in.poll(new byte[8], 0, 2));
+            assertTrue(e.getMessage().contains("6 bytes is not a multiple of 4"), e.getMessage());
+            assertTrue(in.await(WAIT));
+            byte[] got = new byte[8];
+            assertEquals(1, in.poll(got, 0, 2));
+            assertArrayEquals(new byte[] {1, 2, 3, 4, 0, 0, 0, 0}, got);
+        }
+    }
+
+    @Test
+    void complex64ItemsCanBeReadAsTheirWireBytes() {
+        float[] samples = {1.5f, -2f, 0.25f, 3f};
+        try (StreamOut out = StreamOut.bind(context, null, false);
+                StreamIn in = StreamIn.connect(context, out.endpoint(), false)) {
+            out.send(samples, 0, 2);
+            byte[] wire = new byte[16];
+            Complex64Codec.encode(samples, 0, 2, wire, 0);
+            byte[] got = new byte[16];
+            assertTrue(in.await(WAIT));
+            assertEquals(2, in.poll(got, 0, 2));
+            assertArrayEquals(wire, got);
         }
     }
 }

@@ -85,7 +85,7 @@ class ArchitectureTest {
             .that().resideInAPackage("org.grmodelfree.data..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("org.grmodelfree.data..", "java..",
                     "com.fasterxml.jackson.core..")
-            .because("the data readers are a bottom layer (docs/design.md, "Semantic communication"): the semantic system and anything"
+            .because("the data readers are a bottom layer (docs/design.md, \"Semantic communication\"): the semantic system and anything"
                     + " above may use them, and they need nothing of ours");
 
     @ArchTest

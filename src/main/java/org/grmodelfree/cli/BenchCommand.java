@@ -120,9 +120,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     Result time(Method m, int batch) {
-        TrainConfig base = TrainConfig.defaults(ChannelKind.AWGN);
-        TrainConfig c = new TrainConfig(ChannelKind.AWGN, 10, m, 256, 4, 256, 256, warmup + iterations + 1, batch,
-                batch, 1, 1, 1e-3, 1e-3, 1, base.sigma2(), base.sigma2(), base.baseline(), 0, 1, 0, 1, 0);
+        TrainConfig c = timedConfig(m, warmup + iterations + 1, batch);
         Trainer t = Trainer.create(c);
         for (int i = 0; i < warmup; i++) {
             t.iterate();
@@ -191,8 +189,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             int its = zmqWarmup + iterations;
-            TrainConfig z = new TrainConfig(ChannelKind.AWGN, 10, Method.ALTERNATING, 256, 4, 256, 256, its, 1000,
-                    1000, 1, 1, 1e-3, 1e-3, 1, c.sigma2(), c.sigma2(), c.baseline(), 0, 1, 0, 1, 0);
+            TrainConfig z = timedConfig(Method.ALTERNATING, its, 1000);
             java.io.StringWriter log = new java.io.StringWriter();
             double zmqMs;
             double wholeMs;
@@ -363,6 +360,18 @@ final class BenchCommand implements Callable<Integer> {
             total += Math.max(0, mx.getThreadCpuTime(id));
         }
         return total;
+    }
+
+    /**
+     * The timed configuration: the defaults on AWGN at 10 dB (M = 256, N = 4, one step per phase,
+     * Adam 1e-3) with a fixed learning rate, the given method, iterations and batch in both phases,
+     * no BLER estimates (one evaluation message) and seed 1.
+     */
+    static TrainConfig timedConfig(Method m, int iterations, int batch) {
+        TrainConfig base = TrainConfig.defaults(ChannelKind.AWGN);
+        return base.toBuilder().snrDb(10).method(m).messages(256).symbols(4).hidden(256).iterations(iterations)
+                .batch(batch).rxSteps(1).txSteps(1).lrRx(1e-3).lrTx(1e-3).lrFinalFactor(1).sigma2(base.sigma2())
+                .sigma2Final(base.sigma2()).fineTuneSteps(0).seed(1).evalEvery(0).evalMessages(1).patience(0).build();
     }
 
     /** Training iterations of the model the streaming figures use (the default recipe, shortened). */

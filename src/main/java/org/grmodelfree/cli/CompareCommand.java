@@ -412,8 +412,10 @@ final class CompareCommand implements Callable<Integer> {
             }
         } else {
             note("training an AWGN system (supervised, " + STUDY_ITERATIONS + " iterations) to study the gradient on");
-            TrainConfig c = new TrainConfig(ChannelKind.AWGN, 10, Method.SUPERVISED, 256, 4, 256, 256, STUDY_ITERATIONS, 1000, 1000,
-                    1, 1, 1e-3, 1e-3, 1, 0.02, 0.02, Baseline.NONE, 0, 1, 0, 1, 0);
+            TrainConfig c = TrainConfig.builder(ChannelKind.AWGN).snrDb(10).method(Method.SUPERVISED).messages(256)
+                    .symbols(4).hidden(256).iterations(STUDY_ITERATIONS).batch(1000).rxSteps(1).txSteps(1).lrRx(1e-3)
+                    .lrTx(1e-3).lrFinalFactor(1).sigma2(0.02).sigma2Final(0.02).baseline(Baseline.NONE)
+                    .fineTuneSteps(0).seed(1).evalEvery(0).evalMessages(1).patience(0).build();
             t = Trainer.create(c);
             for (int i = 0; i < c.iterations(); i++) {
                 t.iterate();

@@ -172,13 +172,16 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig d = paper ? TrainConfig.paper(ch, m, 4000, 1) : TrainConfig.defaults(ch);
             int mm = or(messages, d.messages());
             double s2 = or(sigma2, d.sigma2());
-            return new TrainConfig(ch, or(snrDb, d.snrDb()), m, mm, or(symbols, d.symbols()),
-                    or(hidden, messages != null ? mm : d.txHidden()), or(hidden, messages != null ? mm : d.rxHidden()),
-                    or(iterations, d.iterations()), or(batchRx, d.batchRx()), or(batchTx, d.batchTx()),
-                    or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(lrRx, d.lrRx()), or(lrTx, d.lrTx()),
-                    or(lrFinal, d.lrFinalFactor()), s2, or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()),
-                    baseline == null ? d.baseline() : Baseline.parse(baseline), or(fineTune, d.fineTuneSteps()),
-                    or(seed, d.seed()), or(evalEvery, d.evalEvery()), d.evalMessages(), or(patience, d.patience()));
+            return d.toBuilder().snrDb(or(snrDb, d.snrDb())).method(m).messages(mm).symbols(or(symbols, d.symbols()))
+                    .txHidden(or(hidden, messages != null ? mm : d.txHidden()))
+                    .rxHidden(or(hidden, messages != null ? mm : d.rxHidden()))
+                    .iterations(or(iterations, d.iterations())).batchRx(or(batchRx, d.batchRx()))
+                    .batchTx(or(batchTx, d.batchTx())).rxSteps(or(rxSteps, d.rxSteps())).txSteps(or(txSteps, d.txSteps()))
+                    .lrRx(or(lrRx, d.lrRx())).lrTx(or(lrTx, d.lrTx())).lrFinalFactor(or(lrFinal, d.lrFinalFactor()))
+                    .sigma2(s2).sigma2Final(or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()))
+                    .baseline(baseline == null ? d.baseline() : Baseline.parse(baseline))
+                    .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
+                    .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience())).build();
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -20,6 +20,15 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "org.grmodelfree", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+    /** The semantic system's classes, without its run policy (semantic.run, which sits above store and report). */
+    private static final com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass>
+            SEMANTIC_SYSTEM = com.tngtech.archunit.core.domain.JavaClass.Predicates
+                    .resideInAPackage("org.grmodelfree.semantic..")
+                    .and(com.tngtech.archunit.base.DescribedPredicate.not(
+                            com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
+                                    "org.grmodelfree.semantic.run..")))
+                    .as("the semantic system (org.grmodelfree.semantic.. but semantic.run)");
+
     @ArchTest
     static final ArchRule layers_depend_one_way = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("org.grmodelfree..")
             .withOptionalLayers(true)
@@ -27,31 +36,74 @@ class ArchitectureTest {
             .layer("nn").definedBy("org.grmodelfree.nn..")
             .layer("comm").definedBy("org.grmodelfree.comm..")
             .layer("train").definedBy("org.grmodelfree.train..")
-            .layer("semantic").definedBy("org.grmodelfree.semantic..")
+            .layer("semantic").definedBy(SEMANTIC_SYSTEM)
             .layer("store").definedBy("org.grmodelfree.store..")
             .layer("report").definedBy("org.grmodelfree.report..")
             .layer("wire").definedBy("org.grmodelfree.wire..")
             .layer("block").definedBy("org.grmodelfree.block..")
+            .layer("run").definedBy("org.grmodelfree.run..")
+            .layer("semantic.run").definedBy("org.grmodelfree.semantic.run..")
+            .layer("launch").definedBy("org.grmodelfree.launch..")
+            .layer("gnuradio").definedBy("org.grmodelfree.gnuradio..")
+            .layer("experiments").definedBy("org.grmodelfree.experiments..")
+            .layer("bench").definedBy("org.grmodelfree.bench..")
             .layer("cli").definedBy("org.grmodelfree.cli..")
             .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("block").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("wire").mayOnlyBeAccessedByLayers("block")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("block", "cli")
-            .whereLayer("report").mayOnlyBeAccessedByLayers("store", "block", "cli")
-            .whereLayer("train").mayOnlyBeAccessedByLayers("store", "block", "cli")
-            .whereLayer("semantic").mayOnlyBeAccessedByLayers("store", "block", "cli")
-            .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "semantic", "store", "block", "cli")
-            .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "semantic", "store", "block", "cli")
-            .because("docs/architecture.md: dependencies point one way, transport is used by blocks only");
+            .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("experiments").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("gnuradio").mayOnlyBeAccessedByLayers("bench", "cli")
+            .whereLayer("launch").mayOnlyBeAccessedByLayers("gnuradio", "bench", "cli")
+            .whereLayer("semantic.run").mayOnlyBeAccessedByLayers("cli")
+            .whereLayer("run").mayOnlyBeAccessedByLayers("semantic.run", "launch", "gnuradio", "experiments", "bench",
+                    "cli")
+            .whereLayer("block").mayOnlyBeAccessedByLayers("launch", "bench", "cli")
+            .whereLayer("wire").mayOnlyBeAccessedByLayers("block", "bench")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("block", "run", "semantic.run", "launch", "gnuradio",
+                    "experiments", "bench", "cli")
+            .whereLayer("report").mayOnlyBeAccessedByLayers("store", "block", "run", "semantic.run", "launch",
+                    "gnuradio", "experiments", "bench", "cli")
+            .whereLayer("train").mayOnlyBeAccessedByLayers("store", "block", "run", "launch", "gnuradio",
+                    "experiments", "bench", "cli")
+            .whereLayer("semantic").mayOnlyBeAccessedByLayers("store", "block", "semantic.run", "cli")
+            .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "semantic", "store", "block", "run",
+                    "semantic.run", "launch", "gnuradio", "experiments", "bench", "cli")
+            .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "semantic", "store", "block", "run",
+                    "semantic.run", "launch", "gnuradio", "experiments", "bench", "cli")
+            .because("docs/architecture.md: dependencies point one way, transport is used by blocks (and the stream"
+                    + " bench) only; cli's commands sit on the run policies (run, semantic.run), on launch (block"
+                    + " processes), gnuradio, experiments and bench");
+
+    /** One slice per package below org.grmodelfree, and semantic.run one of its own (it sits above store). */
+    private static final com.tngtech.archunit.library.dependencies.SliceAssignment CAPABILITIES =
+            new com.tngtech.archunit.library.dependencies.SliceAssignment() {
+                @Override
+                public com.tngtech.archunit.library.dependencies.SliceIdentifier getIdentifierOf(
+                        com.tngtech.archunit.core.domain.JavaClass c) {
+                    String p = c.getPackageName();
+                    if (!p.startsWith("org.grmodelfree.")) {
+                        return com.tngtech.archunit.library.dependencies.SliceIdentifier.ignore();
+                    }
+                    String rest = p.substring("org.grmodelfree.".length());
+                    if (rest.equals("semantic.run") || rest.startsWith("semantic.run.")) {
+                        return com.tngtech.archunit.library.dependencies.SliceIdentifier.of("semantic.run");
+                    }
+                    return com.tngtech.archunit.library.dependencies.SliceIdentifier.of(rest.split("\\.")[0]);
+                }
+
+                @Override
+                public String getDescription() {
+                    return "org.grmodelfree.(*).. with semantic.run apart";
+                }
+            };
 
     @ArchTest
-    static final ArchRule no_package_cycles = slices().matching("org.grmodelfree.(*)..").should().beFreeOfCycles()
+    static final ArchRule no_package_cycles = slices().assignedFrom(CAPABILITIES).should().beFreeOfCycles()
             .because("packages by capability depend one way");
 
     @ArchTest
     static final ArchRule learning_code_never_sees_transport = noClasses()
             .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                    "org.grmodelfree.semantic..")
+                    "org.grmodelfree.semantic..").and().resideOutsideOfPackage("org.grmodelfree.semantic.run..")
             .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.wire..", "org.zeromq..", "zmq..",
                     "org.msgpack..", "java.net..", "java.nio.channels..")
             .because("training logic knows nothing of sockets or wire formats; trainers take matrices and typed feedback");
@@ -59,26 +111,33 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule learning_code_does_no_file_io_or_output = noClasses()
             .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                    "org.grmodelfree.semantic..")
+                    "org.grmodelfree.semantic..").and().resideOutsideOfPackage("org.grmodelfree.semantic.run..")
             .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "org.grmodelfree.report..",
                     "picocli..", "org.knowm..", "com.fasterxml..")
-            .because("files, plots and the command line belong to store, report and cli");
+            .because("files, plots and the command line belong to store, report, the run policies and cli");
 
     @ArchTest
     static final ArchRule report_and_wire_stand_alone = noClasses()
             .that().resideInAnyPackage("org.grmodelfree.report..", "org.grmodelfree.wire..")
             .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..",
                     "org.grmodelfree.train..", "org.grmodelfree.semantic..", "org.grmodelfree.store..",
-                    "org.grmodelfree.block..", "org.grmodelfree.cli..")
+                    "org.grmodelfree.block..", "org.grmodelfree.run..", "org.grmodelfree.launch..",
+                    "org.grmodelfree.gnuradio..", "org.grmodelfree.experiments..", "org.grmodelfree.bench..",
+                    "org.grmodelfree.cli..")
             .because("formats and plots are reusable leaves with no knowledge of the learning system");
 
     @ArchTest
     static final ArchRule the_two_systems_are_independent = noClasses()
             .that().resideInAPackage("org.grmodelfree.semantic..")
             .should().dependOnClassesThat().resideInAPackage("org.grmodelfree.train..")
-            .orShould().dependOnClassesThat().resideInAnyPackage("java.lang.management..")
-            .because("the semantic system shares layers (nn), the policy and the RNG (comm) with the link, not its"
-                    + " trainers; timing and metering belong to the command line");
+            .because("the semantic system (and its run policy) shares layers (nn), the policy and the RNG (comm)"
+                    + " with the link, not its trainers");
+
+    @ArchTest
+    static final ArchRule timing_and_metering_stay_out_of_the_semantic_system = noClasses()
+            .that(SEMANTIC_SYSTEM)
+            .should().dependOnClassesThat().resideInAnyPackage("java.lang.management..")
+            .because("timing and metering belong to the run policy (semantic.run) and the command line");
 
     @ArchTest
     static final ArchRule data_stands_alone = classes()

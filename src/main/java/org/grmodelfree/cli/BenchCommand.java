@@ -1,31 +1,34 @@
 package org.grmodelfree.cli;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.block.StreamBench;
 import org.grmodelfree.comm.Channel;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.PrunedDecoder;
 import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.comm.Rng;
-import org.grmodelfree.nn.SoftmaxCrossEntropy;
+import org.grmodelfree.gnuradio.GnuRadio;
+import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.nn.Parallel;
+import org.grmodelfree.nn.SoftmaxCrossEntropy;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import org.grmodelfree.block.StreamBench;
-import org.grmodelfree.store.ModelFile;
-import org.grmodelfree.train.LearningCurve;
 import picocli.CommandLine.Spec;
 
 /**

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Outputs;
+import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.Trainer;
 import picocli.CommandLine.Command;
@@ -25,7 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by train (model.msgpack)")
     Path model;
 
-    @Option(names = "--snr-db", converter = SnrRange.Converter.class, defaultValue = "0:2:14",
+    @Option(names = "--snr-db", converter = SnrRangeConverter.class, defaultValue = "0:2:14",
             description = "SNRs in dB: a range start:step:stop or a list (default: ${DEFAULT-VALUE})")
     SnrRange snrs;
 

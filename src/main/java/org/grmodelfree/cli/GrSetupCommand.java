@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.grmodelfree.gnuradio.GnuRadio;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

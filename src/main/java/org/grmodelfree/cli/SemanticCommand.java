@@ -15,15 +15,18 @@ import org.grmodelfree.data.SemanticData;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.report.Csv;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticCurve;
 import org.grmodelfree.semantic.SemanticMethod;
+import org.grmodelfree.semantic.run.SemanticSession;
 import org.grmodelfree.store.SemanticModelFile;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code modelfree semantic}: the semantic-communication system of docs/design.md, "Semantic communication" (RL-SINFONY). */
 @Command(name = "semantic", mixinStandardHelpOptions = true,
@@ -36,11 +39,6 @@ final class SemanticCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: train or compare");
-    }
-
-    /** The training and test images of a configuration (see {@link SemanticData}). */
-    static Dataset.Split data(SemanticConfig c) throws IOException {
-        return SemanticData.load(c.dataset(), c.trainImages(), c.testImages());
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -104,7 +102,7 @@ final class SemanticCommand implements Runnable {
         @Option(names = "--seed", description = "seed (default: 1)")
         Long seed;
 
-        @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+        @Option(names = "--curve-snr-db", converter = SnrRangeConverter.class,
                 description = "SNRs of the accuracy curve (default: -10:2:20)")
         SnrRange curveSnrs;
 
@@ -219,25 +217,4 @@ final class SemanticCommand implements Runnable {
             return 0;
         }
     }
-
-    /** Writes a CSV of learning-curve points. */
-    static void writeCurve(Path file, SemanticCurve curve) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        for (SemanticCurve.Point p : curve.points()) {
-            rows.add(p.toArray());
-        }
-        Csv.write(file, SemanticCurve.COLUMNS, rows);
-    }
-
-    /** CPU seconds of this thread and the compute workers so far (NaN when not measurable). */
-    static double cpuSeconds() {
-        long n = Parallel.cpuNanos();
-        return n < 0 ? Double.NaN : n / 1e9;
-    }
-
-    /** The one-minute load average of the machine (NaN when unknown). */
-    static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
 }

@@ -5,6 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.launch.ZmqTraining;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.SnrRange;
+import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
@@ -93,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from OUT/model.msgpack")
     boolean resume;
 
-    @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+    @Option(names = "--curve-snr-db", converter = SnrRangeConverter.class,
             description = "SNRs of the BLER curve, e.g. 0:2:14 (default: 0:2:14 awgn, 0:5:35 rbf)")
     SnrRange curveSnrs;
 

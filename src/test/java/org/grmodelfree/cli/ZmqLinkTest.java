@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.Codebooks;
+import org.grmodelfree.launch.BlockProcesses;
+import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.train.Baseline;

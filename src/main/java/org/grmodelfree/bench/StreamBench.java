@@ -1,4 +1,4 @@
-package org.grmodelfree.block;
+package org.grmodelfree.bench;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,7 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.block.BlockRunner;
+import org.grmodelfree.block.Blocks;
+import org.grmodelfree.block.LocalGraph;
+import org.grmodelfree.block.Params;
+import org.grmodelfree.block.ReceiverBlock;
+import org.grmodelfree.block.TransmitterBlock;
 import org.grmodelfree.comm.AwgnChannel;
+import org.grmodelfree.comm.FrameFormat;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.train.TrainConfig;
@@ -65,7 +72,7 @@ public final class StreamBench {
     public static Result transmitter(Path model, TrainConfig c, double warmupSeconds, double seconds)
             throws Exception {
         String address = freeAddress();
-        List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        List<String> a = new ArrayList<>(Blocks.trainingArguments(TransmitterBlock.SPEC, c));
         a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--out", address, "--peer_timeout",
                 String.valueOf(PEER_WAIT_MS / 1000)));
         Params p = TransmitterBlock.SPEC.parse(a);
@@ -85,14 +92,15 @@ public final class StreamBench {
     public static Result receiver(Path model, TrainConfig c, String decoder, int decoderThreads,
                                   double warmupSeconds, double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
-        List<String> tx = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        List<String> tx = new ArrayList<>(Blocks.trainingArguments(TransmitterBlock.SPEC, c));
         tx.addAll(List.of("--mode", "stream", "--model", model.toString(), "--frames", "8"));
         TransmitterBlock txb = new TransmitterBlock(TransmitterBlock.SPEC.parse(tx));
         LocalGraph g = new LocalGraph().add("tx", txb);
         g.run("tx");
         float[] all = g.samples("tx", "out");
-        int leadIn = LinkFrames.format(c).leadIn();
-        int frameLength = LinkFrames.format(c).frameLength();
+        FrameFormat format = FrameFormat.of(Math.max(c.batchRx(), c.batchTx()) * c.symbols()); // the blocks' frames
+        int leadIn = format.leadIn();
+        int frameLength = format.frameLength();
         int items = 8 * frameLength;
         float[] frames = java.util.Arrays.copyOfRange(all, 2 * leadIn, 2 * (leadIn + items));
         FMatrixRMaj clean = FMatrixRMaj.wrap(items, 2, frames);
@@ -101,7 +109,7 @@ public final class StreamBench {
         System.arraycopy(noisy.data, 0, frames, 0, frames.length);
 
         String address = freeAddress();
-        List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
+        List<String> a = new ArrayList<>(Blocks.trainingArguments(ReceiverBlock.SPEC, c));
         a.addAll(List.of("--mode", "stream", "--model", model.toString(), "--decoder", decoder,
                 "--decoder_threads", Integer.toString(decoderThreads), "--in", address,
                 "--peer_timeout", String.valueOf(PEER_WAIT_MS / 1000)));

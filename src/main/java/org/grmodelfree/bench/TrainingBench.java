@@ -19,7 +19,6 @@ import org.grmodelfree.gnuradio.GnuRadio;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.nn.SoftmaxCrossEntropy;
-import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.LearningCurve;

@@ -1,6 +1,5 @@
 package org.grmodelfree.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,18 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grmodelfree.data.Dataset;
-import org.grmodelfree.data.SemanticData;
-import org.grmodelfree.nn.Parallel;
-import org.grmodelfree.report.Csv;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.SemanticConfig;
-import org.grmodelfree.semantic.SemanticCurve;
 import org.grmodelfree.semantic.SemanticMethod;
 import org.grmodelfree.semantic.run.SemanticSession;
-import org.grmodelfree.store.SemanticModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

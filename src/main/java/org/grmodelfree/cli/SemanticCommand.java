@@ -15,11 +15,12 @@ import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticMethod;
 import org.grmodelfree.semantic.run.SemanticSession;
+import org.grmodelfree.train.Baseline;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code modelfree semantic}: the semantic-communication system of docs/design.md, "Semantic communication" (RL-SINFONY). */
 @Command(name = "semantic", mixinStandardHelpOptions = true,
@@ -70,8 +71,10 @@ final class SemanticCommand implements Runnable {
         @Option(names = "--learn-sigma2", description = "learn s^2 by the policy gradient")
         boolean learnSigma2;
 
-        @Option(names = "--baseline", description = "subtract the batch's mean loss from the fed-back losses")
-        boolean baseline;
+        @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
+                description = "loss baseline, as train's: none or mean (subtract the batch's mean loss from the"
+                        + " fed-back losses); --baseline alone is mean (default: none)")
+        String baseline;
 
         @Option(names = "--mirrored", description = "antithetic exploration: each transmitter-phase image is sent"
                 + " twice, with the policy noise w and with -w")
@@ -135,7 +138,8 @@ final class SemanticCommand implements Runnable {
                 }
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
-                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2, baseline, mirrored,
+                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2,
+                        baseline != null && Baseline.parse(baseline) == Baseline.MEAN, mirrored,
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {

@@ -67,7 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sigma2-final", description = "final exploration variance, geometric annealing (default: = --sigma2)")
     Double sigma2Final;
 
-    @Option(names = "--baseline", description = "loss baseline: none or mean (default: mean; paper: none)")
+    @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
+            description = "loss baseline: none or mean; --baseline alone is mean (default: mean; paper: none)")
     String baseline;
 
     @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")

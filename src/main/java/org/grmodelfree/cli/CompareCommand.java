@@ -9,6 +9,7 @@ import org.grmodelfree.experiments.GradientAccuracy;
 import org.grmodelfree.experiments.MethodComparison;
 import org.grmodelfree.train.Baseline;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -46,8 +47,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--max-messages", defaultValue = "300000", description = "message cap per point of the final BLER curves (default: ${DEFAULT-VALUE})")
     long maxMessages;
 
-    @Option(names = "--out", defaultValue = "out/compare", description = "output folder (default: ${DEFAULT-VALUE})")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--gradient", description = "study the policy-gradient estimate instead")
     boolean gradient;
@@ -78,6 +79,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--seeds, --iterations, --eval-every, --eval-messages and --max-messages must be positive, --trials at least 2");
         }
+        Path out = output.orElse(Path.of("out/compare"));
         Files.createDirectories(out);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -13,6 +13,7 @@ import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,8 +41,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2024", description = "seed of the test messages and noise (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", description = "folder for evaluation.json, evaluation.csv and evaluation.png (default: the model's folder)")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -68,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
         result.put("channel", ch.id());
         result.put("snr_db", loaded.config().snrDb());
         ev.putInto(result);
-        Path dir = out != null ? out : model.toAbsolutePath().getParent();
+        Path dir = output.orElse(model.toAbsolutePath().getParent());
         java.nio.file.Files.createDirectories(dir);
         Json.write(dir.resolve("evaluation.json"), result);
         Outputs.writeBlerCurve(dir.resolve("evaluation.csv"), ev.curve(), ch);

@@ -10,6 +10,7 @@ import org.grmodelfree.gnuradio.FlowgraphRun;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Unmatched;
@@ -35,8 +36,8 @@ final class FlowgraphCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "flowgraph name (a file flowgraphs/NAME.grc)")
     String name;
 
-    @Option(names = "--out", description = "output folder (default: runs/flowgraph-NAME)")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--snr-db", description = "training SNR of the flowgraph's channel (train_*: default its snr_db"
             + " parameter's), or evaluate's SNR points as from:step:to (default: the model's BLER-curve points)")
@@ -68,7 +69,7 @@ final class FlowgraphCommand implements Callable<Integer> {
         if (frames < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frames must be positive");
         }
-        Path dir = out != null ? out : Path.of("runs", "flowgraph-" + name);
+        Path dir = output.orElse(Path.of("runs", "flowgraph-" + name));
         Files.createDirectories(dir);
         Progress progress = new Progress(spec.commandLine().getErr(), quiet);
         Map<String, Object> summary;

@@ -18,6 +18,7 @@ import org.grmodelfree.semantic.run.SemanticSession;
 import org.grmodelfree.train.Baseline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -102,8 +103,8 @@ final class SemanticCommand implements Runnable {
                 description = "SNRs of the accuracy curve (default: -10:2:20)")
         SnrRange curveSnrs;
 
-        @Option(names = "--out", description = "output folder (default: out/semantic-DATASET-METHOD)")
-        Path out;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--resume", description = "continue from OUT/semantic-model.msgpack")
         boolean resume;
@@ -114,7 +115,7 @@ final class SemanticCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             SemanticConfig requested = config();
-            Path dir = out != null ? out : Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id());
+            Path dir = output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
             double[] snrs = curveSnrs != null ? curveSnrs.values() : SnrRange.parse("-10:2:20");
             Progress progress = new Progress(spec.commandLine().getErr(), quiet);
             Map<String, Object> summary = SemanticSession.run(requested, dir, resume, epochs, snrs, progress);
@@ -172,8 +173,8 @@ final class SemanticCommand implements Runnable {
         @Parameters(arity = "1..*", description = "run folders (each with summary.json and learning_curve.csv)")
         List<Path> runs;
 
-        @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/semantic-compare")
-        Path out;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--title", description = "plot title prefix (default: the data sets)")
         String title;
@@ -184,6 +185,7 @@ final class SemanticCommand implements Runnable {
             for (Path r : runs) {
                 loaded.add(SemanticSession.Run.read(r));
             }
+            Path out = output.orElse(Path.of("out/semantic-compare"));
             Files.createDirectories(out);
             String t = title != null ? title : String.join(", ", loaded.stream().map(SemanticSession.Run::dataset)
                     .distinct().toList());

@@ -13,6 +13,7 @@ import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -92,8 +93,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", description = "stop after this many estimates without improvement (default: 0 = off)")
     Integer patience;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/train")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--resume", description = "continue from OUT/model.msgpack")
     boolean resume;
@@ -140,6 +141,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path out = output.orElse(Path.of("out/train"));
         TrainConfig c = config();
         if (testMessages < 1 || maxMessages < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),

@@ -70,8 +70,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--baseline", defaultValue = "none", description = "with --gradient: loss baseline, none or mean (default: ${DEFAULT-VALUE})")
     String baseline;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Override
     public Integer call() throws Exception {
@@ -86,7 +86,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!gradient) {
             try {
                 return new MethodComparison(seeds, iterations, channels, evalEvery, evalMessages, maxMessages, out,
-                        stdout, err, quiet).run();
+                        stdout, err, progressOptions.quiet).run();
             } catch (MethodComparison.UsageException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -107,6 +107,6 @@ final class CompareCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batches must be positive, got " + bb);
             }
         }
-        return new GradientAccuracy(model, sigma2s, batches, trials, b, out, stdout, err, quiet).run();
+        return new GradientAccuracy(model, sigma2s, batches, trials, b, out, stdout, err, progressOptions.quiet).run();
     }
 }

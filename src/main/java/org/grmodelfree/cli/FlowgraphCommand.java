@@ -58,8 +58,8 @@ final class FlowgraphCommand implements Callable<Integer> {
             description = "message cap per embedded BLER point (default: ${DEFAULT-VALUE})")
     long maxMessages;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Unmatched
     List<String> flowgraphFlags = new ArrayList<>();
@@ -71,7 +71,7 @@ final class FlowgraphCommand implements Callable<Integer> {
         }
         Path dir = output.orElse(Path.of("runs", "flowgraph-" + name));
         Files.createDirectories(dir);
-        Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+        Progress progress = progressOptions.progress(spec.commandLine().getErr());
         Map<String, Object> summary;
         try {
             summary = new FlowgraphRun(name, snrDb, model, frames, testMessages, maxMessages, flowgraphFlags)

@@ -109,15 +109,15 @@ final class SemanticCommand implements Runnable {
         @Option(names = "--resume", description = "continue from OUT/semantic-model.msgpack")
         boolean resume;
 
-        @Option(names = "--quiet", description = "no progress output")
-        boolean quiet;
+        @Mixin
+        ProgressOptions progressOptions;
 
         @Override
         public Integer call() throws Exception {
             SemanticConfig requested = config();
             Path dir = output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
             double[] snrs = curveSnrs != null ? curveSnrs.values() : SnrRange.parse("-10:2:20");
-            Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+            Progress progress = progressOptions.progress(spec.commandLine().getErr());
             Map<String, Object> summary = SemanticSession.run(requested, dir, resume, epochs, snrs, progress);
             printSummary(spec.commandLine().getOut(), summary, dir);
             return 0;

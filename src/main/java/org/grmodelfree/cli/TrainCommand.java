@@ -111,8 +111,8 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "1000000")
     long maxMessages;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Option(names = "--transport", description = "embedded (one JVM, built-in channel) or zmq (the blocks as"
             + " separate processes over ZeroMQ on loopback, with a test channel process) (default: ${DEFAULT-VALUE})",
@@ -149,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         double[] snrs = curveSnrs != null ? curveSnrs.values()
                 : SnrRange.parse(SnrRange.defaultCurve(c.channel()));
-        Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+        Progress progress = progressOptions.progress(spec.commandLine().getErr());
         TrainingSession.Settings settings = new TrainingSession.Settings(snrs, testMessages, maxMessages, 30);
         Map<String, Object> summary;
         if (transport.equals("zmq")) {

@@ -13,8 +13,10 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The architecture of docs/architecture.md, stated as rules: nn &lt;- comm &lt;- train (and semantic,
  * the semantic-communication system of section 2, beside train) &lt;- store
- * &lt;- block &lt;- cli, with wire (sockets, msgpack, PMT, stream codec) used by block only and
- * report (files, plots) by store and cli only. data (the image data sets of section 2) is a bottom
+ * &lt;- block, run (a link run's policy and outputs) and semantic.run &lt;- launch (block processes),
+ * gnuradio, experiments, bench &lt;- cli (thin picocli commands only), with wire (sockets, msgpack,
+ * PMT, stream codec) used by block (and the stream bench) only and report (files, plots) by store
+ * and the layers above it. data (the image data sets of section 2) is a bottom
  * layer: any layer above may use it, and it uses no other package of ours.
  */
 @AnalyzeClasses(packages = "org.grmodelfree", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -161,6 +163,13 @@ class ArchitectureTest {
             .because("commands write to picocli's out and err writers so tests can capture them");
 
     @ArchTest
+    static final ArchRule cli_holds_commands_and_nothing_else = classes()
+            .that().resideInAPackage("org.grmodelfree.cli..").and().areTopLevelClasses()
+            .should(beAPartOfTheCommandLine())
+            .because("cli holds thin picocli commands, their shared options (mixins) and converters, and Main; run"
+                    + " policy, launching, GNU Radio, experiments and benchmarks live in packages of their own");
+
+    @ArchTest
     static final ArchRule blocks_live_in_the_block_package_and_are_named_so = classes()
             .that().implement(org.grmodelfree.block.Block.class)
             .should().resideInAPackage("org.grmodelfree.block").andShould().haveSimpleNameEndingWith("Block")
@@ -191,6 +200,32 @@ class ArchitectureTest {
                     org.grmodelfree.wire.PmtCodec.class, org.grmodelfree.wire.Complex64Codec.class,
                     org.grmodelfree.wire.StreamTagHeader.class)
             .because("a block works on buffers and typed messages through BlockIo; the runner owns the sockets");
+
+    /**
+     * A picocli command (annotated @Command, as Main is), an option class or mixin (it declares
+     * @Option or @Parameters members), a picocli type converter, or package documentation.
+     */
+    private static com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>
+            beAPartOfTheCommandLine() {
+        return new com.tngtech.archunit.lang.ArchCondition<>("be a picocli command, an option class (mixin) or a"
+                + " type converter") {
+            @Override
+            public void check(com.tngtech.archunit.core.domain.JavaClass c,
+                              com.tngtech.archunit.lang.ConditionEvents events) {
+                boolean command = c.isAnnotatedWith(picocli.CommandLine.Command.class);
+                boolean options = c.getMembers().stream().anyMatch(m -> m.isAnnotatedWith(picocli.CommandLine.Option.class)
+                        || m.isAnnotatedWith(picocli.CommandLine.Parameters.class)
+                        || m.isAnnotatedWith(picocli.CommandLine.ArgGroup.class)
+                        || m.isAnnotatedWith(picocli.CommandLine.Mixin.class));
+                boolean converter = c.isAssignableTo(picocli.CommandLine.ITypeConverter.class);
+                boolean docs = c.getSimpleName().equals("package-info");
+                if (!(command || options || converter || docs)) {
+                    events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c, c.getName()
+                            + " is neither a picocli command, an option class (mixin) nor a type converter"));
+                }
+            }
+        };
+    }
 
     private static com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass> declareSpec() {
         return new com.tngtech.archunit.lang.ArchCondition<>("declare a public static final BlockSpec SPEC") {

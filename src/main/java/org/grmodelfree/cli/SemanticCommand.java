@@ -1,15 +1,11 @@
 package org.grmodelfree.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.SemanticConfig;
@@ -181,36 +177,17 @@ final class SemanticCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            List<SemanticSession.Run> loaded = new ArrayList<>();
-            for (Path r : runs) {
-                loaded.add(SemanticSession.Run.read(r));
-            }
             Path out = output.orElse(Path.of("out/semantic-compare"));
-            Files.createDirectories(out);
-            String t = title != null ? title : String.join(", ", loaded.stream().map(SemanticSession.Run::dataset)
-                    .distinct().toList());
-            SemanticSession.plotComparison(out, t, loaded);
-            List<Map<String, Object>> rows = new ArrayList<>();
+            List<Map<String, Object>> rows = SemanticSession.compare(runs, out, title);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "%-28s %-12s %6s %10s %10s %12s%n", "run", "method", "epochs", "acc@high", "no noise",
                     "train s");
-            for (SemanticSession.Run r : loaded) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("run", r.dir().toString());
-                row.put("label", r.label());
-                row.put("method", r.summary().get("method"));
-                row.put("epochs", r.summary().get("epochs"));
-                row.put("accuracy_high_snr", r.summary().get("accuracy_high_snr"));
-                row.put("accuracy_no_noise", r.summary().get("accuracy_no_noise"));
-                row.put("train_seconds", r.summary().get("train_seconds"));
-                row.put("epochs_to_target", r.summary().get("epochs_to_target"));
-                rows.add(row);
-                o.printf(Locale.ROOT, "%-28s %-12s %6s %10.4f %10.4f %12.1f%n", r.label(), row.get("method"),
+            for (Map<String, Object> row : rows) {
+                o.printf(Locale.ROOT, "%-28s %-12s %6s %10.4f %10.4f %12.1f%n", row.get("label"), row.get("method"),
                         row.get("epochs"), ((Number) row.get("accuracy_high_snr")).doubleValue(),
                         ((Number) row.get("accuracy_no_noise")).doubleValue(),
                         ((Number) row.get("train_seconds")).doubleValue());
             }
-            Json.write(out.resolve("compare.json"), Map.of("runs", rows));
             o.println("wrote " + out.toAbsolutePath().normalize() + "/{error_rate_vs_snr.png, learning_curves.png, compare.json}");
             o.flush();
             return 0;

@@ -228,6 +228,37 @@ public final class SemanticSession {
                 + " training range)", true, series);
     }
 
+    /**
+     * {@code modelfree semantic compare}: reads the finished runs, plots them together into out
+     * (created if needed), writes compare.json and returns its rows, one per run in order.
+     *
+     * @param title plot title prefix (null: the data sets)
+     */
+    public static List<Map<String, Object>> compare(List<Path> runs, Path out, String title) throws IOException {
+        List<Run> loaded = new ArrayList<>();
+        for (Path r : runs) {
+            loaded.add(Run.read(r));
+        }
+        Files.createDirectories(out);
+        String t = title != null ? title : String.join(", ", loaded.stream().map(Run::dataset).distinct().toList());
+        plotComparison(out, t, loaded);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Run r : loaded) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("run", r.dir().toString());
+            row.put("label", r.label());
+            row.put("method", r.summary().get("method"));
+            row.put("epochs", r.summary().get("epochs"));
+            row.put("accuracy_high_snr", r.summary().get("accuracy_high_snr"));
+            row.put("accuracy_no_noise", r.summary().get("accuracy_no_noise"));
+            row.put("train_seconds", r.summary().get("train_seconds"));
+            row.put("epochs_to_target", r.summary().get("epochs_to_target"));
+            rows.add(row);
+        }
+        Json.write(out.resolve("compare.json"), Map.of("runs", rows));
+        return rows;
+    }
+
     /** Both comparison plots of several runs into out. */
     public static void plotComparison(Path out, String title, List<Run> runs) throws IOException {
         plotErrorRate(out.resolve("error_rate_vs_snr.png"), title, runs);

@@ -38,7 +38,7 @@ _SOURCE_BLOCKED_TIMER_MS = 0
 # iteration at B=1000, N=4 is two frames, 9000 items). Room for several iterations avoids that.
 _SOURCE_BUFFER_ITEMS = 1 << 16
 # JVM options per block, as `./modelfree train --transport zmq` starts the same processes
-# (cli/ZmqTraining): one compute thread everywhere but the receiver, whose training step is the
+# (launch/ZmqTraining): one compute thread everywhere but the receiver, whose training step is the
 # longest stage; its workers spin only briefly, leaving the cores to the other processes.
 _JVM_OPTIONS = {"receiver": "-Dmodelfree.spins=2000"}
 _JVM_OPTIONS_DEFAULT = "-Dmodelfree.threads=1"

@@ -12,7 +12,7 @@ import org.grmodelfree.train.TrainConfig;
  * last training batch marks the end of the run. Streaming (inference) batches carry messages drawn
  * from the shared seed at (batch id, {@link #STREAM_STREAM}), so the receiver can count errors.
  */
-final class LinkFrames {
+public final class LinkFrames {
     /** Random stream of streaming-mode messages, apart from the training streams. */
     static final int STREAM_STREAM = 3 << 20;
 
@@ -24,7 +24,7 @@ final class LinkFrames {
         return Math.max(c.batchRx(), c.batchTx());
     }
 
-    static FrameFormat format(TrainConfig c) {
+    public static FrameFormat format(TrainConfig c) {
         return FrameFormat.of(frameMessages(c) * c.symbols());
     }
 

@@ -1,16 +1,17 @@
 package org.grmodelfree.cli;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.comm.ChannelKind;
-import org.grmodelfree.report.Json;
+import org.grmodelfree.run.ModelEvaluation;
+import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,7 +26,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "model file written by train (model.msgpack)")
     Path model;
 
-    @Option(names = "--snr-db", converter = SnrRange.Converter.class, defaultValue = "0:2:14",
+    @Option(names = "--snr-db", converter = SnrRangeConverter.class, defaultValue = "0:2:14",
             description = "SNRs in dB: a range start:step:stop or a list (default: ${DEFAULT-VALUE})")
     SnrRange snrs;
 
@@ -38,8 +39,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2024", description = "seed of the test messages and noise (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", description = "folder for evaluation.json, evaluation.csv and evaluation.png (default: the model's folder)")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -58,20 +59,8 @@ final class EvaluateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("note: the model's receiver was built for " + t.receiver().kind().id()
                     + ", evaluating on " + ch.id());
         }
-        Outputs.Evaluation ev = Outputs.evaluate(t.transmitter().codebook(), t.receiver(), ch, loaded.config().snrDb(),
-                snrs.values(), seed, Outputs.CURVE_MIN_MESSAGES, maxMessages);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model", model.toString());
-        result.put("method", loaded.config().method().id());
-        result.put("channel", ch.id());
-        result.put("snr_db", loaded.config().snrDb());
-        ev.putInto(result);
-        Path dir = out != null ? out : model.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(dir);
-        Json.write(dir.resolve("evaluation.json"), result);
-        Outputs.writeBlerCurve(dir.resolve("evaluation.csv"), ev.curve(), ch);
-        Outputs.plotBler(dir.resolve("evaluation.png"), "BLER of " + model.getFileName() + " on " + ch.id().toUpperCase(Locale.ROOT),
-                ev.curve(), ch, "learned (" + loaded.config().method().id() + ")");
+        Path dir = output.orElse(model.toAbsolutePath().getParent());
+        Map<String, Object> result = ModelEvaluation.run(model, loaded, t, ch, snrs.values(), seed, maxMessages, dir);
         printTable(spec.commandLine().getOut(), result);
         spec.commandLine().getOut().println("wrote " + dir.toAbsolutePath().normalize() + "/{evaluation.json, evaluation.csv, evaluation.png}");
         return 0;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modelfree", mixinStandardHelpOptions = true, version = "gr-modelfree 0.1.0",
         description = "Model-free end-to-end learning of a radio transmitter and receiver.",
+        resourceBundle = "org.grmodelfree.cli.options",
         subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
                 BlockCommand.class, FlowgraphCommand.class, GrSetupCommand.class, SemanticCommand.class})
 public final class Main implements Runnable {

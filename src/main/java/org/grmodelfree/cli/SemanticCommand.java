@@ -1,26 +1,20 @@
 package org.grmodelfree.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.grmodelfree.data.Dataset;
-import org.grmodelfree.data.SemanticData;
-import org.grmodelfree.nn.Parallel;
-import org.grmodelfree.report.Csv;
-import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.SemanticConfig;
-import org.grmodelfree.semantic.SemanticCurve;
 import org.grmodelfree.semantic.SemanticMethod;
-import org.grmodelfree.store.SemanticModelFile;
+import org.grmodelfree.semantic.run.SemanticSession;
+import org.grmodelfree.train.Baseline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,11 +30,6 @@ final class SemanticCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: train or compare");
-    }
-
-    /** The training and test images of a configuration (see {@link SemanticData}). */
-    static Dataset.Split data(SemanticConfig c) throws IOException {
-        return SemanticData.load(c.dataset(), c.trainImages(), c.testImages());
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -79,8 +68,10 @@ final class SemanticCommand implements Runnable {
         @Option(names = "--learn-sigma2", description = "learn s^2 by the policy gradient")
         boolean learnSigma2;
 
-        @Option(names = "--baseline", description = "subtract the batch's mean loss from the fed-back losses")
-        boolean baseline;
+        @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
+                description = "loss baseline, as train's: none or mean (subtract the batch's mean loss from the"
+                        + " fed-back losses); --baseline alone is mean (default: none)")
+        String baseline;
 
         @Option(names = "--mirrored", description = "antithetic exploration: each transmitter-phase image is sent"
                 + " twice, with the policy noise w and with -w")
@@ -104,25 +95,25 @@ final class SemanticCommand implements Runnable {
         @Option(names = "--seed", description = "seed (default: 1)")
         Long seed;
 
-        @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+        @Option(names = "--curve-snr-db", converter = SnrRangeConverter.class,
                 description = "SNRs of the accuracy curve (default: -10:2:20)")
         SnrRange curveSnrs;
 
-        @Option(names = "--out", description = "output folder (default: out/semantic-DATASET-METHOD)")
-        Path out;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--resume", description = "continue from OUT/semantic-model.msgpack")
         boolean resume;
 
-        @Option(names = "--quiet", description = "no progress output")
-        boolean quiet;
+        @Mixin
+        ProgressOptions progressOptions;
 
         @Override
         public Integer call() throws Exception {
             SemanticConfig requested = config();
-            Path dir = out != null ? out : Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id());
+            Path dir = output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
             double[] snrs = curveSnrs != null ? curveSnrs.values() : SnrRange.parse("-10:2:20");
-            Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+            Progress progress = progressOptions.progress(spec.commandLine().getErr());
             Map<String, Object> summary = SemanticSession.run(requested, dir, resume, epochs, snrs, progress);
             printSummary(spec.commandLine().getOut(), summary, dir);
             return 0;
@@ -144,7 +135,8 @@ final class SemanticCommand implements Runnable {
                 }
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
-                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2, baseline, mirrored,
+                        or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2,
+                        baseline != null && Baseline.parse(baseline) == Baseline.MEAN, mirrored,
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {
@@ -177,67 +169,28 @@ final class SemanticCommand implements Runnable {
         @Parameters(arity = "1..*", description = "run folders (each with summary.json and learning_curve.csv)")
         List<Path> runs;
 
-        @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/semantic-compare")
-        Path out;
+        @Mixin
+        OutputOptions output;
 
         @Option(names = "--title", description = "plot title prefix (default: the data sets)")
         String title;
 
         @Override
         public Integer call() throws Exception {
-            List<SemanticSession.Run> loaded = new ArrayList<>();
-            for (Path r : runs) {
-                loaded.add(SemanticSession.Run.read(r));
-            }
-            Files.createDirectories(out);
-            String t = title != null ? title : String.join(", ", loaded.stream().map(SemanticSession.Run::dataset)
-                    .distinct().toList());
-            SemanticSession.plotComparison(out, t, loaded);
-            List<Map<String, Object>> rows = new ArrayList<>();
+            Path out = output.orElse(Path.of("out/semantic-compare"));
+            List<Map<String, Object>> rows = SemanticSession.compare(runs, out, title);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "%-28s %-12s %6s %10s %10s %12s%n", "run", "method", "epochs", "acc@high", "no noise",
                     "train s");
-            for (SemanticSession.Run r : loaded) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("run", r.dir().toString());
-                row.put("label", r.label());
-                row.put("method", r.summary().get("method"));
-                row.put("epochs", r.summary().get("epochs"));
-                row.put("accuracy_high_snr", r.summary().get("accuracy_high_snr"));
-                row.put("accuracy_no_noise", r.summary().get("accuracy_no_noise"));
-                row.put("train_seconds", r.summary().get("train_seconds"));
-                row.put("epochs_to_target", r.summary().get("epochs_to_target"));
-                rows.add(row);
-                o.printf(Locale.ROOT, "%-28s %-12s %6s %10.4f %10.4f %12.1f%n", r.label(), row.get("method"),
+            for (Map<String, Object> row : rows) {
+                o.printf(Locale.ROOT, "%-28s %-12s %6s %10.4f %10.4f %12.1f%n", row.get("label"), row.get("method"),
                         row.get("epochs"), ((Number) row.get("accuracy_high_snr")).doubleValue(),
                         ((Number) row.get("accuracy_no_noise")).doubleValue(),
                         ((Number) row.get("train_seconds")).doubleValue());
             }
-            Json.write(out.resolve("compare.json"), Map.of("runs", rows));
             o.println("wrote " + out.toAbsolutePath().normalize() + "/{error_rate_vs_snr.png, learning_curves.png, compare.json}");
             o.flush();
             return 0;
         }
     }
-
-    /** Writes a CSV of learning-curve points. */
-    static void writeCurve(Path file, SemanticCurve curve) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        for (SemanticCurve.Point p : curve.points()) {
-            rows.add(p.toArray());
-        }
-        Csv.write(file, SemanticCurve.COLUMNS, rows);
-    }
-
-    /** CPU seconds of this thread and the compute workers so far (NaN when not measurable). */
-    static double cpuSeconds() {
-        long n = Parallel.cpuNanos();
-        return n < 0 ? Double.NaN : n / 1e9;
-    }
-
-    /** The one-minute load average of the machine (NaN when unknown). */
-    static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    }
-
 }

@@ -5,10 +5,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.launch.ZmqTraining;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.SnrRange;
+import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -63,7 +68,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sigma2-final", description = "final exploration variance, geometric annealing (default: = --sigma2)")
     Double sigma2Final;
 
-    @Option(names = "--baseline", description = "loss baseline: none or mean (default: mean; paper: none)")
+    @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
+            description = "loss baseline: none or mean; --baseline alone is mean (default: mean; paper: none)")
     String baseline;
 
     @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")
@@ -87,13 +93,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", description = "stop after this many estimates without improvement (default: 0 = off)")
     Integer patience;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "out/train")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--resume", description = "continue from OUT/model.msgpack")
     boolean resume;
 
-    @Option(names = "--curve-snr-db", converter = SnrRange.Converter.class,
+    @Option(names = "--curve-snr-db", converter = SnrRangeConverter.class,
             description = "SNRs of the BLER curve, e.g. 0:2:14 (default: 0:2:14 awgn, 0:5:35 rbf)")
     SnrRange curveSnrs;
 
@@ -105,8 +111,8 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "1000000")
     long maxMessages;
 
-    @Option(names = "--quiet", description = "no progress output")
-    boolean quiet;
+    @Mixin
+    ProgressOptions progressOptions;
 
     @Option(names = "--transport", description = "embedded (one JVM, built-in channel) or zmq (the blocks as"
             + " separate processes over ZeroMQ on loopback, with a test channel process) (default: ${DEFAULT-VALUE})",
@@ -135,6 +141,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path out = output.orElse(Path.of("out/train"));
         TrainConfig c = config();
         if (testMessages < 1 || maxMessages < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -142,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         double[] snrs = curveSnrs != null ? curveSnrs.values()
                 : SnrRange.parse(SnrRange.defaultCurve(c.channel()));
-        Progress progress = new Progress(spec.commandLine().getErr(), quiet);
+        Progress progress = progressOptions.progress(spec.commandLine().getErr());
         TrainingSession.Settings settings = new TrainingSession.Settings(snrs, testMessages, maxMessages, 30);
         Map<String, Object> summary;
         if (transport.equals("zmq")) {
@@ -172,13 +179,16 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig d = paper ? TrainConfig.paper(ch, m, 4000, 1) : TrainConfig.defaults(ch);
             int mm = or(messages, d.messages());
             double s2 = or(sigma2, d.sigma2());
-            return new TrainConfig(ch, or(snrDb, d.snrDb()), m, mm, or(symbols, d.symbols()),
-                    or(hidden, messages != null ? mm : d.txHidden()), or(hidden, messages != null ? mm : d.rxHidden()),
-                    or(iterations, d.iterations()), or(batchRx, d.batchRx()), or(batchTx, d.batchTx()),
-                    or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(lrRx, d.lrRx()), or(lrTx, d.lrTx()),
-                    or(lrFinal, d.lrFinalFactor()), s2, or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()),
-                    baseline == null ? d.baseline() : Baseline.parse(baseline), or(fineTune, d.fineTuneSteps()),
-                    or(seed, d.seed()), or(evalEvery, d.evalEvery()), d.evalMessages(), or(patience, d.patience()));
+            return d.toBuilder().snrDb(or(snrDb, d.snrDb())).method(m).messages(mm).symbols(or(symbols, d.symbols()))
+                    .txHidden(or(hidden, messages != null ? mm : d.txHidden()))
+                    .rxHidden(or(hidden, messages != null ? mm : d.rxHidden()))
+                    .iterations(or(iterations, d.iterations())).batchRx(or(batchRx, d.batchRx()))
+                    .batchTx(or(batchTx, d.batchTx())).rxSteps(or(rxSteps, d.rxSteps())).txSteps(or(txSteps, d.txSteps()))
+                    .lrRx(or(lrRx, d.lrRx())).lrTx(or(lrTx, d.lrTx())).lrFinalFactor(or(lrFinal, d.lrFinalFactor()))
+                    .sigma2(s2).sigma2Final(or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()))
+                    .baseline(baseline == null ? d.baseline() : Baseline.parse(baseline))
+                    .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
+                    .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience())).build();
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

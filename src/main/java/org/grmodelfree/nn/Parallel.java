@@ -65,7 +65,7 @@ public final class Parallel {
     }
 
     /** The ids of the worker threads (the caller's part runs on the caller), e.g. to meter them. */
-    static long[] workerIds() {
+    public static long[] workerIds() {
         long[] ids = new long[WORKERS.length];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = WORKERS[i].getId();

@@ -473,14 +473,16 @@ public final class ModelFile {
 
     private static TrainConfig configFrom(Map<Value, Value> c) {
         try {
-            return new TrainConfig(ChannelKind.parse(string(c, "channel")), number(c, "snr_db"),
-                    Method.parse(string(c, "method")), int32(c, "messages"), int32(c, "symbols"),
-                    int32(c, "tx_hidden"), int32(c, "rx_hidden"), int32(c, "iterations"),
-                    int32(c, "batch_rx"), int32(c, "batch_tx"), int32(c, "rx_steps"),
-                    int32(c, "tx_steps"), number(c, "lr_rx"), number(c, "lr_tx"),
-                    number(c, "lr_final_factor"), number(c, "sigma2"), number(c, "sigma2_final"),
-                    Baseline.parse(string(c, "baseline")), int32(c, "fine_tune_steps"), integer(c, "seed"),
-                    int32(c, "eval_every"), int32(c, "eval_messages"), int32(c, "patience"));
+            return TrainConfig.builder(ChannelKind.parse(string(c, "channel"))).snrDb(number(c, "snr_db"))
+                    .method(Method.parse(string(c, "method"))).messages(int32(c, "messages"))
+                    .symbols(int32(c, "symbols")).txHidden(int32(c, "tx_hidden")).rxHidden(int32(c, "rx_hidden"))
+                    .iterations(int32(c, "iterations")).batchRx(int32(c, "batch_rx")).batchTx(int32(c, "batch_tx"))
+                    .rxSteps(int32(c, "rx_steps")).txSteps(int32(c, "tx_steps")).lrRx(number(c, "lr_rx"))
+                    .lrTx(number(c, "lr_tx")).lrFinalFactor(number(c, "lr_final_factor"))
+                    .sigma2(number(c, "sigma2")).sigma2Final(number(c, "sigma2_final"))
+                    .baseline(Baseline.parse(string(c, "baseline"))).fineTuneSteps(int32(c, "fine_tune_steps"))
+                    .seed(integer(c, "seed")).evalEvery(int32(c, "eval_every"))
+                    .evalMessages(int32(c, "eval_messages")).patience(int32(c, "patience")).build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
         }

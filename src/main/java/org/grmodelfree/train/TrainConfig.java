@@ -71,18 +71,23 @@ public record TrainConfig(
 
     /** The defaults of {@code ./modelfree train}: tuned to finish in about two minutes here (README). */
     public static TrainConfig defaults(ChannelKind channel) {
-        double snr = channel == ChannelKind.AWGN ? 10 : 20;
-        return new TrainConfig(channel, snr, Method.ALTERNATING, 256, 4, 256, 256,
-                4000, 1000, 1000, 1, 1, 1e-3, 1e-3, 0.05, 0.02, 0.02, Baseline.MEAN, 0,
-                1, 100, 20_000, 0);
+        return new Builder(channel).build();
     }
 
     /** The paper's plain recipe: Adam 1e-3 fixed, B = 1000, s^2 = 0.02, one step per phase, no baseline. */
     public static TrainConfig paper(ChannelKind channel, Method method, int iterations, long seed) {
-        double snr = channel == ChannelKind.AWGN ? 10 : 20;
-        return new TrainConfig(channel, snr, method, 256, 4, 256, 256,
-                iterations, 1000, 1000, 1, 1, 1e-3, 1e-3, 1.0, 0.02, 0.02, Baseline.NONE, 0,
-                seed, 10, 10_000, 0);
+        return new Builder(channel).method(method).iterations(iterations).lrFinalFactor(1.0)
+                .baseline(Baseline.NONE).seed(seed).evalEvery(10).evalMessages(10_000).build();
+    }
+
+    /** A builder starting from {@link #defaults} of the channel. */
+    public static Builder builder(ChannelKind channel) {
+        return new Builder(channel);
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Learning-rate multiplier at an iteration: cosine from 1 to lrFinalFactor. */
@@ -104,20 +109,212 @@ public record TrainConfig(
     }
 
     public TrainConfig withIterations(int n) {
-        return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, n, batchRx, batchTx,
-                rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline, fineTuneSteps, seed,
-                evalEvery, evalMessages, patience);
+        return toBuilder().iterations(n).build();
     }
 
     public TrainConfig withSnrDb(double snr) {
-        return new TrainConfig(channel, snr, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
-                batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline, fineTuneSteps,
-                seed, evalEvery, evalMessages, patience);
+        return toBuilder().snrDb(snr).build();
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
-                batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline, fineTuneSteps,
-                s, evalEvery, evalMessages, patience);
+        return toBuilder().seed(s).build();
+    }
+
+    /**
+     * Named construction of a configuration: starts from {@link #defaults} of a channel (or from a
+     * configuration, {@link #toBuilder}), each setter replaces one component, and {@link #build}
+     * checks them all as the constructor does.
+     */
+    public static final class Builder {
+        private ChannelKind channel;
+        private double snrDb;
+        private Method method = Method.ALTERNATING;
+        private int messages = 256;
+        private int symbols = 4;
+        private int txHidden = 256;
+        private int rxHidden = 256;
+        private int iterations = 4000;
+        private int batchRx = 1000;
+        private int batchTx = 1000;
+        private int rxSteps = 1;
+        private int txSteps = 1;
+        private double lrRx = 1e-3;
+        private double lrTx = 1e-3;
+        private double lrFinalFactor = 0.05;
+        private double sigma2 = 0.02;
+        private double sigma2Final = 0.02;
+        private Baseline baseline = Baseline.MEAN;
+        private int fineTuneSteps = 0;
+        private long seed = 1;
+        private int evalEvery = 100;
+        private int evalMessages = 20_000;
+        private int patience = 0;
+
+        /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
+        private Builder(ChannelKind channel) {
+            this.channel = channel;
+            this.snrDb = channel == ChannelKind.AWGN ? 10 : 20;
+        }
+
+        private Builder(TrainConfig c) {
+            channel = c.channel;
+            snrDb = c.snrDb;
+            method = c.method;
+            messages = c.messages;
+            symbols = c.symbols;
+            txHidden = c.txHidden;
+            rxHidden = c.rxHidden;
+            iterations = c.iterations;
+            batchRx = c.batchRx;
+            batchTx = c.batchTx;
+            rxSteps = c.rxSteps;
+            txSteps = c.txSteps;
+            lrRx = c.lrRx;
+            lrTx = c.lrTx;
+            lrFinalFactor = c.lrFinalFactor;
+            sigma2 = c.sigma2;
+            sigma2Final = c.sigma2Final;
+            baseline = c.baseline;
+            fineTuneSteps = c.fineTuneSteps;
+            seed = c.seed;
+            evalEvery = c.evalEvery;
+            evalMessages = c.evalMessages;
+            patience = c.patience;
+        }
+
+        public Builder channel(ChannelKind v) {
+            channel = v;
+            return this;
+        }
+
+        public Builder snrDb(double v) {
+            snrDb = v;
+            return this;
+        }
+
+        public Builder method(Method v) {
+            method = v;
+            return this;
+        }
+
+        public Builder messages(int v) {
+            messages = v;
+            return this;
+        }
+
+        public Builder symbols(int v) {
+            symbols = v;
+            return this;
+        }
+
+        public Builder txHidden(int v) {
+            txHidden = v;
+            return this;
+        }
+
+        public Builder rxHidden(int v) {
+            rxHidden = v;
+            return this;
+        }
+
+        /** Both hidden widths. */
+        public Builder hidden(int v) {
+            txHidden = v;
+            rxHidden = v;
+            return this;
+        }
+
+        public Builder iterations(int v) {
+            iterations = v;
+            return this;
+        }
+
+        public Builder batchRx(int v) {
+            batchRx = v;
+            return this;
+        }
+
+        public Builder batchTx(int v) {
+            batchTx = v;
+            return this;
+        }
+
+        /** Both phases' batch. */
+        public Builder batch(int v) {
+            batchRx = v;
+            batchTx = v;
+            return this;
+        }
+
+        public Builder rxSteps(int v) {
+            rxSteps = v;
+            return this;
+        }
+
+        public Builder txSteps(int v) {
+            txSteps = v;
+            return this;
+        }
+
+        public Builder lrRx(double v) {
+            lrRx = v;
+            return this;
+        }
+
+        public Builder lrTx(double v) {
+            lrTx = v;
+            return this;
+        }
+
+        public Builder lrFinalFactor(double v) {
+            lrFinalFactor = v;
+            return this;
+        }
+
+        public Builder sigma2(double v) {
+            sigma2 = v;
+            return this;
+        }
+
+        public Builder sigma2Final(double v) {
+            sigma2Final = v;
+            return this;
+        }
+
+        public Builder baseline(Baseline v) {
+            baseline = v;
+            return this;
+        }
+
+        public Builder fineTuneSteps(int v) {
+            fineTuneSteps = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder evalEvery(int v) {
+            evalEvery = v;
+            return this;
+        }
+
+        public Builder evalMessages(int v) {
+            evalMessages = v;
+            return this;
+        }
+
+        public Builder patience(int v) {
+            patience = v;
+            return this;
+        }
+
+        public TrainConfig build() {
+            return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
+                    batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
+                    fineTuneSteps, seed, evalEvery, evalMessages, patience);
+        }
     }
 }

@@ -35,10 +35,7 @@ class UserMessagesTest {
 
     private static TrainConfig config(int messages, int iterations) {
         TrainConfig p = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, iterations, 3);
-        return new TrainConfig(p.channel(), p.snrDb(), p.method(), messages, p.symbols(), p.txHidden(), p.rxHidden(),
-                p.iterations(), p.batchRx(), p.batchTx(), p.rxSteps(), p.txSteps(), p.lrRx(), p.lrTx(),
-                p.lrFinalFactor(), p.sigma2(), p.sigma2Final(), p.baseline(), p.fineTuneSteps(), p.seed(),
-                p.evalEvery(), p.evalMessages(), p.patience());
+        return p.toBuilder().messages(messages).build();
     }
 
     private Path model(TrainConfig c) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.grmodelfree.gnuradio.GrSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +16,12 @@ class GrSetupCommandTest {
     @Test
     void a_missing_file_gets_the_section_and_undo_leaves_it_empty(@TempDir Path tmp) throws Exception {
         Path conf = tmp.resolve("prefs").resolve("config.conf");
-        assertTrue(GrSetupCommand.addPath(conf, "/repo/grc"));
+        assertTrue(GrSetup.addPath(conf, "/repo/grc"));
         assertEquals("[grc]\nlocal_blocks_path = /repo/grc\n", Files.readString(conf));
-        assertFalse(GrSetupCommand.addPath(conf, "/repo/grc"), "a second setup changes nothing");
-        assertTrue(GrSetupCommand.removePath(conf, "/repo/grc"));
+        assertFalse(GrSetup.addPath(conf, "/repo/grc"), "a second setup changes nothing");
+        assertTrue(GrSetup.removePath(conf, "/repo/grc"));
         assertEquals("", Files.readString(conf));
-        assertFalse(GrSetupCommand.removePath(conf, "/repo/grc"));
+        assertFalse(GrSetup.removePath(conf, "/repo/grc"));
     }
 
     @Test
@@ -28,10 +29,10 @@ class GrSetupCommandTest {
         Path conf = tmp.resolve("config.conf");
         String before = "[grc]\nlocal_blocks_path = /mine/blocks\nxterm_executable = /usr/bin/xterm\n\n[log]\ndebug_level = info\n";
         Files.writeString(conf, before);
-        assertTrue(GrSetupCommand.addPath(conf, "/repo/grc"));
+        assertTrue(GrSetup.addPath(conf, "/repo/grc"));
         assertEquals("[grc]\nlocal_blocks_path = /mine/blocks:/repo/grc\nxterm_executable = /usr/bin/xterm\n\n"
                 + "[log]\ndebug_level = info\n", Files.readString(conf));
-        assertTrue(GrSetupCommand.removePath(conf, "/repo/grc"));
+        assertTrue(GrSetup.removePath(conf, "/repo/grc"));
         assertEquals(before, Files.readString(conf));
     }
 
@@ -40,10 +41,10 @@ class GrSetupCommandTest {
         Path conf = tmp.resolve("config.conf");
         String before = "[log]\ndebug_level = info\n[grc]\ncanvas_font_size = 9\n";
         Files.writeString(conf, before);
-        assertTrue(GrSetupCommand.addPath(conf, "/repo/grc"));
+        assertTrue(GrSetup.addPath(conf, "/repo/grc"));
         assertEquals("[log]\ndebug_level = info\n[grc]\nlocal_blocks_path = /repo/grc\ncanvas_font_size = 9\n",
                 Files.readString(conf));
-        assertTrue(GrSetupCommand.removePath(conf, "/repo/grc"));
+        assertTrue(GrSetup.removePath(conf, "/repo/grc"));
         assertEquals(before, Files.readString(conf));
     }
 
@@ -54,11 +55,11 @@ class GrSetupCommandTest {
         CliTest.Run r = CliTest.run("gr-setup", "--config", conf.toString(), "--site", site.toString());
         assertEquals(0, r.status(), r.err());
         Path blocks = Path.of("blocks").toAbsolutePath();
-        assertEquals(blocks + "\n", Files.readString(site.resolve(GrSetupCommand.PTH)));
+        assertEquals(blocks + "\n", Files.readString(site.resolve(GrSetup.PTH)));
         assertTrue(Files.readString(conf).contains("local_blocks_path = " + Path.of("grc").toAbsolutePath()));
         r = CliTest.run("gr-setup", "--undo", "--config", conf.toString(), "--site", site.toString());
         assertEquals(0, r.status(), r.err());
-        assertFalse(Files.exists(site.resolve(GrSetupCommand.PTH)));
+        assertFalse(Files.exists(site.resolve(GrSetup.PTH)));
         assertEquals("", Files.readString(conf));
     }
 }

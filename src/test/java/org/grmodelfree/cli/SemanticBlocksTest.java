@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.grmodelfree.launch.BlockProcesses;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.Codebooks;
+import org.grmodelfree.launch.BlockProcesses;
+import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.train.Baseline;
@@ -30,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ZmqLinkTest {
     /** M = 16, N = 2 at 8 dB: converges in a few hundred iterations. */
     static TrainConfig small(int iterations) {
-        return new TrainConfig(ChannelKind.AWGN, 8, Method.ALTERNATING, 16, 2, 32, 32, iterations, 256, 256, 1, 1,
-                1e-2, 1e-2, 0.1, 0.1, 0.02, Baseline.MEAN, 0, 1, 0, 1_000, 0);
+        return TrainConfig.builder(ChannelKind.AWGN).snrDb(8).method(Method.ALTERNATING).messages(16).symbols(2)
+                .hidden(32).iterations(iterations).batch(256).rxSteps(1).txSteps(1).lrRx(1e-2).lrTx(1e-2)
+                .lrFinalFactor(0.1).sigma2(0.1).sigma2Final(0.02).baseline(Baseline.MEAN).fineTuneSteps(0).seed(1)
+                .evalEvery(0).evalMessages(1_000).patience(0).build();
     }
 
     static BlerPoint bler(Trainer t) {

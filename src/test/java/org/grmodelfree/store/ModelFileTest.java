@@ -43,8 +43,10 @@ import org.msgpack.value.ValueFactory;
 
 class ModelFileTest {
 
-    static final TrainConfig CONFIG = new TrainConfig(ChannelKind.RBF, 20, Method.ALTERNATING, 16, 2, 16, 16,
-            20, 64, 64, 2, 1, 1e-2, 1e-2, 0.1, 0.1, 0.02, Baseline.MEAN, 3, 42, 5, 1_000, 2);
+    static final TrainConfig CONFIG = TrainConfig.builder(ChannelKind.RBF).snrDb(20).method(Method.ALTERNATING)
+            .messages(16).symbols(2).hidden(16).iterations(20).batch(64).rxSteps(2).txSteps(1).lrRx(1e-2).lrTx(1e-2)
+            .lrFinalFactor(0.1).sigma2(0.1).sigma2Final(0.02).baseline(Baseline.MEAN).fineTuneSteps(3).seed(42)
+            .evalEvery(5).evalMessages(1_000).patience(2).build();
 
     static Trainer trainer;
     static LearningCurve history;
@@ -323,8 +325,7 @@ class ModelFileTest {
         assertTrue(e.getMessage().contains("tx.dense.w is 15x4"), e.getMessage());
         // a model for another configuration: restoring with this file's tensors fails the same way
         ModelFile.Loaded ok = ModelFile.decode(good);
-        TrainConfig wider = new TrainConfig(ChannelKind.RBF, 20, Method.ALTERNATING, 16, 2, 32, 16,
-                20, 64, 64, 2, 1, 1e-2, 1e-2, 0.1, 0.1, 0.02, Baseline.MEAN, 3, 42, 5, 1_000, 2);
+        TrainConfig wider = CONFIG.toBuilder().txHidden(32).build();
         e = assertThrows(ModelFormatException.class, () -> ModelFile.restore(ok, wider));
         assertTrue(e.getMessage().contains("tx.embedding.table is 16x16, the model needs 16x32"), e.getMessage());
     }

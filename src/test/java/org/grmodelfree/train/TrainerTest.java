@@ -27,9 +27,10 @@ class TrainerTest {
 
     /** A small system: M = 16, N = 2, hidden 16, batches of 64, decaying rate and exploration. */
     static TrainConfig small(Method method, ChannelKind channel, long seed) {
-        return new TrainConfig(channel, channel == ChannelKind.AWGN ? 8 : 20, method, 16, 2, 16, 16,
-                20, 64, 64, 2, 1, 1e-2, 1e-2, 0.1, 0.1, 0.02, Baseline.MEAN, 0,
-                seed, 0, 1_000, 0);
+        return TrainConfig.builder(channel).snrDb(channel == ChannelKind.AWGN ? 8 : 20).method(method).messages(16)
+                .symbols(2).hidden(16).iterations(20).batch(64).rxSteps(2).txSteps(1).lrRx(1e-2).lrTx(1e-2)
+                .lrFinalFactor(0.1).sigma2(0.1).sigma2Final(0.02).baseline(Baseline.MEAN).fineTuneSteps(0)
+                .seed(seed).evalEvery(0).evalMessages(1_000).patience(0).build();
     }
 
     /** Every parameter value of both ends, in a fixed order. */
@@ -137,8 +138,10 @@ class TrainerTest {
     void resumingWithMoreIterationsContinuesBitForBitWhenSchedulesAreConstant(Method method) throws Exception {
         // constant rate and exploration: the iteration budget does not enter the first 20 iterations
         TrainConfig base = small(method, ChannelKind.AWGN, 12);
-        TrainConfig c = new TrainConfig(base.channel(), base.snrDb(), method, 16, 2, 16, 16,
-                20, 64, 64, 2, 1, 1e-2, 1e-2, 1.0, 0.05, 0.05, Baseline.MEAN, 0, 12, 0, 1_000, 0);
+        TrainConfig c = TrainConfig.builder(base.channel()).snrDb(base.snrDb()).method(method).messages(16)
+                .symbols(2).hidden(16).iterations(20).batch(64).rxSteps(2).txSteps(1).lrRx(1e-2).lrTx(1e-2)
+                .lrFinalFactor(1.0).sigma2(0.05).sigma2Final(0.05).baseline(Baseline.MEAN).fineTuneSteps(0).seed(12)
+                .evalEvery(0).evalMessages(1_000).patience(0).build();
         Trainer straight = trained(c, 20);
 
         Trainer first = trained(c.withIterations(10), 10);
@@ -179,9 +182,10 @@ class TrainerTest {
     /** M = 16, N = 2 trained at 6 dB: 1000 iterations of batch 512, well under a second each here. */
     static TrainConfig convergence(Method method, ChannelKind channel) {
         double snr = channel == ChannelKind.AWGN ? 6 : 20;
-        return new TrainConfig(channel, snr, method, 16, 2, 16, 32,
-                1_000, 512, 512, 1, 1, 1e-2, 1e-2, 0.1, 0.1, 0.02, Baseline.MEAN, 0,
-                1, 0, 1_000, 0);
+        return TrainConfig.builder(channel).snrDb(snr).method(method).messages(16).symbols(2).txHidden(16)
+                .rxHidden(32).iterations(1_000).batch(512).rxSteps(1).txSteps(1).lrRx(1e-2).lrTx(1e-2)
+                .lrFinalFactor(0.1).sigma2(0.1).sigma2Final(0.02).baseline(Baseline.MEAN).fineTuneSteps(0).seed(1)
+                .evalEvery(0).evalMessages(1_000).patience(0).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -266,10 +270,13 @@ class TrainerTest {
     }
 
     private static TrainConfig build(Object[] a) {
-        return new TrainConfig((ChannelKind) a[0], (Double) a[1], (Method) a[2], (Integer) a[3], (Integer) a[4],
-                (Integer) a[5], (Integer) a[6], (Integer) a[7], (Integer) a[8], (Integer) a[9], (Integer) a[10],
-                (Integer) a[11], (Double) a[12], (Double) a[13], (Double) a[14], (Double) a[15], (Double) a[16],
-                (Baseline) a[17], (Integer) a[18], (Long) a[19], (Integer) a[20], (Integer) a[21], (Integer) a[22]);
+        return TrainConfig.builder((ChannelKind) a[0]).snrDb((Double) a[1]).method((Method) a[2])
+                .messages((Integer) a[3]).symbols((Integer) a[4]).txHidden((Integer) a[5]).rxHidden((Integer) a[6])
+                .iterations((Integer) a[7]).batchRx((Integer) a[8]).batchTx((Integer) a[9]).rxSteps((Integer) a[10])
+                .txSteps((Integer) a[11]).lrRx((Double) a[12]).lrTx((Double) a[13]).lrFinalFactor((Double) a[14])
+                .sigma2((Double) a[15]).sigma2Final((Double) a[16]).baseline((Baseline) a[17])
+                .fineTuneSteps((Integer) a[18]).seed((Long) a[19]).evalEvery((Integer) a[20])
+                .evalMessages((Integer) a[21]).patience((Integer) a[22]).build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -322,10 +329,10 @@ class TrainerTest {
         assertEquals(Method.ALTERNATING, d.method());
         TrainConfig longer = d.withIterations(77);
         assertEquals(77, longer.iterations());
-        assertEquals(d, new TrainConfig(d.channel(), d.snrDb(), d.method(), d.messages(), d.symbols(), d.txHidden(),
-                d.rxHidden(), d.iterations(), d.batchRx(), d.batchTx(), d.rxSteps(), d.txSteps(), d.lrRx(), d.lrTx(),
-                d.lrFinalFactor(), d.sigma2(), d.sigma2Final(), d.baseline(), d.fineTuneSteps(), d.seed(),
-                d.evalEvery(), d.evalMessages(), d.patience()));
+        assertEquals(d, d.toBuilder().build());
+        assertEquals(d, TrainConfig.builder(ChannelKind.AWGN).build());
+        assertEquals(TrainConfig.paper(ChannelKind.AWGN, Method.ALTERNATING, 4000, 1),
+                d.toBuilder().lrFinalFactor(1.0).baseline(Baseline.NONE).evalEvery(10).evalMessages(10_000).build());
         assertEquals(d, longer.withIterations(d.iterations()));
         assertEquals(99, d.withSeed(99).seed());
         assertEquals(d, d.withSeed(99).withSeed(d.seed()));

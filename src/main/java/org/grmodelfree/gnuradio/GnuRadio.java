@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.gnuradio;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Progress;
 
 /**
  * GNU Radio on this machine, as the flowgraph command uses it: Debian's /usr/bin/python3 (the only
@@ -22,11 +23,11 @@ import org.grmodelfree.report.Json;
  * Python package) and flowgraphs/ folders. Runs a generated flowgraph with those on GNU Radio's
  * paths and with MODELFREE_RUN_DIR set, where the blocks leave their checkpoints and results.
  */
-final class GnuRadio {
-    static final String PYTHON = "/usr/bin/python3";
+public final class GnuRadio {
+    public static final String PYTHON = "/usr/bin/python3";
     /** What must import for the flowgraphs to run (the launcher's need_gnuradio checks the same). */
-    static final String IMPORT_CHECK = "from gnuradio import gr, zeromq, channels";
-    static final String INSTALL = "apt-get install -y --no-install-recommends gnuradio python3-zmq";
+    public static final String IMPORT_CHECK = "from gnuradio import gr, zeromq, channels";
+    public static final String INSTALL = "apt-get install -y --no-install-recommends gnuradio python3-zmq";
 
     private final Path home;
 
@@ -35,7 +36,7 @@ final class GnuRadio {
     }
 
     /** The repository (-Dmodelfree.home from the launcher, else the working folder), GNU Radio checked. */
-    static GnuRadio locate() throws IOException, InterruptedException {
+    public static GnuRadio locate() throws IOException, InterruptedException {
         Path home = Path.of(System.getProperty("modelfree.home", System.getProperty("user.dir"))).toAbsolutePath();
         if (!Files.isDirectory(home.resolve("flowgraphs")) || !Files.isDirectory(home.resolve("grc"))) {
             throw new IllegalStateException("no flowgraphs/ and grc/ under " + home
@@ -51,12 +52,12 @@ final class GnuRadio {
         return new GnuRadio(home);
     }
 
-    Path home() {
+    public Path home() {
         return home;
     }
 
     /** The flowgraph file of a name, or an error listing the names there are. */
-    Path flowgraph(String name) throws IOException {
+    public Path flowgraph(String name) throws IOException {
         Path f = home.resolve("flowgraphs").resolve(name + ".grc");
         if (!Files.isRegularFile(f)) {
             List<String> names = new ArrayList<>();
@@ -73,7 +74,7 @@ final class GnuRadio {
      * The flowgraph's parameter blocks (its command-line flags), each id with its default as GRC
      * wrote it (an expression, e.g. '20' or 'train'), in file order.
      */
-    Map<String, String> parameters(String name) throws IOException {
+    public Map<String, String> parameters(String name) throws IOException {
         Path f = flowgraph(name);
         Map<?, ?> grc = new ObjectMapper(new YAMLFactory()).readValue(f.toFile(), Map.class);
         Map<String, String> params = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ final class GnuRadio {
     }
 
     /** Environment for grcc and generated scripts: the block YAML and the Python package on the paths. */
-    Map<String, String> environment() {
+    public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         String py = System.getenv("PYTHONPATH");
         env.put("PYTHONPATH", home.resolve("blocks") + (py == null || py.isEmpty() ? "" : ":" + py));
@@ -100,7 +101,7 @@ final class GnuRadio {
     }
 
     /** Compiles flowgraphs/NAME.grc with grcc into dir; returns the generated script. */
-    Path compile(String name, Path dir, Progress progress) throws IOException, InterruptedException {
+    public Path compile(String name, Path dir, Progress progress) throws IOException, InterruptedException {
         Path grc = flowgraph(name);
         Files.createDirectories(dir);
         progress.message("compiling " + home.relativize(grc) + " with grcc");
@@ -117,11 +118,11 @@ final class GnuRadio {
     }
 
     /** A finished flowgraph run: each block's exit and final stats, from the run folder. */
-    static final class Run {
-        final Path runDir;
-        final Path log;
-        final int exit;
-        final Map<String, Map<String, Object>> blocks = new LinkedHashMap<>();
+    public static final class Run {
+        public final Path runDir;
+        public final Path log;
+        public final int exit;
+        public final Map<String, Map<String, Object>> blocks = new LinkedHashMap<>();
 
         Run(Path runDir, Path log, int exit) throws IOException {
             this.runDir = runDir;
@@ -140,7 +141,7 @@ final class GnuRadio {
         }
 
         /** Fails, naming the block and showing its last lines, unless each named block ended well. */
-        void requireSuccess(String... names) {
+        public void requireSuccess(String... names) {
             for (String n : names) {
                 Map<String, Object> b = blocks.get(n);
                 if (b == null) {
@@ -156,7 +157,7 @@ final class GnuRadio {
         }
 
         /** A block's final stats. */
-        Map<?, ?> stats(String name) {
+        public Map<?, ?> stats(String name) {
             Object r = blocks.get(name).get("result");
             if (r instanceof Map<?, ?> m && m.get("stats") instanceof Map<?, ?> s) {
                 return s;
@@ -165,7 +166,7 @@ final class GnuRadio {
         }
 
         /** Every block's final result line. */
-        Map<String, Object> results() {
+        public Map<String, Object> results() {
             Map<String, Object> r = new LinkedHashMap<>();
             blocks.forEach((k, v) -> r.put(k, v.get("result")));
             return r;
@@ -185,7 +186,7 @@ final class GnuRadio {
      * work is done). Its output goes to log; lines other than the blocks' periodic stats are also
      * shown as progress.
      */
-    Run run(Path script, List<String> flags, Path runDir, Path log, Progress progress)
+    public Run run(Path script, List<String> flags, Path runDir, Path log, Progress progress)
             throws IOException, InterruptedException {
         if (Files.isDirectory(runDir)) {
             try (Stream<Path> s = Files.list(runDir)) {

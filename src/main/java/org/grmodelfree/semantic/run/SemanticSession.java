@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.semantic.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.grmodelfree.data.Dataset;
+import org.grmodelfree.data.SemanticData;
+import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.report.Csv;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
@@ -17,6 +19,7 @@ import org.grmodelfree.semantic.SemanticConfig;
 import org.grmodelfree.semantic.SemanticCurve;
 import org.grmodelfree.semantic.SemanticMethod;
 import org.grmodelfree.semantic.SemanticTrainer;
+import org.grmodelfree.run.Progress;
 import org.grmodelfree.store.SemanticModelFile;
 
 /**
@@ -24,12 +27,12 @@ import org.grmodelfree.store.SemanticModelFile;
  * each (so {@code --resume} continues exactly), receiver fine-tuning for rl, then the accuracy
  * curve and every output file. Also the comparison plots over several runs.
  */
-final class SemanticSession {
-    static final String MODEL = "semantic-model.msgpack";
+public final class SemanticSession {
+    public static final String MODEL = "semantic-model.msgpack";
     /** Seed of the noise of the per-epoch test estimate (the same draws every epoch). */
-    static final long CURVE_SEED = 0x5EED;
+    public static final long CURVE_SEED = 0x5EED;
     /** Seed of the noise of the final accuracy curve. */
-    static final long EVAL_SEED = 0xE7A1;
+    public static final long EVAL_SEED = 0xE7A1;
 
     private SemanticSession() {
     }
@@ -40,7 +43,7 @@ final class SemanticSession {
      * @param epochsOverride on resume, a new epoch count (null keeps the file's)
      * @return the summary written to summary.json
      */
-    static Map<String, Object> run(SemanticConfig requested, Path dir, boolean resume, Integer epochsOverride,
+    public static Map<String, Object> run(SemanticConfig requested, Path dir, boolean resume, Integer epochsOverride,
                                    double[] snrs, Progress progress) throws IOException {
         Files.createDirectories(dir);
         Path model = dir.resolve(MODEL);
@@ -50,7 +53,7 @@ final class SemanticSession {
             loaded = SemanticModelFile.load(model);
             c = epochsOverride == null ? loaded.config() : loaded.config().withEpochs(epochsOverride);
         }
-        Dataset.Split data = SemanticCommand.data(c);
+        Dataset.Split data = data(c);
         SemanticTrainer t = new SemanticTrainer(c, data.train());
         SemanticCurve curve = new SemanticCurve();
         double seconds0 = 0;
@@ -66,10 +69,10 @@ final class SemanticSession {
         progress.message(String.format(Locale.ROOT, "%s on %s: %d training and %d test images, %s extractor,"
                         + " %d + %d epochs, load average %.2f", c.method().id(), c.dataset(), data.train().size(),
                 data.test().size(), c.reduced() ? "reduced" : "Table I", c.epochs(), c.fineTuneEpochs(),
-                SemanticCommand.loadAverage()));
-        double loadStart = SemanticCommand.loadAverage();
+                loadAverage()));
+        double loadStart = loadAverage();
         long t0 = System.nanoTime();
-        double c0 = SemanticCommand.cpuSeconds();
+        double c0 = cpuSeconds();
         int total = c.epochs() + c.fineTuneEpochs();
         double curveHigh = c.method() == SemanticMethod.PERFECT ? Double.POSITIVE_INFINITY : c.snrHighDb();
         double curveLow = c.method() == SemanticMethod.PERFECT ? Double.POSITIVE_INFINITY : c.snrLowDb();
@@ -78,7 +81,7 @@ final class SemanticSession {
             SemanticTrainer.EpochStats st = fine ? t.fineTuneEpoch() : t.trainEpoch();
             SemanticTrainer.Accuracy a = t.evaluate(data.test(), curveLow, curveHigh, CURVE_SEED);
             double secs = seconds0 + (System.nanoTime() - t0) / 1e9;
-            double cpu = cpu0 + SemanticCommand.cpuSeconds() - c0;
+            double cpu = cpu0 + cpuSeconds() - c0;
             curve.add(new SemanticCurve.Point(st.epoch(), secs, cpu, st.rxLoss(), st.txLoss(), st.sigma2(), a.loss(),
                     a.accuracy()));
             SemanticModelFile.save(model, t, secs, cpu, curve);
@@ -94,7 +97,7 @@ final class SemanticSession {
     }
 
     /** Evaluates the trained system and writes summary.json, the CSVs and the plots. */
-    static Map<String, Object> finish(SemanticTrainer t, Dataset test, SemanticCurve curve, double trainSeconds,
+    public static Map<String, Object> finish(SemanticTrainer t, Dataset test, SemanticCurve curve, double trainSeconds,
                                       double cpuSeconds, double loadStart, double[] snrs, Path dir, Progress progress)
             throws IOException {
         SemanticConfig c = t.config();
@@ -126,7 +129,7 @@ final class SemanticSession {
         s.put("cpu_seconds", cpuSeconds);
         s.put("seconds_per_epoch", t.epochsDone() == 0 ? Double.NaN : trainSeconds / t.epochsDone());
         s.put("load_average_start", loadStart);
-        s.put("load_average_end", SemanticCommand.loadAverage());
+        s.put("load_average_end", loadAverage());
         s.put("features_per_agent", t.agents()[0].features());
         s.put("channel_uses_per_agent", c.channelUses());
         s.put("spectral_efficiency", eta);
@@ -137,7 +140,7 @@ final class SemanticSession {
         s.put("accuracy_curve", points);
         s.put("config", SemanticModelFile.configMap(c));
         Json.write(dir.resolve("summary.json"), s);
-        SemanticCommand.writeCurve(dir.resolve("learning_curve.csv"), curve);
+        writeCurve(dir.resolve("learning_curve.csv"), curve);
         Csv.write(dir.resolve("accuracy_curve.csv"), List.of("snr_db", "snr_normalised_db", "accuracy", "error_rate",
                 "cross_entropy"), rows);
         Run self = new Run(dir, c.dataset(), label(s), s, curve);
@@ -148,11 +151,11 @@ final class SemanticSession {
     }
 
     /** N_Feat / N_Tx: extractor features per real channel use (the "rate" the SNR is normalised by). */
-    static double spectralEfficiency(SemanticTrainer t) {
+    public static double spectralEfficiency(SemanticTrainer t) {
         return (double) t.agents()[0].features() / t.config().channelUses();
     }
 
-    static String label(Map<String, Object> summary) {
+    public static String label(Map<String, Object> summary) {
         @SuppressWarnings("unchecked")
         Map<String, Object> cfg = (Map<String, Object>) summary.get("config");
         StringBuilder b = new StringBuilder(String.valueOf(summary.get("method")));
@@ -171,8 +174,8 @@ final class SemanticSession {
     }
 
     /** A finished run read back from its folder. */
-    record Run(Path dir, String dataset, String label, Map<String, Object> summary, SemanticCurve curve) {
-        static Run read(Path dir) throws IOException {
+    public record Run(Path dir, String dataset, String label, Map<String, Object> summary, SemanticCurve curve) {
+        public static Run read(Path dir) throws IOException {
             Path sj = dir.resolve("summary.json");
             if (!Files.isRegularFile(sj)) {
                 throw new IOException(dir + " is not a finished semantic run (no summary.json)");
@@ -183,7 +186,7 @@ final class SemanticSession {
             return new Run(dir, String.valueOf(s.get("dataset")), SemanticSession.label(s), s, curve);
         }
 
-        double[][] accuracyCurve() {
+        public double[][] accuracyCurve() {
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> pts = (List<Map<String, Object>>) summary.get("accuracy_curve");
             double[][] xy = new double[2][pts.size()];
@@ -196,7 +199,7 @@ final class SemanticSession {
     }
 
     /** Classification error rate vs SNR normalised by the spectral efficiency, one curve per run. */
-    static void plotErrorRate(Path png, String title, List<Run> runs) throws IOException {
+    public static void plotErrorRate(Path png, String title, List<Run> runs) throws IOException {
         List<Series> series = new ArrayList<>();
         for (Run r : runs) {
             double[][] xy = r.accuracyCurve();
@@ -209,7 +212,7 @@ final class SemanticSession {
     }
 
     /** Test cross-entropy vs epoch, one curve per run. */
-    static void plotLearningCurves(Path png, String title, List<Run> runs) throws IOException {
+    public static void plotLearningCurves(Path png, String title, List<Run> runs) throws IOException {
         List<Series> series = new ArrayList<>();
         for (Run r : runs) {
             List<SemanticCurve.Point> pts = r.curve().points();
@@ -225,9 +228,65 @@ final class SemanticSession {
                 + " training range)", true, series);
     }
 
+    /**
+     * {@code modelfree semantic compare}: reads the finished runs, plots them together into out
+     * (created if needed), writes compare.json and returns its rows, one per run in order.
+     *
+     * @param title plot title prefix (null: the data sets)
+     */
+    public static List<Map<String, Object>> compare(List<Path> runs, Path out, String title) throws IOException {
+        List<Run> loaded = new ArrayList<>();
+        for (Path r : runs) {
+            loaded.add(Run.read(r));
+        }
+        Files.createDirectories(out);
+        String t = title != null ? title : String.join(", ", loaded.stream().map(Run::dataset).distinct().toList());
+        plotComparison(out, t, loaded);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Run r : loaded) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("run", r.dir().toString());
+            row.put("label", r.label());
+            row.put("method", r.summary().get("method"));
+            row.put("epochs", r.summary().get("epochs"));
+            row.put("accuracy_high_snr", r.summary().get("accuracy_high_snr"));
+            row.put("accuracy_no_noise", r.summary().get("accuracy_no_noise"));
+            row.put("train_seconds", r.summary().get("train_seconds"));
+            row.put("epochs_to_target", r.summary().get("epochs_to_target"));
+            rows.add(row);
+        }
+        Json.write(out.resolve("compare.json"), Map.of("runs", rows));
+        return rows;
+    }
+
     /** Both comparison plots of several runs into out. */
-    static void plotComparison(Path out, String title, List<Run> runs) throws IOException {
+    public static void plotComparison(Path out, String title, List<Run> runs) throws IOException {
         plotErrorRate(out.resolve("error_rate_vs_snr.png"), title, runs);
         plotLearningCurves(out.resolve("learning_curves.png"), title, runs);
+    }
+
+    /** The training and test images of a configuration (see {@link SemanticData}). */
+    public static Dataset.Split data(SemanticConfig c) throws IOException {
+        return SemanticData.load(c.dataset(), c.trainImages(), c.testImages());
+    }
+
+    /** Writes a CSV of learning-curve points. */
+    public static void writeCurve(Path file, SemanticCurve curve) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        for (SemanticCurve.Point p : curve.points()) {
+            rows.add(p.toArray());
+        }
+        Csv.write(file, SemanticCurve.COLUMNS, rows);
+    }
+
+    /** CPU seconds of this thread and the compute workers so far (NaN when not measurable). */
+    public static double cpuSeconds() {
+        long n = Parallel.cpuNanos();
+        return n < 0 ? Double.NaN : n / 1e9;
+    }
+
+    /** The one-minute load average of the machine (NaN when unknown). */
+    public static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 }

@@ -1,42 +1,34 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.run;
 
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 
 /**
- * SNR lists on the command line: "0:2:14" (start:step:stop, inclusive), "0,5,10", or one value.
+ * SNR lists as the command line spells them: "0:2:14" (start:step:stop, inclusive), "0,5,10", or one value.
  *
  * @param values the SNRs in dB, in the order given
  */
-record SnrRange(double[] values) {
-
-    /** The picocli converter. */
-    static final class Converter implements CommandLine.ITypeConverter<SnrRange> {
-        @Override
-        public SnrRange convert(String value) {
-            return new SnrRange(parse(value));
-        }
-    }
+public record SnrRange(double[] values) {
 
     /** The SNRs of a BLER curve unless told otherwise: 0:2:14 dB on AWGN, 0:5:35 dB on RBF. */
-    static String defaultCurve(org.grmodelfree.comm.ChannelKind channel) {
+    public static String defaultCurve(org.grmodelfree.comm.ChannelKind channel) {
         return channel == org.grmodelfree.comm.ChannelKind.AWGN ? "0:2:14" : "0:5:35";
     }
 
-    static double[] parse(String value) {
+    /** The SNRs of a spelling; an IllegalArgumentException naming it when it is malformed. */
+    public static double[] parse(String value) {
         String v = value.trim();
         try {
             if (v.contains(":")) {
                 String[] p = v.split(":");
                 if (p.length != 3) {
-                    throw new CommandLine.TypeConversionException("SNR range '" + value + "' is not start:step:stop");
+                    throw new IllegalArgumentException("SNR range '" + value + "' is not start:step:stop");
                 }
                 double start = Double.parseDouble(p[0]);
                 double step = Double.parseDouble(p[1]);
                 double stop = Double.parseDouble(p[2]);
                 if (!(step > 0) || stop < start || (stop - start) / step > 1000) {
-                    throw new CommandLine.TypeConversionException("SNR range '" + value
+                    throw new IllegalArgumentException("SNR range '" + value
                             + "' needs a positive step, stop >= start and at most 1000 points");
                 }
                 List<Double> out = new ArrayList<>();
@@ -55,7 +47,7 @@ record SnrRange(double[] values) {
             }
             return out;
         } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("SNR list '" + value
+            throw new IllegalArgumentException("SNR list '" + value
                     + "' is not a number, a list like 0,5,10 or a range like 0:2:14");
         }
     }

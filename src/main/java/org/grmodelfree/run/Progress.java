@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.run;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -7,7 +7,7 @@ import java.util.Locale;
  * Progress on standard error: a line rewritten in place about once a second on a terminal, or a
  * plain line every tenth of the run otherwise (logs, CI).
  */
-final class Progress {
+public final class Progress {
     private final PrintWriter err;
     private final boolean terminal;
     private final boolean quiet;
@@ -15,13 +15,13 @@ final class Progress {
     private long last;
     private int lastDecile = -1;
 
-    Progress(PrintWriter err, boolean quiet) {
+    public Progress(PrintWriter err, boolean quiet) {
         this.err = err;
         this.quiet = quiet;
         this.terminal = System.console() != null;
     }
 
-    void update(int done, int total, int startedAt, double rxLoss, double txLoss, double bler, boolean force) {
+    public void update(int done, int total, int startedAt, double rxLoss, double txLoss, double bler, boolean force) {
         if (quiet) {
             return;
         }
@@ -47,7 +47,7 @@ final class Progress {
         err.flush();
     }
 
-    void message(String s) {
+    public void message(String s) {
         if (quiet) {
             return;
         }
@@ -58,13 +58,13 @@ final class Progress {
         err.flush();
     }
 
-    void end() {
+    public void end() {
         if (!quiet && terminal) {
             err.println();
         }
     }
 
-    static String duration(double seconds) {
+    public static String duration(double seconds) {
         if (Double.isNaN(seconds)) {
             return "?";
         }

@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.launch;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +17,8 @@ import org.grmodelfree.block.PolicySamplerBlock;
 import org.grmodelfree.block.ReceiverBlock;
 import org.grmodelfree.block.TransmitterBlock;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.store.BlockCheckpoint;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
@@ -31,12 +33,12 @@ import org.grmodelfree.train.Trainer;
  * 5-sample hold-back by default). When the transmitter and receiver have finished, their final
  * checkpoints are joined into model.msgpack and evaluated exactly as an embedded run is.
  */
-final class ZmqTraining {
-    static final String TX = "transmitter";
-    static final String SAMPLER = "policy-sampler";
-    static final String CHANNEL = "channel";
-    static final String RX = "receiver";
-    static final String FEEDBACK = "loss-feedback";
+public final class ZmqTraining {
+    public static final String TX = "transmitter";
+    public static final String SAMPLER = "policy-sampler";
+    public static final String CHANNEL = "channel";
+    public static final String RX = "receiver";
+    public static final String FEEDBACK = "loss-feedback";
     /**
      * Every process but the receiver computes on one thread: on a small machine the receiver's
      * training step is the longest stage, and a second worker thread elsewhere only takes cores from
@@ -53,18 +55,18 @@ final class ZmqTraining {
     private static final List<String> RECEIVER_JVM = List.of("-Dmodelfree.spins=" + ReceiverBlock.PROCESS_SPINS);
 
     /** The test channel's sample bookkeeping and the feedback link's impairments. */
-    record LinkOptions(int shift, int holdBack, double feedbackDelayMs, double feedbackDrop, int quantizeBits,
+    public record LinkOptions(int shift, int holdBack, double feedbackDelayMs, double feedbackDrop, int quantizeBits,
                        double peerTimeoutSeconds, double feedbackTimeoutSeconds, double checkpointSeconds) {
-        static LinkOptions defaults() {
+        public static LinkOptions defaults() {
             return new LinkOptions(3, 5, 0, 0, 0, 10, 5, 10);
         }
     }
 
     /** A started link: its processes and where its checkpoints go. */
-    static final class Link implements AutoCloseable {
-        final BlockProcesses processes;
-        final Path txCheckpoint;
-        final Path rxCheckpoint;
+    public static final class Link implements AutoCloseable {
+        public final BlockProcesses processes;
+        public final Path txCheckpoint;
+        public final Path rxCheckpoint;
 
         Link(BlockProcesses processes, Path dir) {
             this.processes = processes;
@@ -72,7 +74,7 @@ final class ZmqTraining {
             this.rxCheckpoint = checkpoint(dir, RX);
         }
 
-        static Path checkpoint(Path dir, String block) {
+        public static Path checkpoint(Path dir, String block) {
             return dir.resolve(block + ".ckpt");
         }
 
@@ -86,7 +88,7 @@ final class ZmqTraining {
     }
 
     /** Starts the five processes; checkpoints and block state go to dir. */
-    static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err) throws IOException {
+    public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err) throws IOException {
         if (c.method() != Method.ALTERNATING) {
             throw new IllegalArgumentException("--transport zmq trains model-free (alternating): the supervised method"
                     + " needs a gradient through the channel, which a channel in another process does not give");
@@ -145,7 +147,7 @@ final class ZmqTraining {
     }
 
     /** Trains over the processes, then writes the outputs as an embedded run does. */
-    static Map<String, Object> run(TrainConfig c, Path out, LinkOptions o, TrainingSession.Settings s,
+    public static Map<String, Object> run(TrainConfig c, Path out, LinkOptions o, TrainingSession.Settings s,
                                    Progress progress, PrintWriter err) throws Exception {
         Files.createDirectories(out);
         Path dir = out.resolve("blocks");
@@ -174,12 +176,12 @@ final class ZmqTraining {
     }
 
     /** The embedded trainer's shape filled with the two blocks' final weights. */
-    static Trainer join(TrainConfig c, Link link) throws IOException {
+    public static Trainer join(TrainConfig c, Link link) throws IOException {
         return join(c, link.txCheckpoint, link.rxCheckpoint);
     }
 
     /** The same from the two checkpoint files (a GNU Radio flowgraph's learning blocks, say). */
-    static Trainer join(TrainConfig c, Path txCheckpoint, Path rxCheckpoint) throws IOException {
+    public static Trainer join(TrainConfig c, Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Trainer t = Trainer.create(c);
         BlockCheckpoint.Loaded tx = BlockCheckpoint.load(txCheckpoint);
         BlockCheckpoint.Loaded rx = BlockCheckpoint.load(rxCheckpoint);
@@ -191,12 +193,12 @@ final class ZmqTraining {
     }
 
     /** One learning curve from the transmitter's (tx loss, time) and the receiver's (rx loss) points. */
-    static LearningCurve joinCurves(Link link) throws IOException {
+    public static LearningCurve joinCurves(Link link) throws IOException {
         return joinCurves(link.txCheckpoint, link.rxCheckpoint);
     }
 
     /** The same from the two checkpoint files. */
-    static LearningCurve joinCurves(Path txCheckpoint, Path rxCheckpoint) throws IOException {
+    public static LearningCurve joinCurves(Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Map<Integer, Double> rxLoss = new LinkedHashMap<>();
         for (LearningCurve.Point p : BlockCheckpoint.load(rxCheckpoint).state().history().points()) {
             rxLoss.put(p.iteration(), p.rxLoss());

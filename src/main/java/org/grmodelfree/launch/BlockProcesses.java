@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.launch;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,16 +22,18 @@ import java.util.concurrent.TimeUnit;
  * output (the block's final JSON) is kept. Every child ends with its launcher: it watches its
  * standard input, which only this JVM holds open, and {@link #close} destroys what is left.
  */
-final class BlockProcesses implements AutoCloseable {
+public final class BlockProcesses implements AutoCloseable {
     private static final int TAIL = 30;
+    /** The command line's main class, which runs {@code block NAME} in each child. */
+    static final String MAIN = "org.grmodelfree.cli.Main";
 
     /** One child process. */
-    static final class Child {
+    public static final class Child {
         final String name;
         final List<String> command;
-        Process process;
+        public Process process;
         final Deque<String> tail = new ArrayDeque<>();
-        volatile String result = "";
+        public volatile String result = "";
         private Thread errPump;
         private Thread outPump;
 
@@ -40,7 +42,7 @@ final class BlockProcesses implements AutoCloseable {
             this.command = command;
         }
 
-        synchronized String tail() {
+        public synchronized String tail() {
             return String.join("\n", tail);
         }
 
@@ -57,7 +59,7 @@ final class BlockProcesses implements AutoCloseable {
     private final List<String> jvm;
 
     /** @param jvmOptions extra JVM options for every child (e.g. -Dmodelfree.threads=1) */
-    BlockProcesses(PrintWriter err, List<String> jvmOptions) {
+    public BlockProcesses(PrintWriter err, List<String> jvmOptions) {
         this.err = err;
         List<String> j = new ArrayList<>();
         j.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -73,7 +75,7 @@ final class BlockProcesses implements AutoCloseable {
         j.addAll(jvmOptions);
         j.add("-cp");
         j.add(System.getProperty("java.class.path"));
-        j.add(Main.class.getName());
+        j.add(MAIN);
         j.add("block");
         this.jvm = List.copyOf(j);
     }
@@ -89,7 +91,7 @@ final class BlockProcesses implements AutoCloseable {
      * can be taken by any process's connect before the block binds it, which made runs fail with
      * "address already in use" when several ran at once. Never the same port twice in one JVM.
      */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         int low = 10_000;
         int high = ephemeralLow();
         for (int attempt = 0; attempt < 1000; attempt++) {
@@ -118,17 +120,17 @@ final class BlockProcesses implements AutoCloseable {
         }
     }
 
-    static String loopback(int port) {
+    public static String loopback(int port) {
         return "tcp://127.0.0.1:" + port;
     }
 
     /** Starts block name with the given arguments, under a unique label. */
-    Child start(String label, String block, List<String> args) throws IOException {
+    public Child start(String label, String block, List<String> args) throws IOException {
         return start(label, block, args, List.of());
     }
 
     /** Starts block name with extra JVM options (placed before the common ones, which win). */
-    Child start(String label, String block, List<String> args, List<String> jvmOptions) throws IOException {
+    public Child start(String label, String block, List<String> args, List<String> jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>(jvm.subList(0, 1));
         cmd.addAll(jvmOptions);
         cmd.addAll(jvm.subList(1, jvm.size()));
@@ -142,7 +144,7 @@ final class BlockProcesses implements AutoCloseable {
     }
 
     /** Starts a child again with its original command (after it was killed). */
-    void restart(String label) throws IOException {
+    public void restart(String label) throws IOException {
         Child c = child(label);
         if (c.process.isAlive()) {
             throw new IllegalStateException(label + " is still running");
@@ -186,7 +188,7 @@ final class BlockProcesses implements AutoCloseable {
         return t;
     }
 
-    Child child(String label) {
+    public Child child(String label) {
         Child c = children.get(label);
         if (c == null) {
             throw new IllegalArgumentException("no block process '" + label + "'");
@@ -198,7 +200,7 @@ final class BlockProcesses implements AutoCloseable {
      * Waits until every child in labels has exited with status 0; if any child (of all) exits with
      * another status first, throws naming it with the tail of its log.
      */
-    void awaitSuccess(List<String> labels, long timeoutSeconds) throws InterruptedException {
+    public void awaitSuccess(List<String> labels, long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (true) {
             boolean allDone = true;
@@ -233,7 +235,7 @@ final class BlockProcesses implements AutoCloseable {
     }
 
     /** Kills a child at once (SIGKILL), as a crash would. */
-    void kill(String label) throws InterruptedException {
+    public void kill(String label) throws InterruptedException {
         Process p = child(label).process;
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);

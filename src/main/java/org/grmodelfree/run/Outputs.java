@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,16 +20,16 @@ import org.grmodelfree.train.Evaluator;
 import org.grmodelfree.train.LearningCurve;
 
 /** The files a training run leaves in its output folder, and the evaluation behind them. */
-final class Outputs {
+public final class Outputs {
     /** Messages per BLER-curve point at least (and 100 errors), before the cap. */
-    static final long CURVE_MIN_MESSAGES = 10_000;
+    public static final long CURVE_MIN_MESSAGES = 10_000;
 
     private Outputs() {
     }
 
     /** Test BLER at the training SNR, the minimum-distance reference (AWGN) and the BLER curve. */
-    record Evaluation(ChannelKind channel, BlerPoint test, BlerPoint minDistance, List<BlerPoint> curve) {
-        void putInto(Map<String, Object> summary) {
+    public record Evaluation(ChannelKind channel, BlerPoint test, BlerPoint minDistance, List<BlerPoint> curve) {
+        public void putInto(Map<String, Object> summary) {
             summary.put("bler", test.bler());
             summary.put("bler_errors", test.errors());
             summary.put("bler_messages", test.messages());
@@ -46,7 +46,7 @@ final class Outputs {
         }
     }
 
-    static Map<String, Object> pointMap(BlerPoint p, ChannelKind channel) {
+    public static Map<String, Object> pointMap(BlerPoint p, ChannelKind channel) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("snr_db", p.snrDb());
         m.put("bler", p.bler());
@@ -58,11 +58,11 @@ final class Outputs {
     }
 
     /** Uncoded QPSK over the same 4 symbols: exact on AWGN, perfect-CSI coherent on RBF. */
-    static double reference(ChannelKind channel, double snrDb) {
+    public static double reference(ChannelKind channel, double snrDb) {
         return channel == ChannelKind.AWGN ? Codebooks.qpskBler(4, snrDb) : Codebooks.qpskBlerRayleigh(4, snrDb);
     }
 
-    static Evaluation evaluate(FMatrixRMaj codebook, Receiver rx, ChannelKind channel, double snrDb, double[] snrs,
+    public static Evaluation evaluate(FMatrixRMaj codebook, Receiver rx, ChannelKind channel, double snrDb, double[] snrs,
                                long seed, long testMessages, long maxMessages) {
         long cap = Math.max(testMessages, maxMessages);
         BlerPoint test = new Evaluator(seed + 1, 100, testMessages, cap, 10_000).bler(codebook, rx, channel, snrDb);
@@ -78,7 +78,7 @@ final class Outputs {
         return new Evaluation(channel, test, md, curve);
     }
 
-    static void writeRun(Path out, Map<String, Object> summary, Evaluation ev, Transmitter tx, LearningCurve curve)
+    public static void writeRun(Path out, Map<String, Object> summary, Evaluation ev, Transmitter tx, LearningCurve curve)
             throws IOException {
         Json.write(out.resolve("summary.json"), summary);
         writeCodebook(out.resolve("codebook.csv"), tx);
@@ -93,7 +93,7 @@ final class Outputs {
                 c.numCols / 2);
     }
 
-    static void writeCodebook(Path file, Transmitter tx) throws IOException {
+    public static void writeCodebook(Path file, Transmitter tx) throws IOException {
         FMatrixRMaj c = tx.codebook();
         List<String> header = new ArrayList<>();
         for (int k = 0; k < c.numCols / 2; k++) {
@@ -111,7 +111,7 @@ final class Outputs {
         Csv.write(file, header, rows);
     }
 
-    static void writeLearningCurve(Path file, LearningCurve curve) throws IOException {
+    public static void writeLearningCurve(Path file, LearningCurve curve) throws IOException {
         List<double[]> rows = new ArrayList<>();
         for (LearningCurve.Point p : curve.points()) {
             rows.add(new double[] {p.iteration(), p.seconds(), p.rxLoss(), p.txLoss(), p.bler()});
@@ -119,7 +119,7 @@ final class Outputs {
         Csv.write(file, List.of("iteration", "seconds", "rx_loss", "tx_loss", "bler_estimate"), rows);
     }
 
-    static void writeBlerCurve(Path file, List<BlerPoint> curve, ChannelKind channel) throws IOException {
+    public static void writeBlerCurve(Path file, List<BlerPoint> curve, ChannelKind channel) throws IOException {
         List<double[]> rows = new ArrayList<>();
         for (BlerPoint p : curve) {
             rows.add(new double[] {p.snrDb(), p.bler(), p.errors(), p.messages(), p.ciLow(), p.ciHigh(),
@@ -128,7 +128,7 @@ final class Outputs {
         Csv.write(file, List.of("snr_db", "bler", "errors", "messages", "ci_low", "ci_high", "qpsk_bler"), rows);
     }
 
-    static void plotBler(Path png, String title, List<BlerPoint> curve, ChannelKind channel, String name)
+    public static void plotBler(Path png, String title, List<BlerPoint> curve, ChannelKind channel, String name)
             throws IOException {
         int n = curve.size();
         double[] x = new double[n];
@@ -148,7 +148,7 @@ final class Outputs {
         Plots.blerVsSnr(png, title, List.of(new Series(name, x, y, lo, hi, false), Series.dashed(refName, x, ref)));
     }
 
-    static void plotLearningCurve(Path png, String title, LearningCurve curve) throws IOException {
+    public static void plotLearningCurve(Path png, String title, LearningCurve curve) throws IOException {
         List<LearningCurve.Point> pts = curve.points();
         List<Double> ex = new ArrayList<>();
         List<Double> ey = new ArrayList<>();
@@ -178,7 +178,7 @@ final class Outputs {
         Plots.learningCurves(png, title, "iteration", "BLER / cross-entropy", true, series);
     }
 
-    static double[] unbox(List<Double> v) {
+    public static double[] unbox(List<Double> v) {
         double[] d = new double[v.size()];
         for (int i = 0; i < d.length; i++) {
             d[i] = v.get(i);

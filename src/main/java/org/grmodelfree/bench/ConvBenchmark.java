@@ -1,4 +1,4 @@
-package org.grmodelfree.nn;
+package org.grmodelfree.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -6,6 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.nn.Param;
+import org.grmodelfree.nn.Parallel;
+import org.grmodelfree.nn.ResNetFeatureExtractor;
 
 /**
  * Times a training step's forward and backward pass of {@link ResNetFeatureExtractor}s on random

@@ -1,4 +1,4 @@
-package org.grmodelfree.cli;
+package org.grmodelfree.run;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,18 +16,18 @@ import org.grmodelfree.train.Trainer;
  * or on patience, checkpoint atomically (so {@code --resume} continues exactly), fine-tune the
  * receiver, then evaluate and write every output file.
  */
-final class TrainingSession {
+public final class TrainingSession {
     /** Seed offset of the fixed validation set used for the learning-curve BLER estimates. */
-    static final long VALIDATION_SEED = 0x5EEDL;
+    public static final long VALIDATION_SEED = 0x5EEDL;
 
     /** How a run evaluates and checkpoints. */
-    record Settings(double[] curveSnrs, long testMessages, long maxMessages, double checkpointSeconds) {
+    public record Settings(double[] curveSnrs, long testMessages, long maxMessages, double checkpointSeconds) {
     }
 
     private TrainingSession() {
     }
 
-    static Path modelPath(Path out) {
+    public static Path modelPath(Path out) {
         return out.resolve("model.msgpack");
     }
 
@@ -37,7 +37,7 @@ final class TrainingSession {
      * @param iterationsOverride on resume, a new iteration count (null keeps the file's)
      * @return the summary written to summary.json
      */
-    static Map<String, Object> run(TrainConfig requested, Path out, boolean resume, Integer iterationsOverride,
+    public static Map<String, Object> run(TrainConfig requested, Path out, boolean resume, Integer iterationsOverride,
                                    Settings s, Progress progress) throws IOException {
         Files.createDirectories(out);
         Trainer trainer;
@@ -106,7 +106,7 @@ final class TrainingSession {
      * Saves the trained model, evaluates it and writes every output file; extra entries go into
      * summary.json after the standard ones. Returns the summary.
      */
-    static Map<String, Object> finish(Trainer trainer, LearningCurve curve, double trainSeconds, String stoppedBy,
+    public static Map<String, Object> finish(Trainer trainer, LearningCurve curve, double trainSeconds, String stoppedBy,
                                       Path out, Settings s, Progress progress, Map<String, Object> extra)
             throws IOException {
         TrainConfig c = trainer.config();

@@ -1,0 +1,282 @@
+package org.grmodelfree.gnuradio;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.comm.FrameFormat;
+import org.grmodelfree.comm.FrameSync;
+import org.grmodelfree.launch.ZmqTraining;
+import org.grmodelfree.report.Json;
+import org.grmodelfree.report.Plots;
+import org.grmodelfree.run.Outputs;
+import org.grmodelfree.run.Progress;
+import org.grmodelfree.run.SnrRange;
+import org.grmodelfree.run.TrainingSession;
+import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.BlerPoint;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+
+/**
+ * What {@code ./modelfree flowgraph NAME [flags]} does: compiles flowgraphs/NAME.grc with grcc and
+ * runs it headless under Debian's Python, with the blocks' YAML and Python package on GNU Radio's
+ * paths, the flowgraph flags passed on (its parameter blocks are its flags). A training flowgraph
+ * (train_*) ends when the schedule is done; its learning blocks' checkpoints are joined into
+ * model.msgpack, evaluated as {@code ./modelfree train} evaluates, and then the trained and an
+ * untrained model are each run through the flowgraph's own channel in stream mode, which gives the
+ * block error rates through GNU Radio. {@code evaluate} runs a model through GNU Radio at each SNR.
+ */
+public final class FlowgraphRun {
+    /** The parameter of a training flowgraph that names a file for the samples at the receiver's input. */
+    public static final String CAPTURE = "capture";
+    /** Messages at most in received.png. */
+    public static final int RECEIVED_MESSAGES = 2000;
+
+    /** A request the command line should report as bad usage (the message says what is wrong). */
+    public static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final String name;
+    private final String snrDb;
+    private final Path model;
+    private final int frames;
+    private final long testMessages;
+    private final long maxMessages;
+    private final List<String> flowgraphFlags;
+
+    /**
+     * @param name the flowgraph (a file flowgraphs/NAME.grc)
+     * @param snrDb train_*: the training SNR (null: the flowgraph's snr_db default); evaluate: its SNR
+     *     points as from:step:to (null: the model's BLER-curve points)
+     * @param model evaluate: the model.msgpack to run through GNU Radio
+     * @param frames frames per run through the flowgraph in stream mode
+     * @param testMessages messages at least for the embedded BLER estimate at the training SNR
+     * @param maxMessages message cap per embedded BLER point
+     * @param flowgraphFlags flags passed on to the flowgraph
+     */
+    public FlowgraphRun(String name, String snrDb, Path model, int frames, long testMessages, long maxMessages,
+                        List<String> flowgraphFlags) {
+        this.name = name;
+        this.snrDb = snrDb;
+        this.model = model;
+        this.frames = frames;
+        this.testMessages = testMessages;
+        this.maxMessages = maxMessages;
+        this.flowgraphFlags = List.copyOf(flowgraphFlags);
+    }
+
+    /**
+     * Compiles and runs the flowgraph with its outputs in dir (which exists); returns the summary.
+     *
+     * @throws UsageException when the flowgraph or the flags do not make a headless run
+     */
+    public Map<String, Object> run(Path dir, Progress progress) throws Exception {
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile(name, dir.resolve("build"), progress);
+        if (name.startsWith("train_")) {
+            return train(gr, script, dir, progress);
+        } else if (name.equals("evaluate")) {
+            return evaluate(gr, script, dir, progress);
+        } else {
+            throw new UsageException("flowgraph " + name
+                    + " has a GUI or no headless recipe: open flowgraphs/" + name + ".grc in gnuradio-companion");
+        }
+    }
+
+    private Map<String, Object> train(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+        Path blocks = dir.resolve("blocks");
+        Path txCkpt = blocks.resolve("transmitter.ckpt");
+        Path rxCkpt = blocks.resolve("receiver.ckpt");
+        Files.deleteIfExists(txCkpt);
+        Files.deleteIfExists(rxCkpt);
+        double snr = trainingSnr(gr);
+        List<String> flags = new ArrayList<>(flowgraphFlags);
+        flags.addAll(List.of("--snr-db", Double.toString(snr)));
+        progress.message("training through GNU Radio: " + name + " " + String.join(" ", flags));
+        long t0 = System.nanoTime();
+        GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), progress);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        run.requireSuccess("transmitter", "policy-sampler", "receiver");
+        if (!Files.exists(txCkpt) || !Files.exists(rxCkpt)) {
+            throw new IllegalStateException("flowgraph " + name + " finished without both learning blocks'"
+                    + " checkpoints in " + blocks + " (see " + dir.resolve("flowgraph.log") + ")");
+        }
+        // The transmitter's configuration: it holds the exploration variance, which the receiver never sees.
+        TrainConfig c = BlockCheckpoint.load(txCkpt).state().config().withSnrDb(snr);
+        Trainer trainer = ZmqTraining.join(c, txCkpt, rxCkpt);
+        LearningCurve curve = ZmqTraining.joinCurves(txCkpt, rxCkpt);
+        Path modelFile = TrainingSession.modelPath(dir);
+        ModelFile.save(modelFile, trainer, seconds, curve);
+        Path untrained = dir.resolve("untrained.msgpack");
+        ModelFile.save(untrained, Trainer.create(c), 0, new LearningCurve());
+
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("transport", "gnuradio");
+        extra.put("flowgraph", name);
+        extra.put("flowgraph_flags", flags);
+        extra.put("seconds_per_iteration", seconds / Math.max(1, c.iterations()));
+        extra.put("blocks", run.results());
+        progress.message("BLER through the flowgraph in stream mode: trained model, then untrained");
+        boolean capture = gr.parameters(name).containsKey(CAPTURE);
+        Path received = dir.resolve("stream-trained").resolve("received.c64");
+        List<String> trainedFlags = new ArrayList<>(flags);
+        if (capture) {
+            trainedFlags.addAll(List.of("--" + CAPTURE, received.toAbsolutePath().toString()));
+        }
+        extra.put("flowgraph_bler", streamBler(gr, script, trainedFlags, modelFile, dir.resolve("stream-trained"), snr,
+                c.channel(), progress));
+        if (capture) {
+            int shown = plotReceived(received, c, dir.resolve("received.png"), String.format(Locale.ROOT,
+                    "Received through %s at %.1f dB (trained model)", name, snr));
+            extra.put("received_plot", Map.of("file", "received.png", "messages", shown));
+            Files.deleteIfExists(received);
+        }
+        extra.put("flowgraph_bler_untrained", streamBler(gr, script, flags, untrained,
+                dir.resolve("stream-untrained"), snr, c.channel(), progress));
+        double[] curveSnrs = SnrRange.parse(SnrRange.defaultCurve(c.channel()));
+        TrainingSession.Settings s = new TrainingSession.Settings(curveSnrs, testMessages, maxMessages, 30);
+        return TrainingSession.finish(trainer, curve, seconds, "iterations", dir, s, progress, extra);
+    }
+
+    /** The training SNR: --snr-db, else the default of the flowgraph's snr_db parameter. */
+    private double trainingSnr(GnuRadio gr) throws IOException {
+        String v = snrDb != null ? snrDb : gr.parameters(name).get("snr_db");
+        if (v == null) {
+            throw new UsageException("flowgraph " + name
+                    + " has no snr_db parameter; a training flowgraph needs one (its channel's SNR in dB)");
+        }
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("training SNR '" + v
+                    + "' is not a number of dB");
+        }
+    }
+
+    /**
+     * Plots the payload symbols of the frames captured at the receiver's input (complex64, as the
+     * flowgraph's file sink wrote them): at most {@link #RECEIVED_MESSAGES} messages, one colour per
+     * symbol position, as constellation.png shows the transmitted codebook. Returns the messages shown.
+     */
+    public static int plotReceived(Path capture, TrainConfig c, Path png, String title) throws IOException {
+        byte[] raw = Files.readAllBytes(capture);
+        FloatBuffer samples = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] all = new float[samples.remaining() & ~1];
+        samples.get(all);
+        int perFrame = Math.max(c.batchRx(), c.batchTx());
+        FrameSync sync = new FrameSync(FrameFormat.of(perFrame * c.symbols()));
+        sync.push(all, 0, all.length / 2);
+        float[] payload = new float[2 * perFrame * c.symbols()];
+        float[] shown = new float[2 * RECEIVED_MESSAGES * c.symbols()];
+        int messages = 0;
+        while (messages < RECEIVED_MESSAGES && sync.next(payload)) {
+            int take = Math.min(perFrame, RECEIVED_MESSAGES - messages);
+            System.arraycopy(payload, 0, shown, 2 * messages * c.symbols(), 2 * take * c.symbols());
+            messages += take;
+        }
+        if (messages == 0) {
+            throw new IllegalStateException("no whole frame in the captured samples " + capture);
+        }
+        Plots.constellation(png, title, Arrays.copyOf(shown, 2 * messages * c.symbols()), messages, c.symbols());
+        return messages;
+    }
+
+    /** Runs the flowgraph in stream mode with a model for the set number of frames; errors and BLER. */
+    private Map<String, Object> streamBler(GnuRadio gr, Path script, List<String> flags, Path modelFile, Path dir,
+                                           double snr, ChannelKind channel, Progress progress) throws Exception {
+        List<String> f = new ArrayList<>(flags);
+        f.addAll(List.of("--mode", "stream", "--model", modelFile.toAbsolutePath().toString(), "--frames",
+                Integer.toString(frames)));
+        GnuRadio.Run run = gr.run(script, f, dir, dir.resolve("flowgraph.log"), progress);
+        BlerPoint p = receiverBler(run, snr, dir);
+        Map<String, Object> m = Outputs.pointMap(p, channel);
+        m.put("receiver", run.stats("receiver"));
+        progress.message(String.format(Locale.ROOT, "  %s: BLER %.3e (%d errors in %d messages)",
+                modelFile.getFileName(), p.bler(), p.errors(), p.messages()));
+        return m;
+    }
+
+    /** The receiver's block errors over the messages it decided in stream mode, at an SNR. */
+    private static BlerPoint receiverBler(GnuRadio.Run run, double snr, Path dir) {
+        run.requireSuccess("receiver");
+        Map<?, ?> stats = run.stats("receiver");
+        long errors = ((Number) stats.get("block_errors")).longValue();
+        long messages = ((Number) stats.get("messages")).longValue();
+        if (messages == 0) {
+            throw new IllegalStateException("the receiver decided no message in stream mode (see "
+                    + dir.resolve("flowgraph.log") + ")");
+        }
+        return BlerPoint.of(snr, errors, messages);
+    }
+
+    private Map<String, Object> evaluate(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+        if (model == null) {
+            throw new UsageException("evaluate needs --model model.msgpack");
+        }
+        ModelFile.Loaded loaded = ModelFile.load(model);
+        TrainConfig c = loaded.config();
+        double[] snrs = SnrRange.parse(snrDb != null ? snrDb : SnrRange.defaultCurve(c.channel()));
+        List<Map<String, Object>> points = new ArrayList<>();
+        List<BlerPoint> curve = new ArrayList<>();
+        List<Map<String, Object>> failed = new ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
+        for (double snr : snrs) {
+            List<String> flags = new ArrayList<>(flowgraphFlags);
+            flags.addAll(List.of("--snr-db", Double.toString(snr), "--messages", Integer.toString(c.messages()),
+                    "--symbols", Integer.toString(c.symbols()), "--hidden", Integer.toString(c.rxHidden()),
+                    "--channel", c.channel().id()));
+            List<String> f = new ArrayList<>(flags);
+            f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
+            Path at = dir.resolve(String.format(Locale.ROOT, "snr-%.1f", snr));
+            GnuRadio.Run run = gr.run(script, f, at, at.resolve("flowgraph.log"), progress);
+            BlerPoint p;
+            try {
+                p = receiverBler(run, snr, at);
+            } catch (IllegalStateException e) {
+                // e.g. so low an SNR that the receiver finds no frame header: the other points still count
+                String why = e.getMessage().lines().filter(l -> l.contains("error:")).findFirst()
+                        .orElse(e.getMessage().lines().findFirst().orElse(""));
+                failed.add(Map.of("snr_db", snr, "error", why.strip(), "log", at.resolve("flowgraph.log").toString()));
+                progress.message(String.format(Locale.ROOT, "%5.1f dB: no BLER (%s)", snr, why.strip()));
+                continue;
+            }
+            points.add(Outputs.pointMap(p, c.channel()));
+            curve.add(p);
+            rows.add(new double[] {snr, p.errors(), p.messages(), p.bler(), p.ciLow(), p.ciHigh()});
+            progress.message(String.format(Locale.ROOT, "%5.1f dB: BLER %.3e (%d errors in %d messages)", snr,
+                    p.bler(), p.errors(), p.messages()));
+        }
+        if (curve.isEmpty()) {
+            throw new IllegalStateException("no SNR point gave a block error rate: " + failed);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("flowgraph", name);
+        summary.put("model", model.toString());
+        summary.put("channel", c.channel().id());
+        summary.put("trained_snr_db", c.snrDb());
+        summary.put("frames_per_point", frames);
+        summary.put("points", points);
+        summary.put("failed_points", failed);
+        org.grmodelfree.report.Csv.write(dir.resolve("bler_curve.csv"),
+                List.of("snr_db", "errors", "messages", "bler", "ci_low", "ci_high"), rows);
+        Outputs.plotBler(dir.resolve("bler.png"), "BLER through GNU Radio: " + model.getFileName() + " ("
+                + c.channel().id() + ")", curve, c.channel(), "learned, through GNU Radio");
+        Json.write(dir.resolve("summary.json"), summary);
+        return summary;
+    }
+}

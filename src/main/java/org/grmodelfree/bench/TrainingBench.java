@@ -182,7 +182,7 @@ public final class TrainingBench {
             try (ZmqTraining.Link l = ZmqTraining.start(z, dir.resolve("link"), ZmqTraining.LinkOptions.defaults(),
                     new java.io.PrintWriter(log))) {
                 l.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER), 3600);
-                List<LearningCurve.Point> pts = org.grmodelfree.store.BlockCheckpoint.load(l.txCheckpoint).state()
+                List<LearningCurve.Point> pts = org.grmodelfree.store.BlockCheckpointFile.load(l.txCheckpoint).state()
                         .history().points();
                 LearningCurve.Point first = pts.get(0);
                 LearningCurve.Point a = pts.get(zmqWarmup - 1);
@@ -224,7 +224,7 @@ public final class TrainingBench {
         Path blocks = dir.resolve("blocks");
         GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), quiet);
         run.requireSuccess("transmitter", "policy-sampler", "receiver"); // keeps dir, which has the log
-        IterationTimes t = IterationTimes.of(org.grmodelfree.store.BlockCheckpoint.load(
+        IterationTimes t = IterationTimes.of(org.grmodelfree.store.BlockCheckpointFile.load(
                 blocks.resolve("transmitter.ckpt")).state().history().points(), w);
         o.put("flowgraph", FLOWGRAPH);
         o.put("flowgraph_timed_iterations", t.iterations());

@@ -66,7 +66,7 @@ public final class PolicySamplerBlock implements Block {
         this.c = s.config();
         this.train = s.mode() == BlockParams.Mode.TRAIN;
         this.schedule = Schedule.of(c);
-        FrameFormat f = LinkFrames.format(c);
+        FrameFormat f = BatchFraming.format(c);
         this.sync = new FrameSync(f);
         this.writer = new FrameWriter(f);
         // a whole message of the transmitter's (an iteration's frames) in one read, and every frame
@@ -75,7 +75,7 @@ public final class PolicySamplerBlock implements Block {
         this.in = new float[2 * inItems];
         this.payload = new float[2 * f.payloadSymbols()];
         this.frame = new float[2 * (f.leadIn() + (inItems / f.frameLength() + 2) * f.frameLength())];
-        this.endOfRun = LinkFrames.endOfRun(c);
+        this.endOfRun = BatchFraming.endOfRun(c);
     }
 
     @Override

@@ -26,7 +26,7 @@ abstract class ReceiverKernel {
 
     ReceiverKernel(TrainConfig c) {
         this.c = c;
-        FrameFormat f = LinkFrames.format(c);
+        FrameFormat f = BatchFraming.format(c);
         this.sync = new FrameSync(f);
         this.in = new float[2 * 8192];
         this.payload = new float[2 * f.payloadSymbols()];

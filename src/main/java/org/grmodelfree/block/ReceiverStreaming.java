@@ -44,12 +44,12 @@ final class ReceiverStreaming extends ReceiverKernel {
     ReceiverStreaming(ReceiverBlock.Settings s) {
         super(s.config());
         this.frameLimit = s.frames();
-        this.msgs = new int[LinkFrames.frameMessages(c)];
-        this.decisions = new int[LinkFrames.frameMessages(c)];
+        this.msgs = new int[BatchFraming.frameMessages(c)];
+        this.decisions = new int[BatchFraming.frameMessages(c)];
         this.source = new MessageSource(c.messages(), c.seed());
         this.outputStream = s.output() == ReceiverBlock.Output.STREAM;
         this.seededReference = s.reference() == ReceiverBlock.Reference.SEEDED;
-        this.decidedBytes = new byte[outputStream ? LinkFrames.frameMessages(c) : 0];
+        this.decidedBytes = new byte[outputStream ? BatchFraming.frameMessages(c) : 0];
         Trainer model = TransmitterBlock.loadModel(s.model(), c);
         this.receiver = model.receiver();
         boolean md = s.decoder() == ReceiverBlock.Decoder.MIN_DISTANCE;
@@ -86,10 +86,10 @@ final class ReceiverStreaming extends ReceiverKernel {
             done = true;
             return;
         }
-        int b = LinkFrames.frameMessages(c);
+        int b = BatchFraming.frameMessages(c);
         int[] labels = null;
         if (seededReference) {
-            LinkFrames.streamMessages(source, id);
+            BatchFraming.streamMessages(source, id);
             source.next(msgs, b);
             labels = msgs;
         }

@@ -7,7 +7,7 @@ import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Networks;
 import org.grmodelfree.train.ReceiverLearner;
-import org.grmodelfree.train.ReceiverSide;
+import org.grmodelfree.train.ScheduledReceiver;
 import org.grmodelfree.train.Schedule;
 import org.grmodelfree.wire.ControlMessage;
 
@@ -22,8 +22,8 @@ final class ReceiverTraining extends ReceiverKernel {
 
     private final Schedule schedule;
     private final long endOfRun;
-    private final Checkpoints checkpoints;
-    private final ReceiverSide side;
+    private final Checkpointer checkpoints;
+    private final ScheduledReceiver side;
     private final ReceiverLearner learner;
     private long nextBatch;
     private double lastRxLoss = Double.NaN;
@@ -40,10 +40,10 @@ final class ReceiverTraining extends ReceiverKernel {
     ReceiverTraining(ReceiverBlock.Settings s) {
         super(s.config());
         this.schedule = Schedule.of(c);
-        this.endOfRun = LinkFrames.endOfRun(c);
+        this.endOfRun = BatchFraming.endOfRun(c);
         this.learner = new ReceiverLearner(Networks.create(c).receiver());
-        this.side = new ReceiverSide(learner, c);
-        this.checkpoints = new Checkpoints(ReceiverBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
+        this.side = new ScheduledReceiver(learner, c);
+        this.checkpoints = new Checkpointer(ReceiverBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
                 learner.receiver().params(), learner.optimiser(), curve);
         this.nextBatch = checkpoints.resume();
     }

@@ -107,14 +107,14 @@ final class TrainingParams {
         int hidden = (int) integer(p, HIDDEN, d.rxHidden());
         double s2 = real(p, SIGMA2, d.sigma2());
         double s2f = real(p, SIGMA2_FINAL, 0);
-        return new TrainConfig(ch, d.snrDb(), Method.ALTERNATING, m, (int) integer(p, SYMBOLS, d.symbols()),
-                hidden, hidden, (int) integer(p, ITERATIONS, d.iterations()),
-                (int) integer(p, BATCH_RX, d.batchRx()), (int) integer(p, BATCH_TX, d.batchTx()),
-                (int) integer(p, RX_STEPS, d.rxSteps()), (int) integer(p, TX_STEPS, d.txSteps()),
-                real(p, LR_RX, d.lrRx()), real(p, LR_TX, d.lrTx()), real(p, LR_FINAL, d.lrFinalFactor()),
-                s2, s2f == 0 ? s2 : s2f,
-                p.declares(BASELINE) ? Baseline.parse(p.string(BASELINE)) : d.baseline(), 0,
-                integer(p, SEED, d.seed()), 0, d.evalMessages(), 0);
+        return d.toBuilder().method(Method.ALTERNATING).messages(m).symbols((int) integer(p, SYMBOLS, d.symbols()))
+                .hidden(hidden).iterations((int) integer(p, ITERATIONS, d.iterations()))
+                .batchRx((int) integer(p, BATCH_RX, d.batchRx())).batchTx((int) integer(p, BATCH_TX, d.batchTx()))
+                .rxSteps((int) integer(p, RX_STEPS, d.rxSteps())).txSteps((int) integer(p, TX_STEPS, d.txSteps()))
+                .lrRx(real(p, LR_RX, d.lrRx())).lrTx(real(p, LR_TX, d.lrTx()))
+                .lrFinalFactor(real(p, LR_FINAL, d.lrFinalFactor())).sigma2(s2).sigma2Final(s2f == 0 ? s2 : s2f)
+                .baseline(p.declares(BASELINE) ? Baseline.parse(p.string(BASELINE)) : d.baseline()).fineTuneSteps(0)
+                .seed(integer(p, SEED, d.seed())).evalEvery(0).patience(0).build();
     }
 
     private static long integer(Params p, ParamSpec id, long def) {

@@ -23,7 +23,7 @@ import org.grmodelfree.train.TrainConfig;
  * flowgraph only after every block is built) cost no batch. With run_ahead (the default)
  * it sends the next iteration's receiver-phase batches while a transmitter-phase batch waits for its
  * feedback, so the receiver trains instead of waiting for the round trip; those batches are encoded
- * with the weights from before that batch's step (see {@link TransmitterSide}). In stream mode it
+ * with the weights from before that batch's step (see {@link ScheduledTransmitter}). In stream mode it
  * encodes the seeded messages of streaming batches with a trained model, or, with source stream,
  * the messages it reads on 'msg_in': one message index (0..M-1) per byte, so M must be at most 256.
  * A byte of M or more stops the block with an error naming the value, its position in the input

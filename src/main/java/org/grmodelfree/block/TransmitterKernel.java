@@ -31,9 +31,9 @@ abstract class TransmitterKernel {
     TransmitterKernel(TrainConfig c) {
         this.c = c;
         this.schedule = Schedule.of(c);
-        FrameFormat f = LinkFrames.format(c);
+        FrameFormat f = BatchFraming.format(c);
         this.writer = new FrameWriter(f);
-        this.framesPerWrite = LinkFrames.framesPerWrite(f, schedule.batchesPerIteration());
+        this.framesPerWrite = BatchFraming.framesPerWrite(f, schedule.batchesPerIteration());
         this.frame = new float[2 * (f.leadIn() + framesPerWrite * f.frameLength())];
         this.payload = new float[2 * f.payloadSymbols()];
     }

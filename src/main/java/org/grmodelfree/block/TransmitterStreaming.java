@@ -28,10 +28,10 @@ final class TransmitterStreaming extends TransmitterKernel {
         super(s.config());
         this.frameLimit = s.frames();
         this.userMessages = s.source() == TransmitterBlock.Source.STREAM;
-        this.msgBytes = new byte[userMessages ? LinkFrames.frameMessages(c) : 0];
+        this.msgBytes = new byte[userMessages ? BatchFraming.frameMessages(c) : 0];
         this.tx = TransmitterBlock.loadModel(s.model(), c).transmitter();
         this.source = new MessageSource(c.messages(), c.seed());
-        this.msgs = new int[LinkFrames.frameMessages(c)];
+        this.msgs = new int[BatchFraming.frameMessages(c)];
     }
 
     @Override
@@ -54,7 +54,7 @@ final class TransmitterStreaming extends TransmitterKernel {
                                 + " its messages");
             }
         }
-        int b = LinkFrames.frameMessages(c);
+        int b = BatchFraming.frameMessages(c);
         if (userMessages) {
             int n = io.readBytes(TransmitterBlock.MSG_IN, msgBytes, have, b - have);
             for (int i = have; i < have + n; i++) {
@@ -73,7 +73,7 @@ final class TransmitterStreaming extends TransmitterKernel {
             }
             have = 0;
         } else {
-            LinkFrames.streamMessages(source, nextBatch);
+            BatchFraming.streamMessages(source, nextBatch);
             source.next(msgs, b);
         }
         tx.encode(msgs, b, x);
@@ -92,7 +92,7 @@ final class TransmitterStreaming extends TransmitterKernel {
     void stop(BlockIo io) {
         if (userMessages && have > 0) {
             io.log(String.format(Locale.ROOT, "%d messages read on 'msg_in' were not sent: a frame carries %d"
-                    + " messages and only whole frames go out", have, LinkFrames.frameMessages(c)));
+                    + " messages and only whole frames go out", have, BatchFraming.frameMessages(c)));
         }
     }
 
@@ -100,7 +100,7 @@ final class TransmitterStreaming extends TransmitterKernel {
     String waitingFor() {
         if (userMessages) {
             return String.format(Locale.ROOT, "messages on 'msg_in' (%d of the %d of the next frame so far)", have,
-                    LinkFrames.frameMessages(c));
+                    BatchFraming.frameMessages(c));
         }
         return "room on 'out'";
     }

@@ -8,7 +8,7 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Networks;
 import org.grmodelfree.train.Schedule;
 import org.grmodelfree.train.TransmitterLearner;
-import org.grmodelfree.train.TransmitterSide;
+import org.grmodelfree.train.ScheduledTransmitter;
 import org.grmodelfree.wire.ControlMessage;
 
 /**
@@ -17,8 +17,8 @@ import org.grmodelfree.wire.ControlMessage;
  * step, gives up batches whose feedback does not come in time, and checkpoints.
  */
 final class TransmitterTraining extends TransmitterKernel {
-    private final TransmitterSide side;
-    private final Checkpoints checkpoints;
+    private final ScheduledTransmitter side;
+    private final Checkpointer checkpoints;
     private final long endOfRun;
     private final long feedbackTimeoutNanos;
     /** The first feedback's wait: peers may still be starting. */
@@ -45,17 +45,17 @@ final class TransmitterTraining extends TransmitterKernel {
 
     TransmitterTraining(TransmitterBlock.Settings s) {
         super(s.config());
-        this.endOfRun = LinkFrames.endOfRun(c);
+        this.endOfRun = BatchFraming.endOfRun(c);
         this.feedbackTimeoutNanos = (long) (s.feedbackTimeoutSeconds() * 1e9);
         this.startupTimeoutNanos = Math.max(feedbackTimeoutNanos, (long) (s.peerTimeoutSeconds() * 1e9));
         this.maxSkips = s.maxSkips();
         this.sent = new float[2 * c.batchTx() * c.symbols()];
         this.losses = new float[c.batchTx()];
         Networks n = Networks.create(c);
-        this.side = new TransmitterSide(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
+        this.side = new ScheduledTransmitter(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
                 s.runAhead());
         TransmitterLearner l = side.learner();
-        this.checkpoints = new Checkpoints(TransmitterBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
+        this.checkpoints = new Checkpointer(TransmitterBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
                 l.transmitter().params(), l.optimiser(), curve);
         this.nextBatch = checkpoints.resume();
         l.transmitter().parametersChanged();

@@ -6,7 +6,7 @@ import java.util.random.RandomGenerator;
 import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Dense;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.nn.VectorOps;
+import org.grmodelfree.nn.Activations;
 
 /** The AWGN receiver: 2N reals -> dense (hidden) ReLU -> dense M logits (softmax in the loss). */
 public final class AwgnReceiver implements Receiver {
@@ -46,10 +46,10 @@ public final class AwgnReceiver implements Receiver {
     public FMatrixRMaj forward(FMatrixRMaj y) {
         int rows = y.numRows;
         in.reshape(rows, y.numCols);
-        VectorOps.copy(frontEnd(y), in);
+        Activations.copy(frontEnd(y), in);
         a1.reshape(rows, d1.out());
         d1.forward(in, a1);
-        VectorOps.relu(a1);
+        Activations.relu(a1);
         logits.reshape(rows, messages);
         d2.forward(a1, logits);
         return logits;
@@ -78,7 +78,7 @@ public final class AwgnReceiver implements Receiver {
     public FMatrixRMaj backward(FMatrixRMaj gLogits, boolean inputGradient) {
         g1.reshape(a1.numRows, a1.numCols);
         d2.backward(a1, gLogits, g1);
-        VectorOps.reluBackward(a1, g1);
+        Activations.reluBackward(a1, g1);
         if (inputGradient) {
             gIn.reshape(in.numRows, in.numCols);
             d1.backward(in, g1, gIn);

@@ -79,7 +79,7 @@ public final class FrameSync {
                     return false;
                 }
                 k = best(from, to);
-                if (metric(k, FrameSequences.PREAMBLE, p) < f.threshold()) {
+                if (metric(k, FrameCodes.PREAMBLE, p) < f.threshold()) {
                     expected = -1;
                     continue;
                 }
@@ -95,13 +95,13 @@ public final class FrameSync {
             }
             long header = readHeader(k + p);
             int id = (int) (header >>> 16);
-            if ((header & 0xFFFF) != FrameSequences.crc16(id)) {
+            if ((header & 0xFFFF) != FrameCodes.crc16(id)) {
                 headerErrors++;
                 pos = k + 1;
                 expected = -1;
                 continue;
             }
-            if (metric(k + f.endMarkerOffset(), FrameSequences.END_MARKER, FrameFormat.END_MARKER) < f.threshold()) {
+            if (metric(k + f.endMarkerOffset(), FrameCodes.END_MARKER, FrameFormat.END_MARKER) < f.threshold()) {
                 partial++;
                 lastPartialId = id & 0xFFFFFFFFL;
                 pos = k + p;
@@ -125,7 +125,7 @@ public final class FrameSync {
     /** The first preamble at or after pos (peak-picked), or -1 when more samples are needed. */
     private int search(int p) {
         for (int k = pos; k + p <= len; k++) {
-            if (metric(k, FrameSequences.PREAMBLE, p) >= f.threshold()) {
+            if (metric(k, FrameCodes.PREAMBLE, p) >= f.threshold()) {
                 int end = k + p / 2;
                 if (end + p > len) {
                     pos = k;
@@ -143,7 +143,7 @@ public final class FrameSync {
         int arg = from;
         double bestMetric = -1;
         for (int k = from; k <= to; k++) {
-            double m = metric(k, FrameSequences.PREAMBLE, FrameFormat.PREAMBLE);
+            double m = metric(k, FrameCodes.PREAMBLE, FrameFormat.PREAMBLE);
             if (m > bestMetric) {
                 bestMetric = m;
                 arg = k;
@@ -196,7 +196,7 @@ public final class FrameSync {
                     float yi = buf[2 * (o + c) + 1];
                     r0 += yr;
                     i0 += yi;
-                    float sign = FrameSequences.chip(1, c);
+                    float sign = FrameCodes.chip(1, c);
                     r1 += sign * yr;
                     i1 += sign * yi;
                 }

@@ -28,21 +28,21 @@ public final class FrameWriter {
             throw new IllegalArgumentException("frame: batch id " + batchId + " does not fit 32 bits");
         }
         int o = 2 * off;
-        System.arraycopy(FrameSequences.PREAMBLE, 0, out, o, 2 * FrameFormat.PREAMBLE);
+        System.arraycopy(FrameCodes.PREAMBLE, 0, out, o, 2 * FrameFormat.PREAMBLE);
         o += 2 * FrameFormat.PREAMBLE;
         int id = (int) batchId;
-        long header = ((long) id & 0xFFFFFFFFL) << 16 | FrameSequences.crc16(id);
+        long header = ((long) id & 0xFFFFFFFFL) << 16 | FrameCodes.crc16(id);
         int chips = format.chipsPerBit();
         for (int b = FrameFormat.HEADER_BITS - 1; b >= 0; b--) {
             int bit = (int) (header >>> b) & 1;
             for (int k = 0; k < chips; k++) {
-                out[o++] = FrameSequences.chip(bit, k);
+                out[o++] = FrameCodes.chip(bit, k);
                 out[o++] = 0f;
             }
         }
         System.arraycopy(payload, 2 * payloadOff, out, o, 2 * format.payloadSymbols());
         o += 2 * format.payloadSymbols();
-        System.arraycopy(FrameSequences.END_MARKER, 0, out, o, 2 * FrameFormat.END_MARKER);
+        System.arraycopy(FrameCodes.END_MARKER, 0, out, o, 2 * FrameFormat.END_MARKER);
         o += 2 * FrameFormat.END_MARKER;
         java.util.Arrays.fill(out, o, o + 2 * format.guard(), 0f);
         return format.frameLength();

@@ -7,7 +7,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.ComplexDivide;
 import org.grmodelfree.nn.Dense;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.nn.VectorOps;
+import org.grmodelfree.nn.Activations;
 
 /**
  * The Rayleigh block-fading receiver: a channel estimator (2N -> width tanh -> 2 linear = complex
@@ -74,10 +74,10 @@ public final class RbfReceiver implements Receiver {
     private FMatrixRMaj equalise(FMatrixRMaj in) {
         int rows = in.numRows;
         y.reshape(rows, in.numCols);
-        VectorOps.copy(in, y);
+        Activations.copy(in, y);
         t1.reshape(rows, e1.out());
         e1.forward(y, t1);
-        VectorOps.tanh(t1, t1);
+        Activations.tanh(t1, t1);
         hHat.reshape(rows, 2);
         e2.forward(t1, hHat);
         z.reshape(rows, y.numCols);
@@ -94,7 +94,7 @@ public final class RbfReceiver implements Receiver {
         ComplexDivide.backward(y, hHat, z, gz, inputGradient ? gY : null, gH);
         gT1.reshape(rows, t1.numCols);
         e2.backward(t1, gH, gT1);
-        VectorOps.tanhBackward(t1, gT1, gT1);
+        Activations.tanhBackward(t1, gT1, gT1);
         if (!inputGradient) {
             e1.backward(y, gT1, null);
             return null;

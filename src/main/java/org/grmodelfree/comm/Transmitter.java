@@ -9,7 +9,7 @@ import org.grmodelfree.nn.Embedding;
 import org.grmodelfree.nn.EnergyNormalization;
 import org.grmodelfree.nn.Layer;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.nn.VectorOps;
+import org.grmodelfree.nn.Activations;
 
 /**
  * The learned transmitter f_T: embedding (M x hidden) -> ELU -> dense 2N (linear) -> energy
@@ -65,7 +65,7 @@ public final class Transmitter implements Layer {
     public FMatrixRMaj codebook() {
         if (stale) {
             // The codebook embeds every message once, in order: the lookup is the table itself.
-            VectorOps.elu(embedding.table().value(), h);
+            Activations.elu(embedding.table().value(), h);
             dense.forward(h, z);
             norm.forward(z, code);
             stale = false;
@@ -104,7 +104,7 @@ public final class Transmitter implements Layer {
         norm.backward(z, gCode, gz);
         dense.backward(h, gz, gh);
         // The lookup of every message in order is the identity, so its gradient is ELU's directly.
-        VectorOps.eluBackward(embedding.table().value(), h, gh, embedding.table().grad());
+        Activations.eluBackward(embedding.table().value(), h, gh, embedding.table().grad());
     }
 
     /**

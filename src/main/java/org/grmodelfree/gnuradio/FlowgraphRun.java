@@ -22,7 +22,7 @@ import org.grmodelfree.run.Outputs;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.run.TrainingSession;
-import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.BlockCheckpointFile;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.LearningCurve;
@@ -117,7 +117,7 @@ public final class FlowgraphRun {
                     + " checkpoints in " + blocks + " (see " + dir.resolve("flowgraph.log") + ")");
         }
         // The transmitter's configuration: it holds the exploration variance, which the receiver never sees.
-        TrainConfig c = BlockCheckpoint.load(txCkpt).state().config().withSnrDb(snr);
+        TrainConfig c = BlockCheckpointFile.load(txCkpt).state().config().withSnrDb(snr);
         Trainer trainer = ZmqTraining.join(c, txCkpt, rxCkpt);
         LearningCurve curve = ZmqTraining.joinCurves(txCkpt, rxCkpt);
         Path modelFile = TrainingSession.modelPath(dir);

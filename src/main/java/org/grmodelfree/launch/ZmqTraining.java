@@ -19,7 +19,7 @@ import org.grmodelfree.block.TransmitterBlock;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.TrainingSession;
-import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.BlockCheckpointFile;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
@@ -183,10 +183,10 @@ public final class ZmqTraining {
     /** The same from the two checkpoint files (a GNU Radio flowgraph's learning blocks, say). */
     public static Trainer join(TrainConfig c, Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Trainer t = Trainer.create(c);
-        BlockCheckpoint.Loaded tx = BlockCheckpoint.load(txCheckpoint);
-        BlockCheckpoint.Loaded rx = BlockCheckpoint.load(rxCheckpoint);
-        BlockCheckpoint.restore(tx, TX, c, t.transmitter().params(), t.optimisers().get(0));
-        BlockCheckpoint.restore(rx, RX, c, t.receiver().params(), t.optimisers().get(1));
+        BlockCheckpointFile.Loaded tx = BlockCheckpointFile.load(txCheckpoint);
+        BlockCheckpointFile.Loaded rx = BlockCheckpointFile.load(rxCheckpoint);
+        BlockCheckpointFile.restore(tx, TX, c, t.transmitter().params(), t.optimisers().get(0));
+        BlockCheckpointFile.restore(rx, RX, c, t.receiver().params(), t.optimisers().get(1));
         t.transmitter().parametersChanged();
         t.iteration(Math.min(tx.state().iteration(), rx.state().iteration()));
         return t;
@@ -200,11 +200,11 @@ public final class ZmqTraining {
     /** The same from the two checkpoint files. */
     public static LearningCurve joinCurves(Path txCheckpoint, Path rxCheckpoint) throws IOException {
         Map<Integer, Double> rxLoss = new LinkedHashMap<>();
-        for (LearningCurve.Point p : BlockCheckpoint.load(rxCheckpoint).state().history().points()) {
+        for (LearningCurve.Point p : BlockCheckpointFile.load(rxCheckpoint).state().history().points()) {
             rxLoss.put(p.iteration(), p.rxLoss());
         }
         LearningCurve curve = new LearningCurve();
-        for (LearningCurve.Point p : BlockCheckpoint.load(txCheckpoint).state().history().points()) {
+        for (LearningCurve.Point p : BlockCheckpointFile.load(txCheckpoint).state().history().points()) {
             curve.add(new LearningCurve.Point(p.iteration(), p.seconds(), rxLoss.getOrDefault(p.iteration(), Double.NaN),
                     p.txLoss(), Double.NaN));
         }

@@ -123,7 +123,7 @@ public final class Adam implements Parallel.RangeTask {
         float ob1 = 1 - beta1;
         float ob2 = 1 - beta2;
         float wd = decay[p];
-        int lanes = VectorOps.L;
+        int lanes = Activations.L;
         FMatrixRMaj value = params.get(p).value();
         float[] w = value.data;
         float[] g = params.get(p).grad().data;
@@ -131,13 +131,13 @@ public final class Adam implements Parallel.RangeTask {
         float[] vp = v[p];
         int i = from;
         for (; i + lanes <= to; i += lanes) {
-            FloatVector gv = FloatVector.fromArray(VectorOps.S, g, i);
-            FloatVector wv = FloatVector.fromArray(VectorOps.S, w, i);
+            FloatVector gv = FloatVector.fromArray(Activations.S, g, i);
+            FloatVector wv = FloatVector.fromArray(Activations.S, w, i);
             if (wd != 0f) {
                 gv = gv.add(wv.mul(wd));
             }
-            FloatVector mv = FloatVector.fromArray(VectorOps.S, mp, i).mul(b1).add(gv.mul(ob1));
-            FloatVector vv = FloatVector.fromArray(VectorOps.S, vp, i).mul(b2).add(gv.mul(gv).mul(ob2));
+            FloatVector mv = FloatVector.fromArray(Activations.S, mp, i).mul(b1).add(gv.mul(ob1));
+            FloatVector vv = FloatVector.fromArray(Activations.S, vp, i).mul(b2).add(gv.mul(gv).mul(ob2));
             mv.intoArray(mp, i);
             vv.intoArray(vp, i);
             wv.sub(mv.mul(a).div(vv.sqrt().add(e))).intoArray(w, i);

@@ -24,7 +24,7 @@ import org.ejml.data.FMatrixRMaj;
 public final class BatchNorm implements Layer, Parallel.RangeTask {
     public static final double DEFAULT_MOMENTUM = 0.99;
     public static final double DEFAULT_EPSILON = 1e-3;
-    private static final int L = VectorOps.L;
+    private static final int L = Activations.L;
     /** Tensors smaller than this many values run on the calling thread. */
     private static final long PARALLEL_MIN = 1L << 16;
 
@@ -197,16 +197,16 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
         double sg = 0;
         double sgd = 0;
         for (int b = 0, o = first; b < batch; b++, o += stride) {
-            FloatVector accG = FloatVector.zero(VectorOps.S);
+            FloatVector accG = FloatVector.zero(Activations.S);
             FloatVector accGd = accG;
             int i = 0;
             for (; i + L <= hw; i += L) {
-                FloatVector g = FloatVector.fromArray(VectorOps.S, yd, o + i);
+                FloatVector g = FloatVector.fromArray(Activations.S, yd, o + i);
                 accG = accG.add(g);
-                accGd = FloatVector.fromArray(VectorOps.S, xd, o + i).sub(m).fma(g, accGd);
+                accGd = FloatVector.fromArray(Activations.S, xd, o + i).sub(m).fma(g, accGd);
             }
-            float tg = VectorMath.sumLanes(accG);
-            float tgd = VectorMath.sumLanes(accGd);
+            float tg = ExactMath.sumLanes(accG);
+            float tgd = ExactMath.sumLanes(accGd);
             for (; i < hw; i++) {
                 tg += yd[o + i];
                 tgd = Math.fma(xd[o + i] - m, yd[o + i], tgd);
@@ -233,12 +233,12 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
     }
 
     private static float sum(float[] x, int o, int n) {
-        FloatVector acc = FloatVector.zero(VectorOps.S);
+        FloatVector acc = FloatVector.zero(Activations.S);
         int i = 0;
         for (; i + L <= n; i += L) {
-            acc = acc.add(FloatVector.fromArray(VectorOps.S, x, o + i));
+            acc = acc.add(FloatVector.fromArray(Activations.S, x, o + i));
         }
-        float s = VectorMath.sumLanes(acc);
+        float s = ExactMath.sumLanes(acc);
         for (; i < n; i++) {
             s += x[o + i];
         }
@@ -246,13 +246,13 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
     }
 
     private static float sumSquaredDeviations(float[] x, int o, int n, float m) {
-        FloatVector acc = FloatVector.zero(VectorOps.S);
+        FloatVector acc = FloatVector.zero(Activations.S);
         int i = 0;
         for (; i + L <= n; i += L) {
-            FloatVector d = FloatVector.fromArray(VectorOps.S, x, o + i).sub(m);
+            FloatVector d = FloatVector.fromArray(Activations.S, x, o + i).sub(m);
             acc = d.fma(d, acc);
         }
-        float s = VectorMath.sumLanes(acc);
+        float s = ExactMath.sumLanes(acc);
         for (; i < n; i++) {
             float d = x[o + i] - m;
             s = Math.fma(d, d, s);
@@ -265,7 +265,7 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
         int i = 0;
         if (bx == 0f) {
             for (; i + L <= n; i += L) {
-                FloatVector.fromArray(VectorOps.S, u, o + i).fma(a, k).intoArray(out, o + i);
+                FloatVector.fromArray(Activations.S, u, o + i).fma(a, k).intoArray(out, o + i);
             }
             for (; i < n; i++) {
                 out[o + i] = Math.fma(u[o + i], a, k);
@@ -273,8 +273,8 @@ public final class BatchNorm implements Layer, Parallel.RangeTask {
             return;
         }
         for (; i + L <= n; i += L) {
-            FloatVector t = FloatVector.fromArray(VectorOps.S, v, o + i).fma(bx, k);
-            FloatVector.fromArray(VectorOps.S, u, o + i).fma(FloatVector.broadcast(VectorOps.S, a), t).intoArray(out, o + i);
+            FloatVector t = FloatVector.fromArray(Activations.S, v, o + i).fma(bx, k);
+            FloatVector.fromArray(Activations.S, u, o + i).fma(FloatVector.broadcast(Activations.S, a), t).intoArray(out, o + i);
         }
         for (; i < n; i++) {
             out[o + i] = Math.fma(u[o + i], a, Math.fma(v[o + i], bx, k));

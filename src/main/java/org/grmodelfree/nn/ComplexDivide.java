@@ -76,7 +76,7 @@ public final class ComplexDivide {
     }
 
     private static void check(FMatrixRMaj y, FMatrixRMaj h, FMatrixRMaj z) {
-        VectorOps.sameShape("ComplexDivide", y, z);
+        Activations.sameShape("ComplexDivide", y, z);
         if (h.numRows != y.numRows || h.numCols != 2 || y.numCols % 2 != 0) {
             throw new IllegalArgumentException(String.format(
                     "ComplexDivide: y %dx%d and h %dx%d do not fit (h needs one complex value per row)",

@@ -31,7 +31,7 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
     /** Patch-matrix floats per chunk: about 256 KB, half the L2 cache of the machines we run on. */
     private static final int CHUNK_FLOATS = 1 << 16;
     /** Chunk columns are padded to this multiple, so the Gemm kernels never run their scalar tails. */
-    private static final int COL_ALIGN = 2 * VectorOps.L;
+    private static final int COL_ALIGN = 2 * Activations.L;
     /** Partial weight gradients: the batch is split into at most this many fixed shards. */
     private static final int SHARDS = 8;
     /** Smaller convolutions (in multiply-adds) run on the calling thread. */
@@ -106,7 +106,7 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         this.patch = in.channels() * kernel * kernel;
         this.w = new Param(name + ".w", outChannels, patch);
         this.b = new Param(name + ".b", 1, outChannels);
-        this.outPadded = (outChannels + VectorOps.L - 1) / VectorOps.L * VectorOps.L;
+        this.outPadded = (outChannels + Activations.L - 1) / Activations.L * Activations.L;
         this.outRows = (outChannels + 3) / 4 * 4;
         this.patchRows = (patch + 3) / 4 * 4;
         this.wPadded = new float[outRows * patchRows];
@@ -422,8 +422,8 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         }
         float[] mask = columnMasks[dx + pad];
         int q = lo;
-        for (; q + VectorOps.L <= hi; q += VectorOps.L) {
-            FloatVector.fromArray(VectorOps.S, x, image + q + shift).mul(FloatVector.fromArray(VectorOps.S, mask, q))
+        for (; q + Activations.L <= hi; q += Activations.L) {
+            FloatVector.fromArray(Activations.S, x, image + q + shift).mul(FloatVector.fromArray(Activations.S, mask, q))
                     .intoArray(col, dst + q);
         }
         for (; q < hi; q++) {
@@ -440,9 +440,9 @@ public final class Conv2D implements Layer, Parallel.RangeTask {
         float[] mask = columnMasks[dx + pad];
         int g = image + shift;
         int q = lo;
-        for (; q + VectorOps.L <= hi; q += VectorOps.L) {
-            FloatVector c = FloatVector.fromArray(VectorOps.S, col, src + q);
-            FloatVector.fromArray(VectorOps.S, mask, q).fma(c, FloatVector.fromArray(VectorOps.S, gxd, g + q))
+        for (; q + Activations.L <= hi; q += Activations.L) {
+            FloatVector c = FloatVector.fromArray(Activations.S, col, src + q);
+            FloatVector.fromArray(Activations.S, mask, q).fma(c, FloatVector.fromArray(Activations.S, gxd, g + q))
                     .intoArray(gxd, g + q);
         }
         for (; q < hi; q++) {

@@ -46,7 +46,7 @@ public final class Dense implements Layer {
     /** y = x W + b. x (rows x in) not modified, y (rows x out) modified. */
     public void forward(FMatrixRMaj x, FMatrixRMaj y) {
         gemm.mult(x, w.value(), y);
-        VectorOps.addRowVector(y, b.value());
+        Activations.addRowVector(y, b.value());
     }
 
     /**
@@ -59,8 +59,8 @@ public final class Dense implements Layer {
         int n = out();
         float[] wd = w.value().data;
         float[] bd = b.value().data;
-        VectorSpecies<Float> s = VectorOps.S;
-        int l = VectorOps.L;
+        VectorSpecies<Float> s = Activations.S;
+        int l = Activations.L;
         int j = 0;
         for (; j + 4 * l <= n; j += 4 * l) { // four independent chains, each in forward's order
             FloatVector s0 = FloatVector.zero(s);
@@ -97,9 +97,9 @@ public final class Dense implements Layer {
      */
     public void backward(FMatrixRMaj x, FMatrixRMaj gy, FMatrixRMaj gx) {
         gemm.multTransA(x, gy, w.grad());
-        VectorOps.sumRows(gy, b.grad());
+        Activations.sumRows(gy, b.grad());
         if (gx != null) {
-            VectorOps.transpose(w.value(), wT);
+            Activations.transpose(w.value(), wT);
             gemm.mult(gy, wT, gx);
         }
     }

@@ -12,7 +12,7 @@ public final class EnergyNormalization {
 
     /** x not modified, y modified (may be x). */
     public void forward(FMatrixRMaj x, FMatrixRMaj y) {
-        VectorOps.sameShape("EnergyNormalization.forward", x, y);
+        Activations.sameShape("EnergyNormalization.forward", x, y);
         if (x.numCols % 2 != 0) {
             throw new IllegalArgumentException("EnergyNormalization: " + x.numCols
                     + " columns is not a whole number of complex symbols");
@@ -41,8 +41,8 @@ public final class EnergyNormalization {
      * (must not be x).
      */
     public void backward(FMatrixRMaj x, FMatrixRMaj gy, FMatrixRMaj gx) {
-        VectorOps.sameShape("EnergyNormalization.backward", x, gy);
-        VectorOps.sameShape("EnergyNormalization.backward", x, gx);
+        Activations.sameShape("EnergyNormalization.backward", x, gy);
+        Activations.sameShape("EnergyNormalization.backward", x, gx);
         float[] xd = x.data;
         float[] gd = gy.data;
         float[] od = gx.data;

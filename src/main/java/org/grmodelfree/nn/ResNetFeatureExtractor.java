@@ -135,7 +135,7 @@ public final class ResNetFeatureExtractor implements Layer {
     private FMatrixRMaj normaliseAndActivate(FMatrixRMaj h, boolean training) {
         act.reshape(h.numRows, h.numCols);
         bn.forward(h, act, training);
-        VectorOps.relu(act);
+        Activations.relu(act);
         return act;
     }
 
@@ -144,13 +144,13 @@ public final class ResNetFeatureExtractor implements Layer {
      * (overwriting them). gFeatures not modified. No input gradient: the input is data.
      */
     public void backward(FMatrixRMaj gFeatures) {
-        VectorOps.sameShape("ResNetFeatureExtractor.backward", features, gFeatures);
+        Activations.sameShape("ResNetFeatureExtractor.backward", features, gFeatures);
         int rows = gFeatures.numRows;
         gPooled.reshape(rows, last.size());
         GlobalAveragePool.backward(last, gFeatures, gPooled);
         FMatrixRMaj g = gPooled;
         if (pre) {
-            VectorOps.reluBackward(act, gPooled);
+            Activations.reluBackward(act, gPooled);
             bn.backward(stagesOut, gPooled, gPooled);
         }
         for (int i = stages.length - 1; i >= 0; i--) {
@@ -158,8 +158,8 @@ public final class ResNetFeatureExtractor implements Layer {
         }
         if (!pre) {
             gStem.reshape(rows, stemOut.numCols);
-            VectorOps.copy(g, gStem);
-            VectorOps.reluBackward(act, gStem);
+            Activations.copy(g, gStem);
+            Activations.reluBackward(act, gStem);
             bn.backward(stemOut, gStem, gStem);
             g = gStem;
         }

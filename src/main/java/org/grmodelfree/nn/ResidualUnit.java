@@ -103,21 +103,21 @@ public final class ResidualUnit implements Layer {
         if (pre) {
             a1.reshape(rows, in.size());
             bn1.forward(x, a1, training);
-            VectorOps.relu(a1);
+            Activations.relu(a1);
             conv1.forward(a1, h1);
             bn2.forward(h1, a2, training);
-            VectorOps.relu(a2);
+            Activations.relu(a2);
             conv2.forward(a2, y);
-            VectorOps.add(y, sc, y);
+            Activations.add(y, sc, y);
         } else {
             a1.reshape(rows, out.size());
             conv1.forward(x, h1);
             bn1.forward(h1, a1, training);
-            VectorOps.relu(a1);
+            Activations.relu(a1);
             conv2.forward(a1, a2);
             bn2.forward(a2, y, training);
-            VectorOps.add(y, sc, y);
-            VectorOps.relu(y);
+            Activations.add(y, sc, y);
+            Activations.relu(y);
         }
         return y;
     }
@@ -127,36 +127,36 @@ public final class ResidualUnit implements Layer {
      * them) and returns dL/dx (a live view). gy not modified.
      */
     public FMatrixRMaj backward(FMatrixRMaj gy) {
-        VectorOps.sameShape("ResidualUnit.backward", y, gy);
+        Activations.sameShape("ResidualUnit.backward", y, gy);
         int rows = gy.numRows;
         gMid.reshape(rows, out.size());
         gIn.reshape(rows, in.size());
         FMatrixRMaj g = gy;
         if (pre) {
             conv2.backward(a2, gy, gMid);
-            VectorOps.reluBackward(a2, gMid);
+            Activations.reluBackward(a2, gMid);
             bn2.backward(h1, gMid, gMid);
             conv1.backward(a1, gMid, gIn);
-            VectorOps.reluBackward(a1, gIn);
+            Activations.reluBackward(a1, gIn);
             bn1.backward(x, gIn, gIn);
         } else {
             gAct.reshape(rows, out.size());
             gOut.reshape(rows, out.size());
-            VectorOps.copy(gy, gOut);
-            VectorOps.reluBackward(y, gOut);
+            Activations.copy(gy, gOut);
+            Activations.reluBackward(y, gOut);
             g = gOut;
             bn2.backward(a2, gOut, gMid);
             conv2.backward(a1, gMid, gAct);
-            VectorOps.reluBackward(a1, gAct);
+            Activations.reluBackward(a1, gAct);
             bn1.backward(h1, gAct, gAct);
             conv1.backward(x, gAct, gIn);
         }
         if (proj == null) {
-            VectorOps.add(gIn, g, gIn);
+            Activations.add(gIn, g, gIn);
         } else {
             gShortcut.reshape(rows, in.size());
             proj.backward(x, g, gShortcut);
-            VectorOps.add(gIn, gShortcut, gIn);
+            Activations.add(gIn, gShortcut, gIn);
         }
         return gIn;
     }

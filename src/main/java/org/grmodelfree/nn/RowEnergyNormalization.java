@@ -17,7 +17,7 @@ public final class RowEnergyNormalization {
 
     /** x not modified, y modified (may be x). */
     public void forward(FMatrixRMaj x, FMatrixRMaj y) {
-        VectorOps.sameShape("RowEnergyNormalization.forward", x, y);
+        Activations.sameShape("RowEnergyNormalization.forward", x, y);
         if (x.numCols % 2 != 0) {
             throw new IllegalArgumentException("RowEnergyNormalization: " + x.numCols
                     + " columns is not a whole number of complex symbols");
@@ -52,8 +52,8 @@ public final class RowEnergyNormalization {
      * modified (must not be x).
      */
     public void backward(FMatrixRMaj x, FMatrixRMaj gy, FMatrixRMaj gx) {
-        VectorOps.sameShape("RowEnergyNormalization.backward", x, gy);
-        VectorOps.sameShape("RowEnergyNormalization.backward", x, gx);
+        Activations.sameShape("RowEnergyNormalization.backward", x, gy);
+        Activations.sameShape("RowEnergyNormalization.backward", x, gx);
         if (gx == x) {
             throw new IllegalArgumentException("RowEnergyNormalization.backward: gx must not be x");
         }

@@ -10,7 +10,7 @@ import org.ejml.data.FMatrixRMaj;
  * l_i = log sum_j exp(z_ij) - z_i,label_i. Stateless; numerically stable (max subtracted).
  */
 public final class SoftmaxCrossEntropy {
-    private static final int L = VectorOps.L;
+    private static final int L = Activations.L;
 
     private SoftmaxCrossEntropy() {
     }
@@ -27,7 +27,7 @@ public final class SoftmaxCrossEntropy {
     public static double forward(FMatrixRMaj logits, int[] labels, FMatrixRMaj probs, float[] losses) {
         int rows = logits.numRows;
         int n = logits.numCols;
-        VectorOps.sameShape("SoftmaxCrossEntropy.forward", logits, probs);
+        Activations.sameShape("SoftmaxCrossEntropy.forward", logits, probs);
         if (labels.length < rows || losses.length < rows) {
             throw new IllegalArgumentException("SoftmaxCrossEntropy.forward: " + rows + " rows but "
                     + labels.length + " labels and room for " + losses.length + " losses");
@@ -83,23 +83,23 @@ public final class SoftmaxCrossEntropy {
         float sum = 0;
         int j = 0;
         if (n >= L) {
-            FloatVector acc = FloatVector.zero(VectorOps.S);
+            FloatVector acc = FloatVector.zero(Activations.S);
             for (; j + L <= n; j += L) {
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(VectorOps.S, z, o + j).sub(max));
+                FloatVector e = ExactMath.exp(FloatVector.fromArray(Activations.S, z, o + j).sub(max));
                 e.intoArray(p, o + j);
                 acc = acc.add(e);
             }
-            sum = VectorMath.sumLanes(acc);
+            sum = ExactMath.sumLanes(acc);
         }
         for (; j < n; j++) {
-            float e = VectorMath.exp(z[o + j] - max);
+            float e = ExactMath.exp(z[o + j] - max);
             p[o + j] = e;
             sum += e;
         }
         float inv = 1f / sum;
         j = 0;
         for (; j + L <= n; j += L) {
-            FloatVector.fromArray(VectorOps.S, p, o + j).mul(inv).intoArray(p, o + j);
+            FloatVector.fromArray(Activations.S, p, o + j).mul(inv).intoArray(p, o + j);
         }
         for (; j < n; j++) {
             p[o + j] *= inv;
@@ -111,9 +111,9 @@ public final class SoftmaxCrossEntropy {
         float max = Float.NEGATIVE_INFINITY;
         int j = 0;
         if (n >= L) {
-            FloatVector m = FloatVector.fromArray(VectorOps.S, z, o);
+            FloatVector m = FloatVector.fromArray(Activations.S, z, o);
             for (j = L; j + L <= n; j += L) {
-                m = m.max(FloatVector.fromArray(VectorOps.S, z, o + j));
+                m = m.max(FloatVector.fromArray(Activations.S, z, o + j));
             }
             max = m.reduceLanes(MAX);
         }
@@ -132,14 +132,14 @@ public final class SoftmaxCrossEntropy {
      * @param g rows x classes, modified (may be probs)
      */
     public static void backward(FMatrixRMaj probs, int[] labels, float scale, FMatrixRMaj g) {
-        VectorOps.sameShape("SoftmaxCrossEntropy.backward", probs, g);
+        Activations.sameShape("SoftmaxCrossEntropy.backward", probs, g);
         int n = probs.numCols;
         float[] p = probs.data;
         float[] gd = g.data;
         int len = probs.getNumElements();
         int i = 0;
         for (; i + L <= len; i += L) {
-            FloatVector.fromArray(VectorOps.S, p, i).mul(scale).intoArray(gd, i);
+            FloatVector.fromArray(Activations.S, p, i).mul(scale).intoArray(gd, i);
         }
         for (; i < len; i++) {
             gd[i] = p[i] * scale;

@@ -7,7 +7,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Dense;
 import org.grmodelfree.nn.Layer;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.nn.VectorOps;
+import org.grmodelfree.nn.Activations;
 
 /**
  * The semantic receiver (docs/design.md, "Semantic communication"): one dense ReLU layer of width N_w whose weights are
@@ -56,7 +56,7 @@ public final class SemanticReceiver implements Layer {
         int w = hidden.out();
         h.reshape(y.numRows, w);
         hidden.forward(y, h);
-        VectorOps.relu(h);
+        Activations.relu(h);
         pooled.reshape(b, w);
         float inv = 1f / agents;
         float[] hd = h.data;

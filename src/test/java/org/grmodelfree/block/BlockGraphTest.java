@@ -176,10 +176,10 @@ class BlockGraphTest {
         // no feedback is connected: every transmitter-phase batch is skipped after the timeout
         g.run("tx", "sampler");
         float[] stream = g.samples("sampler", "out");
-        int frame = LinkFrames.format(c).frameLength();
-        int leadIn = LinkFrames.format(c).leadIn();
+        int frame = BatchFraming.format(c).frameLength();
+        int leadIn = BatchFraming.format(c).leadIn();
         // cut 10 samples out of the payload of batch 1 (a transmitter-phase batch)
-        int cut = 2 * (leadIn + frame + LinkFrames.format(c).payloadOffset() + 100);
+        int cut = 2 * (leadIn + frame + BatchFraming.format(c).payloadOffset() + 100);
         float[] damaged = new float[stream.length - 20];
         System.arraycopy(stream, 0, damaged, 0, cut);
         System.arraycopy(stream, cut + 20, damaged, cut, stream.length - cut - 20);

@@ -14,7 +14,7 @@ import org.grmodelfree.nn.Param;
 import org.grmodelfree.train.Networks;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.TransmitterLearner;
-import org.grmodelfree.train.TransmitterSide;
+import org.grmodelfree.train.ScheduledTransmitter;
 import org.grmodelfree.wire.ControlMessage;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +94,7 @@ class RuntimeSigma2Test {
 
     /** The transmitter's weights after one policy-gradient step on fixed samples and losses. */
     private static float[] step(TrainConfig c, double sigma2) {
-        TransmitterSide side = new TransmitterSide(new TransmitterLearner(Networks.create(c).transmitter(), c.sigma2(),
+        ScheduledTransmitter side = new ScheduledTransmitter(new TransmitterLearner(Networks.create(c).transmitter(), c.sigma2(),
                 c.baseline()), c);
         long batch = side.schedule().batchId(0, c.rxSteps());
         float[] x = new float[2 * c.batchTx() * c.symbols()];

@@ -56,7 +56,7 @@ class StreamDecodingTest {
                 .connect("channel", "out", "rx", "in");
         g.run("rx");
         Map<String, Object> s = rx.stats();
-        assertEquals(3L * LinkFrames.frameMessages(c), s.get("messages"), s.toString());
+        assertEquals(3L * BatchFraming.frameMessages(c), s.get("messages"), s.toString());
         return s;
     }
 
@@ -67,7 +67,7 @@ class StreamDecodingTest {
         // one of the two decides each frame on two threads (the decisions do not depend on it)
         Map<String, Object> s = decodeThreeFrames(c, trained(c, "model.msgpack"),
                 List.of("--decoder_threads", kind == ChannelKind.RBF ? "2" : "1"));
-        double bler = ((Number) s.get("block_errors")).doubleValue() / (3 * LinkFrames.frameMessages(c));
+        double bler = ((Number) s.get("block_errors")).doubleValue() / (3 * BatchFraming.frameMessages(c));
         double logits = ((Number) s.get("logits_per_message")).doubleValue();
         // (the RBF model after 200 iterations is weak, and the test channel's fading blocks need not
         // line up with the frames' messages: far better than guessing is all that is asked there)
@@ -84,7 +84,7 @@ class StreamDecodingTest {
         TrainConfig c = TrainConfig.paper(ChannelKind.AWGN, Method.SUPERVISED, 200, 3);
         Map<String, Object> s = decodeThreeFrames(c, trained(c, "model.msgpack"), List.of("--decoder", "min-distance"));
         long errors = ((Number) s.get("block_errors")).longValue();
-        int messages = 3 * LinkFrames.frameMessages(c);
+        int messages = 3 * BatchFraming.frameMessages(c);
         assertTrue(errors < 0.05 * messages, errors + " block errors in " + messages + ": " + s);
 
         TrainConfig rbf = TrainConfig.paper(ChannelKind.RBF, Method.SUPERVISED, 1, 3);

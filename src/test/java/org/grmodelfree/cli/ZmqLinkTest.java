@@ -14,7 +14,7 @@ import org.grmodelfree.comm.Codebooks;
 import org.grmodelfree.launch.BlockProcesses;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.report.Json;
-import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.BlockCheckpointFile;
 import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.Evaluator;
@@ -82,7 +82,7 @@ class ZmqLinkTest {
             long atKill = 0;
             while (System.nanoTime() < deadline) {
                 if (Files.exists(link.rxCheckpoint)) {
-                    atKill = BlockCheckpoint.load(link.rxCheckpoint).nextBatch();
+                    atKill = BlockCheckpointFile.load(link.rxCheckpoint).nextBatch();
                     if (atKill > 400) {
                         break;
                     }
@@ -100,7 +100,7 @@ class ZmqLinkTest {
             long skipped = ((Number) tx.get("batches_skipped")).longValue();
             assertEquals(1500, learned + skipped, tx.toString());
             assertTrue(skipped <= 5, "skipped " + skipped);
-            BlockCheckpoint.Loaded rx = BlockCheckpoint.load(link.rxCheckpoint);
+            BlockCheckpointFile.Loaded rx = BlockCheckpointFile.load(link.rxCheckpoint);
             assertEquals(3000, rx.nextBatch());
             Trainer t = ZmqTraining.join(c, link);
             BlerPoint b = bler(t);

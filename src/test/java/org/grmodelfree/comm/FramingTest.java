@@ -265,10 +265,10 @@ class FramingTest {
     @Test
     void crcDetectsEverySingleBitError() {
         int id = 0x1234ABCD;
-        int crc = FrameSequences.crc16(id);
+        int crc = FrameCodes.crc16(id);
         for (int b = 0; b < 32; b++) {
-            assertTrue(FrameSequences.crc16(id ^ (1 << b)) != crc, "bit " + b);
+            assertTrue(FrameCodes.crc16(id ^ (1 << b)) != crc, "bit " + b);
         }
-        assertEquals(0x29B1, FrameSequences.crc16Bytes("123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals(0x29B1, FrameCodes.crc16Bytes("123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }

@@ -102,13 +102,13 @@ class GradientCheckTest {
         FMatrixRMaj g = random(3, 13, 1);
         FMatrixRMaj y = new FMatrixRMaj(3, 13);
         FMatrixRMaj gx = new FMatrixRMaj(3, 13);
-        VectorOps.elu(x, y);
-        VectorOps.eluBackward(x, y, g, gx);
+        Activations.elu(x, y);
+        Activations.eluBackward(x, y, g, gx);
         check("elu", x.data, gx.data, () -> {
-            VectorOps.elu(x, y);
+            Activations.elu(x, y);
             return dot(g, y);
         });
-        VectorOps.elu(x, y); // back at the unperturbed point
+        Activations.elu(x, y); // back at the unperturbed point
         for (int i = 0; i < x.data.length; i++) {
             float v = x.data[i];
             assertEquals(v > 0 ? v : Math.expm1(v), y.data[i], 1e-6, "elu(" + v + ")");
@@ -125,13 +125,13 @@ class GradientCheckTest {
         }
         FMatrixRMaj g = random(3, 13, 1);
         FMatrixRMaj y = x.copy();
-        VectorOps.relu(y);
+        Activations.relu(y);
         FMatrixRMaj gx = g.copy();
-        VectorOps.reluBackward(y, gx);
+        Activations.reluBackward(y, gx);
         FMatrixRMaj work = new FMatrixRMaj(3, 13);
         check("relu", x.data, gx.data, () -> {
-            VectorOps.copy(x, work);
-            VectorOps.relu(work);
+            Activations.copy(x, work);
+            Activations.relu(work);
             return dot(g, work);
         });
     }
@@ -142,10 +142,10 @@ class GradientCheckTest {
         FMatrixRMaj g = random(3, 13, 1);
         FMatrixRMaj y = new FMatrixRMaj(3, 13);
         FMatrixRMaj gx = new FMatrixRMaj(3, 13);
-        VectorOps.tanh(x, y);
-        VectorOps.tanhBackward(y, g, gx);
+        Activations.tanh(x, y);
+        Activations.tanhBackward(y, g, gx);
         check("tanh", x.data, gx.data, () -> {
-            VectorOps.tanh(x, y);
+            Activations.tanh(x, y);
             return dot(g, y);
         });
     }

@@ -66,8 +66,8 @@ class SplitTrainingTest {
         Networks nets = Networks.create(c);
         Transmitter tx = nets.transmitter();
         Receiver rx = nets.receiver();
-        TransmitterSide txs = new TransmitterSide(new TransmitterLearner(tx, c.sigma2(), c.baseline()), c);
-        ReceiverSide rxs = new ReceiverSide(new ReceiverLearner(rx), c);
+        ScheduledTransmitter txs = new ScheduledTransmitter(new TransmitterLearner(tx, c.sigma2(), c.baseline()), c);
+        ScheduledReceiver rxs = new ScheduledReceiver(new ReceiverLearner(rx), c);
         int payload = Math.max(c.batchRx(), c.batchTx()) * c.symbols();
         FrameFormat format = FrameFormat.of(payload);
         FrameWriter writer = new FrameWriter(format);
@@ -156,7 +156,7 @@ class SplitTrainingTest {
     @Test
     void transmitterRefusesToRunAheadOfItsFeedback() {
         TrainConfig c = TrainerTest.small(Method.ALTERNATING, ChannelKind.AWGN, 3);
-        TransmitterSide txs = new TransmitterSide(new TransmitterLearner(
+        ScheduledTransmitter txs = new ScheduledTransmitter(new TransmitterLearner(
                 Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c);
         float[] x = new float[2 * c.batchTx() * c.symbols()];
         long txBatch = txs.schedule().batchId(0, c.rxSteps());
@@ -170,14 +170,14 @@ class SplitTrainingTest {
     @Test
     void runAheadSendsTheNextReceiverPhaseEarlyAndTakesTheSameStep() {
         TrainConfig c = TrainerTest.small(Method.ALTERNATING, ChannelKind.AWGN, 3);
-        TransmitterSide strict = new TransmitterSide(new TransmitterLearner(
+        ScheduledTransmitter strict = new ScheduledTransmitter(new TransmitterLearner(
                 Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c);
-        TransmitterSide ahead = new TransmitterSide(new TransmitterLearner(
+        ScheduledTransmitter ahead = new ScheduledTransmitter(new TransmitterLearner(
                 Networks.create(c).transmitter(), c.sigma2(), c.baseline()), c, true);
         Schedule s = strict.schedule();
         float[] x = new float[2 * Math.max(c.batchRx(), c.batchTx()) * c.symbols()];
         long txBatch = s.batchId(0, c.rxSteps());
-        for (TransmitterSide t : new TransmitterSide[] {strict, ahead}) {
+        for (ScheduledTransmitter t : new ScheduledTransmitter[] {strict, ahead}) {
             for (long b = 0; b <= txBatch; b++) {
                 t.encode(b, x, 0);
             }

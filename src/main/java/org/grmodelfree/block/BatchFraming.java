@@ -12,11 +12,11 @@ import org.grmodelfree.train.TrainConfig;
  * last training batch marks the end of the run. Streaming (inference) batches carry messages drawn
  * from the shared seed at (batch id, {@link #STREAM_STREAM}), so the receiver can count errors.
  */
-public final class LinkFrames {
+public final class BatchFraming {
     /** Random stream of streaming-mode messages, apart from the training streams. */
     static final int STREAM_STREAM = 3 << 20;
 
-    private LinkFrames() {
+    private BatchFraming() {
     }
 
     /** Messages per frame: the larger batch. */

@@ -7,31 +7,31 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
-class VectorMathTest {
+class ExactMathTest {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     @Test
     void expIsAccurateOverTheFloatRange() {
         double worst = 0;
         for (float x = -87f; x <= 88f; x += 0.0137f) {
-            double rel = Math.abs(VectorMath.exp(x) - Math.exp(x)) / Math.exp(x);
+            double rel = Math.abs(ExactMath.exp(x) - Math.exp(x)) / Math.exp(x);
             worst = Math.max(worst, rel);
         }
         assertTrue(worst < 5e-7, "worst relative error " + worst);
-        assertEquals(1f, VectorMath.exp(0f));
-        assertTrue(VectorMath.exp(-1000f) < 1e-37f && VectorMath.exp(-1000f) >= 0f);
-        assertTrue(Float.isFinite(VectorMath.exp(1000f)));
+        assertEquals(1f, ExactMath.exp(0f));
+        assertTrue(ExactMath.exp(-1000f) < 1e-37f && ExactMath.exp(-1000f) >= 0f);
+        assertTrue(Float.isFinite(ExactMath.exp(1000f)));
     }
 
     @Test
     void tanhIsAccurateAndSaturates() {
         double worst = 0;
         for (float x = -12f; x <= 12f; x += 0.0031f) {
-            worst = Math.max(worst, Math.abs(VectorMath.tanh(x) - Math.tanh(x)));
+            worst = Math.max(worst, Math.abs(ExactMath.tanh(x) - Math.tanh(x)));
         }
         assertTrue(worst < 3e-7, "worst absolute error " + worst);
-        assertEquals(1f, VectorMath.tanh(50f));
-        assertEquals(-1f, VectorMath.tanh(-50f));
+        assertEquals(1f, ExactMath.tanh(50f));
+        assertEquals(-1f, ExactMath.tanh(-50f));
     }
 
     @Test
@@ -44,12 +44,12 @@ class VectorMathTest {
         float[] e = new float[in.length];
         float[] t = new float[in.length];
         for (int i = 0; i < in.length; i += S.length()) {
-            VectorMath.exp(FloatVector.fromArray(S, in, i)).intoArray(e, i);
-            VectorMath.tanh(FloatVector.fromArray(S, in, i)).intoArray(t, i);
+            ExactMath.exp(FloatVector.fromArray(S, in, i)).intoArray(e, i);
+            ExactMath.tanh(FloatVector.fromArray(S, in, i)).intoArray(t, i);
         }
         for (int i = 0; i < in.length; i++) {
-            assertEquals(Float.floatToRawIntBits(VectorMath.exp(in[i])), Float.floatToRawIntBits(e[i]), "exp " + in[i]);
-            assertEquals(Float.floatToRawIntBits(VectorMath.tanh(in[i])), Float.floatToRawIntBits(t[i]), "tanh " + in[i]);
+            assertEquals(Float.floatToRawIntBits(ExactMath.exp(in[i])), Float.floatToRawIntBits(e[i]), "exp " + in[i]);
+            assertEquals(Float.floatToRawIntBits(ExactMath.tanh(in[i])), Float.floatToRawIntBits(t[i]), "tanh " + in[i]);
         }
     }
 
@@ -61,6 +61,6 @@ class VectorMathTest {
             v[i] = i == 0 ? 1e8f : 1f;
             expected += v[i];
         }
-        assertEquals(expected, VectorMath.sumLanes(FloatVector.fromArray(S, v, 0)));
+        assertEquals(expected, ExactMath.sumLanes(FloatVector.fromArray(S, v, 0)));
     }
 }

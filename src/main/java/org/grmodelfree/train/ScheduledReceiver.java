@@ -9,7 +9,7 @@ import org.grmodelfree.comm.MessageSource;
  * takes a supervised step (receiver phase) or computes the per-example losses to feed back
  * (transmitter phase). Knows nothing of frames or sockets.
  */
-public final class ReceiverSide {
+public final class ScheduledReceiver {
     private final TrainConfig c;
     private final Schedule schedule;
     private final ReceiverLearner learner;
@@ -19,7 +19,7 @@ public final class ReceiverSide {
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
     private double lastLoss = Double.NaN;
 
-    public ReceiverSide(ReceiverLearner learner, TrainConfig c) {
+    public ScheduledReceiver(ReceiverLearner learner, TrainConfig c) {
         this.c = c;
         this.schedule = Schedule.of(c);
         this.learner = learner;

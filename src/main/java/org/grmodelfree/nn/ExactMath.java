@@ -16,7 +16,7 @@ import jdk.incubator.vector.IntVector;
  * coefficients, relative error about 2 ulp), times 2^n from the exponent bits. Inputs are clamped
  * to [-87.3, 88.3]: below it the result is about 1e-38 instead of 0.
  */
-public final class VectorMath {
+public final class ExactMath {
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
@@ -32,7 +32,7 @@ public final class VectorMath {
     private static final float P5 = 5.0000001201e-1f;
     private static final float TANH_CLAMP = 9f;
 
-    private VectorMath() {
+    private ExactMath() {
     }
 
     /** e^x lane by lane. */

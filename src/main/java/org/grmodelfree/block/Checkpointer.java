@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.Param;
-import org.grmodelfree.store.BlockCheckpoint;
+import org.grmodelfree.store.BlockCheckpointFile;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Schedule;
 import org.grmodelfree.train.TrainConfig;
@@ -17,7 +17,7 @@ import org.grmodelfree.train.TrainConfig;
  * resuming (weights, optimiser, learning curve, training time, next batch), the training clock
  * that continues across restarts, and atomic saves when due.
  */
-final class Checkpoints {
+final class Checkpointer {
     private final String block;
     private final Path file;
     private final long intervalNanos;
@@ -33,7 +33,7 @@ final class Checkpoints {
      * From the block's checkpoint and checkpoint_seconds parameters (checkpoint empty: none); curve
      * is the block's, appended to.
      */
-    Checkpoints(String block, String checkpoint, double checkpointSeconds, TrainConfig c, List<Param> params,
+    Checkpointer(String block, String checkpoint, double checkpointSeconds, TrainConfig c, List<Param> params,
                 Adam optimiser, LearningCurve curve) {
         this.block = block;
         this.file = checkpoint.isEmpty() ? null : Path.of(checkpoint);
@@ -58,8 +58,8 @@ final class Checkpoints {
             return 0;
         }
         try {
-            BlockCheckpoint.Loaded l = BlockCheckpoint.load(file);
-            BlockCheckpoint.restore(l, block, c, params, optimiser);
+            BlockCheckpointFile.Loaded l = BlockCheckpointFile.load(file);
+            BlockCheckpointFile.restore(l, block, c, params, optimiser);
             previousSeconds = l.state().trainSeconds();
             for (LearningCurve.Point pt : l.state().history().points()) {
                 curve.add(pt);
@@ -90,9 +90,9 @@ final class Checkpoints {
         if (file == null || (!force && now - lastSaved < intervalNanos)) {
             return;
         }
-        long endOfRun = LinkFrames.endOfRun(c);
+        long endOfRun = BatchFraming.endOfRun(c);
         try {
-            BlockCheckpoint.save(file, block, nextBatch, c, Schedule.of(c).slot(Math.min(nextBatch, endOfRun))
+            BlockCheckpointFile.save(file, block, nextBatch, c, Schedule.of(c).slot(Math.min(nextBatch, endOfRun))
                     .iteration(), seconds(now), params, optimiser, curve);
         } catch (IOException e) {
             throw new UncheckedIOException(block + ": cannot write checkpoint " + file + ": " + e.getMessage(), e);

@@ -17,7 +17,7 @@ import org.grmodelfree.train.TrainConfig;
  * atomically, so a process killed at any moment leaves the previous checkpoint or the new one, and
  * a restarted block resumes from it.
  */
-public final class BlockCheckpoint {
+public final class BlockCheckpointFile {
     public static final String FORMAT = "gr-modelfree/block-checkpoint";
     /** The configuration keys that identify a run: networks, schedule and seed. */
     private static final List<String> RUN_KEYS = List.of("channel", "messages", "symbols", "tx_hidden", "rx_hidden",
@@ -33,7 +33,7 @@ public final class BlockCheckpoint {
     public record Loaded(String block, long nextBatch, ModelFile.Loaded state) {
     }
 
-    private BlockCheckpoint() {
+    private BlockCheckpointFile() {
     }
 
     /** Writes a checkpoint atomically. */

@@ -20,7 +20,7 @@ import org.grmodelfree.comm.Transmitter;
  * feedback, so the transmitter is never more than one receiver phase ahead. Knows nothing of frames
  * or sockets.
  */
-public final class TransmitterSide {
+public final class ScheduledTransmitter {
     private final TrainConfig c;
     private final Schedule schedule;
     private final TransmitterLearner learner;
@@ -36,12 +36,12 @@ public final class TransmitterSide {
     private long pending = -1;
 
     /** Without run-ahead: the embedded trainer's order of steps. */
-    public TransmitterSide(TransmitterLearner learner, TrainConfig c) {
+    public ScheduledTransmitter(TransmitterLearner learner, TrainConfig c) {
         this(learner, c, false);
     }
 
     /** @param runAhead encode the next receiver phase while a batch waits for feedback (see the class comment) */
-    public TransmitterSide(TransmitterLearner learner, TrainConfig c, boolean runAhead) {
+    public ScheduledTransmitter(TransmitterLearner learner, TrainConfig c, boolean runAhead) {
         this.c = c;
         this.schedule = Schedule.of(c);
         this.learner = learner;

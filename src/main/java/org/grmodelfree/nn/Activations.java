@@ -11,11 +11,11 @@ import org.ejml.data.FMatrixRMaj;
  * Element-wise activations and their derivatives, vectorised. Stateless; each method says which
  * arguments it modifies; shapes must match.
  */
-public final class VectorOps {
+public final class Activations {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private VectorOps() {
+    private Activations() {
     }
 
     static void sameShape(String op, FMatrixRMaj a, FMatrixRMaj b) {
@@ -107,11 +107,11 @@ public final class VectorOps {
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromArray(S, xd, i);
             VectorMask<Float> pos = v.compare(GT, 0f);
-            VectorMath.exp(v.min(0f)).sub(1f).blend(v, pos).intoArray(yd, i);
+            ExactMath.exp(v.min(0f)).sub(1f).blend(v, pos).intoArray(yd, i);
         }
         for (; i < n; i++) {
             float v = xd[i];
-            yd[i] = v > 0f ? v : VectorMath.exp(Math.min(v, 0f)) - 1f;
+            yd[i] = v > 0f ? v : ExactMath.exp(Math.min(v, 0f)) - 1f;
         }
     }
 
@@ -147,10 +147,10 @@ public final class VectorOps {
         int n = x.getNumElements();
         int i = 0;
         for (; i + L <= n; i += L) {
-            VectorMath.tanh(FloatVector.fromArray(S, xd, i)).intoArray(yd, i);
+            ExactMath.tanh(FloatVector.fromArray(S, xd, i)).intoArray(yd, i);
         }
         for (; i < n; i++) {
-            yd[i] = VectorMath.tanh(xd[i]);
+            yd[i] = ExactMath.tanh(xd[i]);
         }
     }
 

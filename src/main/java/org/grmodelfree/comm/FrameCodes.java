@@ -10,11 +10,11 @@ package org.grmodelfree.comm;
  * itself with a frequency offset, which the segment-wise non-coherent detector tolerates, so its
  * peak would be several samples wide; a random sequence shifted by one sample looks like noise.
  */
-final class FrameSequences {
+final class FrameCodes {
     static final float[] PREAMBLE = qpsk(FrameFormat.PREAMBLE, 0x5EED_F4A3_E001L);
     static final float[] END_MARKER = qpsk(FrameFormat.END_MARKER, 0x5EED_E4D0_0002L);
 
-    private FrameSequences() {
+    private FrameCodes() {
     }
 
     /** length unit-energy QPSK samples (+-1 +-i) / sqrt(2) drawn from a fixed seed. */

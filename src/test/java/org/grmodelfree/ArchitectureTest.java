@@ -1,272 +1,244 @@
 package org.grmodelfree;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.conditions.ArchConditions.not;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Set;
+import org.grmodelfree.block.Block;
+import org.grmodelfree.block.BlockSpec;
+import org.grmodelfree.wire.ControlMessage;
+import picocli.CommandLine;
 
 /**
- * The architecture of docs/architecture.md, stated as rules: nn &lt;- comm &lt;- train (and semantic,
- * the semantic-communication system of section 2, beside train) &lt;- store
- * &lt;- block, run (a link run's policy and outputs) and semantic.run &lt;- launch (block processes),
- * gnuradio, experiments, bench &lt;- cli (thin picocli commands only), with wire (sockets, msgpack,
- * PMT, stream codec) used by block (and the stream bench) only and report (files, plots) by store
- * and the layers above it. data (the image data sets of section 2) is a bottom
- * layer: any layer above may use it, and it uses no other package of ours.
+ * The architecture of docs/architecture.md, stated as rules. Library layers, each using only those
+ * before it: nn, comm, train (the link's learning); semantic.data, semantic.model (the semantic
+ * system's data sets and learning, beside the link's, sharing nn and comm); report and wire (leaves
+ * of their own: files and plots, sockets and wire formats); store and semantic.store (model and
+ * checkpoint files); block and semantic.block (the block contract, its runner and the blocks). Above
+ * them the application layers: run and semantic.run (a training run's policy, outputs and meters),
+ * launch (block processes), gnuradio, experiments, bench, and cli on top, which holds picocli
+ * commands only.
  */
 @AnalyzeClasses(packages = "org.grmodelfree", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    /** The semantic system's classes, without its run policy (semantic.run, which sits above store and report). */
-    private static final com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass>
-            SEMANTIC_SYSTEM = com.tngtech.archunit.core.domain.JavaClass.Predicates
-                    .resideInAPackage("org.grmodelfree.semantic..")
-                    .and(com.tngtech.archunit.base.DescribedPredicate.not(
-                            com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(
-                                    "org.grmodelfree.semantic.run..")))
-                    .as("the semantic system (org.grmodelfree.semantic.. but semantic.run)");
+    private static final String NN = "org.grmodelfree.nn..";
+    private static final String COMM = "org.grmodelfree.comm..";
+    private static final String TRAIN = "org.grmodelfree.train..";
+    private static final String SEMANTIC_DATA = "org.grmodelfree.semantic.data..";
+    private static final String SEMANTIC_MODEL = "org.grmodelfree.semantic.model..";
+    private static final String REPORT = "org.grmodelfree.report..";
+    private static final String WIRE = "org.grmodelfree.wire..";
+    private static final String STORE = "org.grmodelfree.store..";
+    private static final String SEMANTIC_STORE = "org.grmodelfree.semantic.store..";
+    private static final String BLOCK = "org.grmodelfree.block..";
+    private static final String SEMANTIC_BLOCK = "org.grmodelfree.semantic.block..";
+    private static final String RUN = "org.grmodelfree.run..";
+    private static final String SEMANTIC_RUN = "org.grmodelfree.semantic.run..";
+    private static final String CLI = "org.grmodelfree.cli..";
+
+    /** The layers below the application: they compute, store and carry, and measure nothing of themselves. */
+    private static final String[] LIBRARY = {NN, COMM, TRAIN, SEMANTIC_DATA, SEMANTIC_MODEL, REPORT, WIRE, STORE,
+            SEMANTIC_STORE, BLOCK, SEMANTIC_BLOCK};
+    /** The learning code of both systems. */
+    private static final String[] LEARNING = {NN, COMM, TRAIN, SEMANTIC_MODEL};
 
     @ArchTest
-    static final ArchRule layers_depend_one_way = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("org.grmodelfree..")
-            .withOptionalLayers(true)
-            .layer("data").definedBy("org.grmodelfree.data..")
-            .layer("nn").definedBy("org.grmodelfree.nn..")
-            .layer("comm").definedBy("org.grmodelfree.comm..")
-            .layer("train").definedBy("org.grmodelfree.train..")
-            .layer("semantic").definedBy(SEMANTIC_SYSTEM)
-            .layer("store").definedBy("org.grmodelfree.store..")
-            .layer("report").definedBy("org.grmodelfree.report..")
-            .layer("wire").definedBy("org.grmodelfree.wire..")
-            .layer("block").definedBy("org.grmodelfree.block..")
-            .layer("run").definedBy("org.grmodelfree.run..")
-            .layer("semantic.run").definedBy("org.grmodelfree.semantic.run..")
+    static final ArchRule layers_depend_one_way = layeredArchitecture()
+            .consideringOnlyDependenciesInAnyPackage("org.grmodelfree..")
+            .layer("nn").definedBy(NN)
+            .layer("comm").definedBy(COMM)
+            .layer("train").definedBy(TRAIN)
+            .layer("semantic.data").definedBy(SEMANTIC_DATA)
+            .layer("semantic.model").definedBy(SEMANTIC_MODEL)
+            .layer("report").definedBy(REPORT)
+            .layer("wire").definedBy(WIRE)
+            .layer("store").definedBy(STORE)
+            .layer("semantic.store").definedBy(SEMANTIC_STORE)
+            .layer("block").definedBy(BLOCK)
+            .layer("semantic.block").definedBy(SEMANTIC_BLOCK)
+            .layer("run").definedBy(RUN)
+            .layer("semantic.run").definedBy(SEMANTIC_RUN)
             .layer("launch").definedBy("org.grmodelfree.launch..")
             .layer("gnuradio").definedBy("org.grmodelfree.gnuradio..")
             .layer("experiments").definedBy("org.grmodelfree.experiments..")
             .layer("bench").definedBy("org.grmodelfree.bench..")
-            .layer("cli").definedBy("org.grmodelfree.cli..")
-            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-            .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("experiments").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("gnuradio").mayOnlyBeAccessedByLayers("bench", "cli")
-            .whereLayer("launch").mayOnlyBeAccessedByLayers("gnuradio", "bench", "cli")
-            .whereLayer("semantic.run").mayOnlyBeAccessedByLayers("cli")
-            .whereLayer("run").mayOnlyBeAccessedByLayers("semantic.run", "launch", "gnuradio", "experiments", "bench",
-                    "cli")
-            .whereLayer("block").mayOnlyBeAccessedByLayers("launch", "bench", "cli")
-            .whereLayer("wire").mayOnlyBeAccessedByLayers("block", "bench")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("block", "run", "semantic.run", "launch", "gnuradio",
-                    "experiments", "bench", "cli")
-            .whereLayer("report").mayOnlyBeAccessedByLayers("store", "block", "run", "semantic.run", "launch",
-                    "gnuradio", "experiments", "bench", "cli")
-            .whereLayer("train").mayOnlyBeAccessedByLayers("store", "block", "run", "launch", "gnuradio",
-                    "experiments", "bench", "cli")
-            .whereLayer("semantic").mayOnlyBeAccessedByLayers("store", "block", "semantic.run", "cli")
-            .whereLayer("comm").mayOnlyBeAccessedByLayers("train", "semantic", "store", "block", "run",
-                    "semantic.run", "launch", "gnuradio", "experiments", "bench", "cli")
-            .whereLayer("nn").mayOnlyBeAccessedByLayers("comm", "train", "semantic", "store", "block", "run",
-                    "semantic.run", "launch", "gnuradio", "experiments", "bench", "cli")
-            .because("docs/architecture.md: dependencies point one way, transport is used by blocks (and the stream"
-                    + " bench) only; cli's commands sit on the run policies (run, semantic.run), on launch (block"
-                    + " processes), gnuradio, experiments and bench");
-
-    /** One slice per package below org.grmodelfree, and semantic.run one of its own (it sits above store). */
-    private static final com.tngtech.archunit.library.dependencies.SliceAssignment CAPABILITIES =
-            new com.tngtech.archunit.library.dependencies.SliceAssignment() {
-                @Override
-                public com.tngtech.archunit.library.dependencies.SliceIdentifier getIdentifierOf(
-                        com.tngtech.archunit.core.domain.JavaClass c) {
-                    String p = c.getPackageName();
-                    if (!p.startsWith("org.grmodelfree.")) {
-                        return com.tngtech.archunit.library.dependencies.SliceIdentifier.ignore();
-                    }
-                    String rest = p.substring("org.grmodelfree.".length());
-                    if (rest.equals("semantic.run") || rest.startsWith("semantic.run.")) {
-                        return com.tngtech.archunit.library.dependencies.SliceIdentifier.of("semantic.run");
-                    }
-                    return com.tngtech.archunit.library.dependencies.SliceIdentifier.of(rest.split("\\.")[0]);
-                }
-
-                @Override
-                public String getDescription() {
-                    return "org.grmodelfree.(*).. with semantic.run apart";
-                }
-            };
+            .layer("cli").definedBy(CLI)
+            .whereLayer("nn").mayNotAccessAnyLayer()
+            .whereLayer("comm").mayOnlyAccessLayers("nn")
+            .whereLayer("train").mayOnlyAccessLayers("nn", "comm")
+            .whereLayer("semantic.data").mayNotAccessAnyLayer()
+            .whereLayer("semantic.model").mayOnlyAccessLayers("nn", "comm", "semantic.data")
+            .whereLayer("report").mayNotAccessAnyLayer()
+            .whereLayer("wire").mayNotAccessAnyLayer()
+            .whereLayer("store").mayOnlyAccessLayers("nn", "comm", "train", "report")
+            .whereLayer("semantic.store").mayOnlyAccessLayers("nn", "comm", "semantic.model", "store", "report")
+            .whereLayer("block").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "wire")
+            .whereLayer("semantic.block").mayOnlyAccessLayers("nn", "comm", "semantic.data", "semantic.model",
+                    "semantic.store", "block", "wire")
+            .whereLayer("run").mayOnlyAccessLayers("nn", "comm", "train", "store", "report")
+            .whereLayer("semantic.run").mayOnlyAccessLayers("nn", "comm", "semantic.data", "semantic.model",
+                    "semantic.store", "report", "run")
+            .whereLayer("launch").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "block",
+                    "semantic.block", "run")
+            .whereLayer("gnuradio").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run", "launch")
+            .whereLayer("experiments").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run")
+            .whereLayer("bench").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "wire", "block",
+                    "run", "launch", "gnuradio")
+            .because("docs/architecture.md: dependencies point one way; transport is the runner's (and the stream"
+                    + " bench's); cli's commands sit on the run policies, launch, gnuradio, experiments and bench");
 
     @ArchTest
-    static final ArchRule no_package_cycles = slices().assignedFrom(CAPABILITIES).should().beFreeOfCycles()
+    static final ArchRule no_package_cycles = slices().matching("org.grmodelfree.(**)").should().beFreeOfCycles()
             .because("packages by capability depend one way");
 
     @ArchTest
     static final ArchRule learning_code_never_sees_transport = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                    "org.grmodelfree.semantic..").and().resideOutsideOfPackage("org.grmodelfree.semantic.run..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.wire..", "org.zeromq..", "zmq..",
-                    "org.msgpack..", "java.net..", "java.nio.channels..")
+            .that().resideInAnyPackage(LEARNING)
+            .should().dependOnClassesThat().resideInAnyPackage(WIRE, "org.zeromq..", "zmq..", "org.msgpack..",
+                    "java.net..", "java.nio.channels..")
             .because("training logic knows nothing of sockets or wire formats; trainers take matrices and typed feedback");
 
     @ArchTest
     static final ArchRule learning_code_does_no_file_io_or_output = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                    "org.grmodelfree.semantic..").and().resideOutsideOfPackage("org.grmodelfree.semantic.run..")
-            .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "org.grmodelfree.report..",
-                    "picocli..", "org.knowm..", "com.fasterxml..")
+            .that().resideInAnyPackage(LEARNING)
+            .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", REPORT, "picocli..", "org.knowm..",
+                    "com.fasterxml..")
             .because("files, plots and the command line belong to store, report, the run policies and cli");
-
-    @ArchTest
-    static final ArchRule report_and_wire_stand_alone = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.report..", "org.grmodelfree.wire..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..",
-                    "org.grmodelfree.train..", "org.grmodelfree.semantic..", "org.grmodelfree.store..",
-                    "org.grmodelfree.block..", "org.grmodelfree.run..", "org.grmodelfree.launch..",
-                    "org.grmodelfree.gnuradio..", "org.grmodelfree.experiments..", "org.grmodelfree.bench..",
-                    "org.grmodelfree.cli..")
-            .because("formats and plots are reusable leaves with no knowledge of the learning system");
 
     @ArchTest
     static final ArchRule the_two_systems_are_independent = noClasses()
             .that().resideInAPackage("org.grmodelfree.semantic..")
-            .should().dependOnClassesThat().resideInAPackage("org.grmodelfree.train..")
-            .because("the semantic system shares layers (nn), the policy and the RNG (comm) with the link, not its"
-                    + " trainers (timing and metering: timing_and_metering_belong_to_the_command_line)");
+            .should().dependOnClassesThat().resideInAPackage(TRAIN)
+            .because("the semantic system shares layers (nn), the policy and the RNG (comm), the block contract and"
+                    + " the file helpers with the link, not its trainers");
 
     @ArchTest
     static final ArchRule data_stands_alone = classes()
-            .that().resideInAPackage("org.grmodelfree.data..")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("org.grmodelfree.data..", "java..",
-                    "com.fasterxml.jackson.core..")
-            .because("the data readers are a bottom layer (docs/design.md, \"Semantic communication\"): the semantic system and anything"
-                    + " above may use them, and they need nothing of ours");
+            .that().resideInAPackage(SEMANTIC_DATA)
+            .should().onlyDependOnClassesThat().resideInAnyPackage(SEMANTIC_DATA, "java..", "com.fasterxml.jackson.core..")
+            .because("the data readers are the semantic system's bottom layer (docs/design.md, \"Semantic"
+                    + " communication\"): they need nothing of ours");
+
+    @ArchTest
+    static final ArchRule timing_and_metering_belong_to_the_application = noClasses()
+            .that().resideInAnyPackage(LIBRARY)
+            .should().dependOnClassesThat().resideInAnyPackage("java.lang.management..", "com.sun.management..")
+            .because("the library layers return their figures and counts; the run policies (run.Meters) and the"
+                    + " bench measure time, CPU and memory");
 
     @ArchTest
     static final ArchRule only_the_command_line_writes_standard_streams = classes()
-            .that().resideOutsideOfPackage("org.grmodelfree.cli..")
-            .should(com.tngtech.archunit.lang.conditions.ArchConditions.not(
-                    com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS))
+            .that().resideOutsideOfPackage(CLI)
+            .should(not(ACCESS_STANDARD_STREAMS))
             .because("libraries report through return values and exceptions; only the command line prints");
 
     @ArchTest
     static final ArchRule command_line_prints_through_picocli = noClasses()
-            .that().resideInAPackage("org.grmodelfree.cli..").and().doNotHaveSimpleName("Main")
-            .should(com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+            .that().resideInAPackage(CLI).and().doNotHaveSimpleName("Main")
+            .should(ACCESS_STANDARD_STREAMS)
             .because("commands write to picocli's out and err writers so tests can capture them");
 
     @ArchTest
     static final ArchRule cli_holds_commands_and_nothing_else = classes()
-            .that().resideInAPackage("org.grmodelfree.cli..").and().areTopLevelClasses()
+            .that().resideInAPackage(CLI).and().areTopLevelClasses()
             .should(beAPartOfTheCommandLine())
             .because("cli holds thin picocli commands, their shared options (mixins) and converters, and Main; run"
                     + " policy, launching, GNU Radio, experiments and benchmarks live in packages of their own");
 
     @ArchTest
-    static final ArchRule blocks_live_in_the_block_package_and_are_named_so = classes()
-            .that().implement(org.grmodelfree.block.Block.class)
-            .should().resideInAPackage("org.grmodelfree.block").andShould().haveSimpleNameEndingWith("Block")
-            .andShould().bePublic().andShould().haveModifier(com.tngtech.archunit.core.domain.JavaModifier.FINAL)
+    static final ArchRule blocks_live_in_a_block_package_and_are_named_so = classes()
+            .that().implement(Block.class)
+            .should().resideInAnyPackage("org.grmodelfree.block", "org.grmodelfree.semantic.block")
+            .andShould().haveSimpleNameEndingWith("Block")
+            .andShould().bePublic().andShould().haveModifier(JavaModifier.FINAL)
             .because("a block is found by its name and package, as GNU Radio's are");
 
     @ArchTest
     static final ArchRule classes_named_block_are_blocks = classes()
             .that().haveSimpleNameEndingWith("Block").and().areTopLevelClasses().and().areNotInterfaces()
-            .should().implement(org.grmodelfree.block.Block.class)
+            .should().implement(Block.class)
             .because("the name promises the block contract");
 
     @ArchTest
     static final ArchRule blocks_declare_ports_and_parameters_once = classes()
-            .that().implement(org.grmodelfree.block.Block.class)
+            .that().implement(Block.class)
             .should(declareSpec())
             .because("ports and parameters are declared once, in a public static final BlockSpec SPEC, from which"
                     + " the command line, --describe and the GRC YAML check are derived");
 
     /**
-     * What a block may use, stated as a list of what is allowed rather than of what is not (what the
-     * blocks use today): the block package (BlockIo, its spec, its parameters), the learning system
-     * and its storage (nn, comm, train, semantic, data, store), the JDK but its sockets and channels,
-     * EJML, and of wire only the typed control messages.
+     * What a block may use, stated as what is allowed rather than what is not: the block contract
+     * (BlockIo, its spec, its parameters), the learning systems and their files, the JDK but its
+     * sockets and channels, EJML, and of wire only the typed control messages.
      */
     @ArchTest
     static final ArchRule blocks_touch_no_socket = classes()
-            .that().implement(org.grmodelfree.block.Block.class)
+            .that().implement(Block.class)
             .should().onlyDependOnClassesThat(blockMayUse())
             .because("a block works on buffers and typed messages through BlockIo; the runner owns the sockets,"
                     + " the codecs and the wire formats");
 
-    /**
-     * No layer below the command line times or meters itself through java.lang.management, except
-     * the two places that measure the compute pool, which only nn can see: Parallel.cpuNanos (the
-     * CPU time of its worker threads) and ConvBenchmark (a bench case the bench command runs).
-     */
-    @ArchTest
-    static final ArchRule timing_and_metering_belong_to_the_command_line = noClasses()
-            .that().resideInAnyPackage("org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                    "org.grmodelfree.semantic..", "org.grmodelfree.store..", "org.grmodelfree.report..",
-                    "org.grmodelfree.wire..", "org.grmodelfree.block..", "org.grmodelfree.data..")
-            .and().doNotBelongToAnyOf(org.grmodelfree.nn.Parallel.class)
-            .should().dependOnClassesThat().resideInAnyPackage("java.lang.management..", "com.sun.management..")
-            .because("timing and metering belong to the command line (bench, semantic); the layers below return"
-                    + " their figures and counts");
-
     /** What {@link #blocks_touch_no_socket} allows (an array as its element type). */
-    private static com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass> blockMayUse() {
-        com.tngtech.archunit.base.DescribedPredicate<com.tngtech.archunit.core.domain.JavaClass> allowed =
-                com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage("org.grmodelfree.block..",
-                                "org.grmodelfree.nn..", "org.grmodelfree.comm..", "org.grmodelfree.train..",
-                                "org.grmodelfree.semantic..", "org.grmodelfree.data..", "org.grmodelfree.store..",
-                                "java..", "org.ejml..")
-                        .and(com.tngtech.archunit.base.DescribedPredicate.not(
-                                com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage(
-                                        "java.net..", "java.nio.channels..")))
-                        .or(com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf(
-                                org.grmodelfree.wire.ControlMessage.class));
-        return com.tngtech.archunit.base.DescribedPredicate.describe(allowed.getDescription(),
+    private static DescribedPredicate<JavaClass> blockMayUse() {
+        DescribedPredicate<JavaClass> allowed = resideInAnyPackage(BLOCK, SEMANTIC_BLOCK, NN, COMM, TRAIN, STORE,
+                SEMANTIC_DATA, SEMANTIC_MODEL, SEMANTIC_STORE, "java..", "org.ejml..")
+                .and(DescribedPredicate.not(resideInAnyPackage("java.net..", "java.nio.channels..")))
+                .or(belongToAnyOf(ControlMessage.class));
+        return DescribedPredicate.describe(allowed.getDescription(),
                 c -> allowed.test(c.isArray() ? c.getBaseComponentType() : c));
     }
 
     /**
      * A picocli command (annotated @Command, as Main is), an option class or mixin (it declares
-     * @Option or @Parameters members), a picocli type converter, or package documentation.
+     * @Option, @Parameters, @ArgGroup or @Mixin members), a picocli type converter, or the
+     * package's documentation.
      */
-    private static com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass>
-            beAPartOfTheCommandLine() {
-        return new com.tngtech.archunit.lang.ArchCondition<>("be a picocli command, an option class (mixin) or a"
-                + " type converter") {
+    private static ArchCondition<JavaClass> beAPartOfTheCommandLine() {
+        return new ArchCondition<>("be a picocli command, an option class (mixin) or a type converter") {
             @Override
-            public void check(com.tngtech.archunit.core.domain.JavaClass c,
-                              com.tngtech.archunit.lang.ConditionEvents events) {
-                boolean command = c.isAnnotatedWith(picocli.CommandLine.Command.class);
-                boolean options = c.getMembers().stream().anyMatch(m -> m.isAnnotatedWith(picocli.CommandLine.Option.class)
-                        || m.isAnnotatedWith(picocli.CommandLine.Parameters.class)
-                        || m.isAnnotatedWith(picocli.CommandLine.ArgGroup.class)
-                        || m.isAnnotatedWith(picocli.CommandLine.Mixin.class));
-                boolean converter = c.isAssignableTo(picocli.CommandLine.ITypeConverter.class);
+            public void check(JavaClass c, ConditionEvents events) {
+                boolean command = c.isAnnotatedWith(CommandLine.Command.class);
+                boolean options = c.getMembers().stream().anyMatch(m -> m.isAnnotatedWith(CommandLine.Option.class)
+                        || m.isAnnotatedWith(CommandLine.Parameters.class)
+                        || m.isAnnotatedWith(CommandLine.ArgGroup.class)
+                        || m.isAnnotatedWith(CommandLine.Mixin.class));
+                boolean converter = c.isAssignableTo(CommandLine.ITypeConverter.class);
                 boolean docs = c.getSimpleName().equals("package-info");
                 if (!(command || options || converter || docs)) {
-                    events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c, c.getName()
+                    events.add(SimpleConditionEvent.violated(c, c.getName()
                             + " is neither a picocli command, an option class (mixin) nor a type converter"));
                 }
             }
         };
     }
 
-    private static com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaClass> declareSpec() {
-        return new com.tngtech.archunit.lang.ArchCondition<>("declare a public static final BlockSpec SPEC") {
+    private static ArchCondition<JavaClass> declareSpec() {
+        return new ArchCondition<>("declare a public static final BlockSpec SPEC") {
             @Override
-            public void check(com.tngtech.archunit.core.domain.JavaClass c,
-                              com.tngtech.archunit.lang.ConditionEvents events) {
-                boolean ok = c.tryGetField("SPEC").map(f -> f.getRawType().isEquivalentTo(org.grmodelfree.block.BlockSpec.class)
-                        && f.getModifiers().containsAll(java.util.Set.of(
-                                com.tngtech.archunit.core.domain.JavaModifier.PUBLIC,
-                                com.tngtech.archunit.core.domain.JavaModifier.STATIC,
-                                com.tngtech.archunit.core.domain.JavaModifier.FINAL))).orElse(false);
-                long specs = c.getFields().stream()
-                        .filter(f -> f.getRawType().isEquivalentTo(org.grmodelfree.block.BlockSpec.class)).count();
+            public void check(JavaClass c, ConditionEvents events) {
+                boolean ok = c.tryGetField("SPEC").map(f -> f.getRawType().isEquivalentTo(BlockSpec.class)
+                        && f.getModifiers().containsAll(Set.of(JavaModifier.PUBLIC, JavaModifier.STATIC,
+                                JavaModifier.FINAL))).orElse(false);
+                long specs = c.getFields().stream().filter(f -> f.getRawType().isEquivalentTo(BlockSpec.class)).count();
                 if (!ok || specs != 1) {
-                    events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(c, c.getName()
+                    events.add(SimpleConditionEvent.violated(c, c.getName()
                             + " must declare exactly one BlockSpec, as public static final SPEC"));
                 }
             }

@@ -1,7 +1,5 @@
 package org.grmodelfree.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,6 +7,7 @@ import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.nn.Param;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.nn.ResNetFeatureExtractor;
+import org.grmodelfree.run.Meters;
 
 /**
  * Times a training step's forward and backward pass of {@link ResNetFeatureExtractor}s on random
@@ -36,7 +35,6 @@ public final class ConvBenchmark {
                          double medianMs, double p90Ms, double cpuMs, double gflops, double bytesPerStep) {
     }
 
-    private static final long[] WORKERS = Parallel.workerIds();
 
     private ConvBenchmark() {
     }
@@ -72,51 +70,21 @@ public final class ConvBenchmark {
             fx.backward(g);
         }
         double[] ms = new double[iterations];
-        long cpuBefore = cpuNanos();
-        long before = allocatedBytes();
+        long cpuBefore = Meters.cpuNanos();
+        long before = Meters.allocatedBytes();
         for (int i = 0; i < iterations; i++) {
             long t0 = System.nanoTime();
             fx.forward(x, true);
             fx.backward(g);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        double bytes = (double) (allocatedBytes() - before) / Math.max(1, iterations);
-        double cpu = (cpuNanos() - cpuBefore) / 1e6 / Math.max(1, iterations);
+        double bytes = (double) (Meters.allocatedBytes() - before) / Math.max(1, iterations);
+        double cpu = (Meters.cpuNanos() - cpuBefore) / 1e6 / Math.max(1, iterations);
         Arrays.sort(ms);
         double median = ms[iterations / 2];
         double p90 = ms[Math.min(iterations - 1, (int) Math.ceil(0.9 * iterations) - 1)];
         long params = fx.params().stream().mapToLong(Param::size).sum();
         double gflops = 2.0 * 3 * fx.macsPerExample() * batch / (median * 1e6);
         return new Result(name, batch, fx.features(), params, fx.macsPerExample(), median, p90, cpu, gflops, bytes);
-    }
-
-    /** CPU time so far of the calling thread and the {@link Parallel} workers, in nanoseconds (0 where unsupported). */
-    static long cpuNanos() {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        if (!mx.isThreadCpuTimeSupported()) {
-            return 0;
-        }
-        long total = mx.getCurrentThreadCpuTime();
-        for (long id : WORKERS) {
-            total += Math.max(0, mx.getThreadCpuTime(id));
-        }
-        return total;
-    }
-
-    /**
-     * Heap bytes allocated so far by the calling thread and the {@link Parallel} workers, the
-     * threads that run the layers (HotSpot's counters; 0 where unsupported). Other threads, such
-     * as the JIT's, are left out. The meter itself allocates under a kilobyte.
-     */
-    public static long allocatedBytes() {
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx
-                && mx.isThreadAllocatedMemorySupported()) {
-            long total = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-            for (long b : mx.getThreadAllocatedBytes(WORKERS)) {
-                total += Math.max(0, b);
-            }
-            return total;
-        }
-        return 0;
     }
 }

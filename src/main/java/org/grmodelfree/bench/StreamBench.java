@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.block.BatchFraming;
 import org.grmodelfree.block.BlockParams;
 import org.grmodelfree.block.BlockRunner;
-import org.grmodelfree.block.Blocks;
-import org.grmodelfree.block.BatchFraming;
 import org.grmodelfree.block.LocalGraph;
 import org.grmodelfree.block.Params;
 import org.grmodelfree.block.ReceiverBlock;
+import org.grmodelfree.block.TrainingParams;
 import org.grmodelfree.block.TransmitterBlock;
 import org.grmodelfree.comm.AwgnChannel;
 import org.grmodelfree.comm.Rng;
+import org.grmodelfree.launch.Blocks;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.wire.StreamIn;
@@ -73,7 +74,7 @@ public final class StreamBench {
     public static Result transmitter(Path model, TrainConfig c, double warmupSeconds, double seconds)
             throws Exception {
         String address = freeAddress();
-        List<String> a = new ArrayList<>(Blocks.trainingArguments(TransmitterBlock.SPEC, c));
+        List<String> a = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
         a.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
                 model.toString(), TransmitterBlock.OUT.flag(), address, BlockParams.PEER_TIMEOUT.flag(),
                 String.valueOf(PEER_WAIT_MS / 1000)));
@@ -94,7 +95,7 @@ public final class StreamBench {
     public static Result receiver(Path model, TrainConfig c, String decoder, int decoderThreads,
                                   double warmupSeconds, double seconds) throws Exception {
         // frames from the transmitter block itself, without the stream's lead-in
-        List<String> tx = new ArrayList<>(Blocks.trainingArguments(TransmitterBlock.SPEC, c));
+        List<String> tx = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
         tx.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
                 model.toString(), BlockParams.FRAMES.flag(), "8"));
         TransmitterBlock txb = new TransmitterBlock(TransmitterBlock.SPEC.parse(tx));
@@ -111,7 +112,7 @@ public final class StreamBench {
         System.arraycopy(noisy.data, 0, frames, 0, frames.length);
 
         String address = freeAddress();
-        List<String> a = new ArrayList<>(Blocks.trainingArguments(ReceiverBlock.SPEC, c));
+        List<String> a = new ArrayList<>(TrainingParams.arguments(ReceiverBlock.SPEC, c));
         a.addAll(List.of(BlockParams.MODE.flag(), BlockParams.Mode.STREAM.id(), BlockParams.MODEL.flag(),
                 model.toString(), ReceiverBlock.DECODER.flag(), decoder, ReceiverBlock.DECODER_THREADS.flag(),
                 Integer.toString(decoderThreads), ReceiverBlock.IN.flag(), address, BlockParams.PEER_TIMEOUT.flag(),

@@ -19,6 +19,7 @@ import org.grmodelfree.gnuradio.GnuRadio;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.nn.SoftmaxCrossEntropy;
+import org.grmodelfree.run.Meters;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.LearningCurve;
@@ -232,7 +233,7 @@ public final class TrainingBench {
         o.put("flowgraph_median_ms_b1000", t.medianMs());
         o.put("flowgraph_ratio", t.meanMs() / embeddedMs);
         // Five processes share the cores with whatever else runs: the load says how comparable a figure is.
-        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double load = Meters.loadAverage();
         o.put("load_average", load);
         if (!json) {
             out.printf(Locale.ROOT, "alternating B=1000 through GNU Radio (%s.grc: 4 JVM blocks,"

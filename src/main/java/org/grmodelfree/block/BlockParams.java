@@ -35,9 +35,9 @@ public final class BlockParams {
                     + " or the same messages as PDUs over PUSH/PULL, for GNU Radio message ports").inAdvanced();
 
     /** The parameters every block with only stream ports has, for the runner. */
-    static final List<ParamSpec> STREAM_RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS);
+    public static final List<ParamSpec> STREAM_RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS);
     /** The parameters every block with message ports has, for the runner. */
-    static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS, MSG_FORMAT);
+    public static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS, MSG_FORMAT);
 
     private BlockParams() {
     }

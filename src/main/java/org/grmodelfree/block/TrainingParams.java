@@ -16,7 +16,7 @@ import org.grmodelfree.train.TrainConfig;
  * the schedule, the batch frames and the training messages from them, so the run's launcher (or a
  * GRC flowgraph's variables) passes the same values to every block.
  */
-final class TrainingParams {
+public final class TrainingParams {
     private static final TrainConfig D = TrainConfig.defaults(ChannelKind.AWGN);
 
     static final ParamSpec MESSAGES = ParamSpec.integer("messages", "Messages (M)", D.messages(), 2L, 65536L,
@@ -126,7 +126,7 @@ final class TrainingParams {
     }
 
     /** The command-line arguments that give a configuration's values to a block declaring spec. */
-    static List<String> arguments(BlockSpec spec, TrainConfig c) {
+    public static List<String> arguments(BlockSpec spec, TrainConfig c) {
         List<String> a = new ArrayList<>();
         for (ParamSpec p : spec.params()) {
             Function<TrainConfig, String> v = VALUES.get(p);

@@ -1,20 +1,13 @@
 package org.grmodelfree.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.grmodelfree.block.Block;
-import org.grmodelfree.block.BlockRunner;
-import org.grmodelfree.block.Blocks;
 import org.grmodelfree.block.Params;
+import org.grmodelfree.launch.BlockProcess;
+import org.grmodelfree.launch.Blocks;
 import org.grmodelfree.report.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,75 +70,15 @@ final class BlockCommand implements Callable<Integer> {
             return 0;
         }
         String prefix = entry.spec().name() + ": ";
-        Block block = entry.create(params);
         Consumer<String> log = line -> {
             synchronized (err) {
                 err.println(prefix + line);
                 err.flush();
             }
         };
-        BlockRunner runner = new BlockRunner(block, params, log);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            runner.requestStop();
-            try {
-                main.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "block-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (exitWithParent) {
-            watchParent(Main.standardInput(), runner, log);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("block", entry.spec().name());
-        try {
-            Block.Status status = runner.run();
-            result.put("status", status == Block.Status.DONE ? "done" : "stopped");
-            result.put("endpoints", runner.endpoints());
-            result.put("stats", block.stats());
-            out.println(Json.toCompactString(result));
-            out.flush();
-            return 0;
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for this thread
-            }
-        }
-    }
-
-    /**
-     * Ends the process when the launcher that started it dies (its end of our standard input
-     * closes). Meanwhile each line "set ID VALUE" on standard input changes a run-time parameter
-     * (the GNU Radio bridge's callbacks); other lines, and rejected values, are logged and ignored.
-     */
-    private static void watchParent(InputStream in, BlockRunner runner, Consumer<String> log) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(
-                    new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    String[] w = line.strip().split("\\s+");
-                    if (w.length == 3 && w[0].equals("set")) {
-                        try {
-                            runner.set(w[1], w[2]);
-                        } catch (IllegalArgumentException e) {
-                            log.accept("setting rejected: " + e.getMessage());
-                        }
-                    } else if (!line.isBlank()) {
-                        log.accept("ignored on standard input (expected 'set ID VALUE'): " + line.strip());
-                    }
-                }
-            } catch (IOException e) {
-                // treat as gone
-            }
-            runner.requestStop();
-            System.exit(3);
-        }, "parent-watch");
-        t.setDaemon(true);
-        t.start();
+        Map<String, Object> result = BlockProcess.run(entry, params, exitWithParent ? Main.standardInput() : null, log);
+        out.println(Json.toCompactString(result));
+        out.flush();
+        return 0;
     }
 }

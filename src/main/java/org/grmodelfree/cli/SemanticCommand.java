@@ -8,16 +8,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
-import org.grmodelfree.semantic.SemanticConfig;
-import org.grmodelfree.semantic.SemanticMethod;
+import org.grmodelfree.semantic.model.SemanticConfig;
+import org.grmodelfree.semantic.model.SemanticMethod;
 import org.grmodelfree.semantic.run.SemanticSession;
 import org.grmodelfree.train.Baseline;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code modelfree semantic}: the semantic-communication system of docs/design.md, "Semantic communication" (RL-SINFONY). */
 @Command(name = "semantic", mixinStandardHelpOptions = true,

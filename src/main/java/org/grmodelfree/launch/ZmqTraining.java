@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.grmodelfree.block.BlockParams;
-import org.grmodelfree.block.Blocks;
 import org.grmodelfree.block.ChannelBlock;
 import org.grmodelfree.block.LossFeedbackBlock;
 import org.grmodelfree.block.PolicySamplerBlock;
 import org.grmodelfree.block.ReceiverBlock;
+import org.grmodelfree.block.TrainingParams;
 import org.grmodelfree.block.TransmitterBlock;
+import org.grmodelfree.launch.Blocks;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.TrainingSession;
@@ -107,13 +108,13 @@ public final class ZmqTraining {
         BlockProcesses p = new BlockProcesses(err, List.of());
         Link link = new Link(p, dir);
         try {
-            p.start(TX, TX, args(Blocks.trainingArguments(TransmitterBlock.SPEC, c),
+            p.start(TX, TX, args(TrainingParams.arguments(TransmitterBlock.SPEC, c),
                     TransmitterBlock.OUT.flag(), txOut, TransmitterBlock.SENT.flag(), sampSent,
                     TransmitterBlock.FEEDBACK.flag(), fbOut,
                     BlockParams.CHECKPOINT.flag(), link.txCheckpoint.toString(), BlockParams.CHECKPOINT_SECONDS.flag(),
                     Double.toString(o.checkpointSeconds()), TransmitterBlock.FEEDBACK_TIMEOUT.flag(),
                     Double.toString(o.feedbackTimeoutSeconds()), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
-            p.start(SAMPLER, SAMPLER, args(Blocks.trainingArguments(PolicySamplerBlock.SPEC, c),
+            p.start(SAMPLER, SAMPLER, args(TrainingParams.arguments(PolicySamplerBlock.SPEC, c),
                     PolicySamplerBlock.IN.flag(), txOut, PolicySamplerBlock.OUT.flag(), sampOut,
                     PolicySamplerBlock.SENT.flag(), sampSent, BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
             p.start(CHANNEL, CHANNEL, args(List.of(), ChannelBlock.KIND.flag(), c.channel().id(),
@@ -122,7 +123,7 @@ public final class ZmqTraining {
                     ChannelBlock.HOLD_BACK.flag(), Integer.toString(o.holdBack()), ChannelBlock.SEED.flag(),
                     Long.toString(c.seed()), ChannelBlock.IN.flag(), sampOut, ChannelBlock.OUT.flag(), chanOut,
                     BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
-            p.start(RX, RX, args(Blocks.trainingArguments(ReceiverBlock.SPEC, c),
+            p.start(RX, RX, args(TrainingParams.arguments(ReceiverBlock.SPEC, c),
                     ReceiverBlock.IN.flag(), chanOut, ReceiverBlock.LOSSES.flag(), rxLosses,
                     BlockParams.CHECKPOINT.flag(), link.rxCheckpoint.toString(),
                     BlockParams.CHECKPOINT_SECONDS.flag(), Double.toString(o.checkpointSeconds()),

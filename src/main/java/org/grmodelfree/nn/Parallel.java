@@ -74,26 +74,6 @@ public final class Parallel {
     }
 
     /**
-     * CPU time, in nanoseconds, used so far by the calling thread and the worker threads: the work
-     * of a computation run on this thread, whatever else shares the cores. -1 where the JVM cannot
-     * measure thread CPU time.
-     */
-    public static long cpuNanos() {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long total = mx.getCurrentThreadCpuTime();
-        if (total < 0) {
-            return -1;
-        }
-        for (Worker w : WORKERS) {
-            long t = mx.getThreadCpuTime(w.getId());
-            if (t > 0) {
-                total += t;
-            }
-        }
-        return total;
-    }
-
-    /**
      * Sets the spin-wait iterations of the pool (the {@code modelfree.spins} property) for what
      * runs next, e.g. to time a block as its own process runs it; returns the previous value.
      */

@@ -20,8 +20,8 @@ import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
 import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
@@ -59,7 +59,7 @@ public final class ModelFile {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    static byte[] encode(Trainer trainer, double trainSeconds, LearningCurve history) throws IOException {
+    public static byte[] encode(Trainer trainer, double trainSeconds, LearningCurve history) throws IOException {
         return encode(FORMAT, Map.of(), trainer.config(), trainer.iteration(), trainSeconds, params(trainer),
                 trainer.optimisers(), history);
     }
@@ -68,7 +68,7 @@ public final class ModelFile {
      * The shared layout of model files and block checkpoints: format, version, extra keys (string
      * or long values), config, iteration, train_seconds, tensors, optimisers, history.
      */
-    static byte[] encode(String format, Map<String, Object> extra, TrainConfig config, int iteration,
+    public static byte[] encode(String format, Map<String, Object> extra, TrainConfig config, int iteration,
                          double trainSeconds, List<Param> params, List<Adam> opts, LearningCurve history)
             throws IOException {
         try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
@@ -106,7 +106,7 @@ public final class ModelFile {
     }
 
     /** Packs key "tensors": a list of maps name, rows, cols, data (little-endian float32 bytes). */
-    static void packTensors(MessageBufferPacker p, List<Param> params) throws IOException {
+    public static void packTensors(MessageBufferPacker p, List<Param> params) throws IOException {
         p.packString("tensors").packArrayHeader(params.size());
         for (Param prm : params) {
             p.packMapHeader(4);
@@ -119,7 +119,7 @@ public final class ModelFile {
     }
 
     /** Packs key "optimisers": a list of maps steps, moments (float32 byte strings). */
-    static void packOptimisers(MessageBufferPacker p, List<Adam> opts) throws IOException {
+    public static void packOptimisers(MessageBufferPacker p, List<Adam> opts) throws IOException {
         p.packString("optimisers").packArrayHeader(opts.size());
         for (Adam a : opts) {
             p.packMapHeader(2);
@@ -144,7 +144,7 @@ public final class ModelFile {
     }
 
     /** Packs a map of string keys to String, Boolean, Integer, Long or Double values (a configuration). */
-    static void packFlatMap(MessageBufferPacker p, Map<String, Object> m) throws IOException {
+    public static void packFlatMap(MessageBufferPacker p, Map<String, Object> m) throws IOException {
         p.packMapHeader(m.size());
         for (Map.Entry<String, Object> e : m.entrySet()) {
             p.packString(e.getKey());
@@ -203,7 +203,7 @@ public final class ModelFile {
     }
 
     /** Decodes a file's bytes into T; throws IOException or ModelFormatException on bad bytes. */
-    interface Decoder<T> {
+    public interface Decoder<T> {
         T decode(byte[] bytes) throws IOException;
     }
 
@@ -211,7 +211,7 @@ public final class ModelFile {
      * Reads and decodes a file, naming it (as what, e.g. "checkpoint") and the problem in any
      * ModelFormatException, including one for bytes the decoder did not expect.
      */
-    static <T> T load(Path file, String what, Decoder<T> decoder) throws IOException {
+    public static <T> T load(Path file, String what, Decoder<T> decoder) throws IOException {
         byte[] bytes = read(file, what);
         try {
             return decoder.decode(bytes);
@@ -224,7 +224,7 @@ public final class ModelFile {
     }
 
     /** Writes bytes to file atomically (the old content or the new, never part), creating its folder. */
-    static void write(Path file, byte[] bytes) throws IOException {
+    public static void write(Path file, byte[] bytes) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -233,7 +233,7 @@ public final class ModelFile {
     }
 
     /** The bytes of a file, or a ModelFormatException naming it (as what) when it does not exist. */
-    static byte[] read(Path file, String what) throws IOException {
+    public static byte[] read(Path file, String what) throws IOException {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
@@ -241,7 +241,7 @@ public final class ModelFile {
         }
     }
 
-    static Loaded decode(byte[] bytes) throws IOException {
+    public static Loaded decode(byte[] bytes) throws IOException {
         return decode(bytes, FORMAT, Map.of());
     }
 
@@ -249,7 +249,7 @@ public final class ModelFile {
      * Decodes the shared layout, checking the format string; the extra keys named in extra (key to
      * an empty map on entry) are read as strings or integers into it. extra modified.
      */
-    static Loaded decode(byte[] bytes, String expectedFormat, Map<String, Object> extra) throws IOException {
+    public static Loaded decode(byte[] bytes, String expectedFormat, Map<String, Object> extra) throws IOException {
         try {
             return decodeChecked(bytes, expectedFormat, extra);
         } catch (ModelFormatException e) {
@@ -264,7 +264,7 @@ public final class ModelFile {
      * Walks the msgpack headers without materialising anything and rejects a declared length that
      * is larger than the bytes left, so a damaged header cannot make the decoder allocate gigabytes.
      */
-    static void checkLengths(byte[] bytes) throws IOException {
+    public static void checkLengths(byte[] bytes) throws IOException {
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
             long pending = 1;
             while (pending > 0) {
@@ -301,7 +301,7 @@ public final class ModelFile {
      * The top-level map of a model file of the given format, after the length check, with its
      * format and version checked; anything else is a ModelFormatException.
      */
-    static Map<Value, Value> root(byte[] bytes, String expectedFormat) throws IOException {
+    public static Map<Value, Value> root(byte[] bytes, String expectedFormat) throws IOException {
         checkLengths(bytes);
         Value root;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
@@ -359,7 +359,7 @@ public final class ModelFile {
     }
 
     /** Reads key "tensors" of a model map into tensors and shapes (both modified). */
-    static void readTensors(Map<Value, Value> m, Map<String, float[]> tensors, Map<String, int[]> shapes) {
+    public static void readTensors(Map<Value, Value> m, Map<String, float[]> tensors, Map<String, int[]> shapes) {
         for (Value t : array(m, "tensors")) {
             Map<Value, Value> tm = asMap(t, "tensor");
             String name = string(tm, "name");
@@ -376,7 +376,7 @@ public final class ModelFile {
     }
 
     /** Reads key "optimisers" of a model map. */
-    static List<OptimiserState> readOptimisers(Map<Value, Value> m) {
+    public static List<OptimiserState> readOptimisers(Map<Value, Value> m) {
         List<OptimiserState> opts = new ArrayList<>();
         for (Value o : array(m, "optimisers")) {
             Map<Value, Value> om = asMap(o, "optimiser");
@@ -418,12 +418,12 @@ public final class ModelFile {
     }
 
     /** Copies the file's tensors into params by name, checking shapes and finiteness. params modified. */
-    static void restoreParams(Loaded loaded, List<Param> params) {
+    public static void restoreParams(Loaded loaded, List<Param> params) {
         restoreParams(loaded.tensors(), loaded.shapes(), params);
     }
 
     /** Copies tensors (by name, of the given shapes) into params, checking shapes and finiteness. params modified. */
-    static void restoreParams(Map<String, float[]> tensors, Map<String, int[]> shapes, List<Param> params) {
+    public static void restoreParams(Map<String, float[]> tensors, Map<String, int[]> shapes, List<Param> params) {
         for (Param p : params) {
             float[] data = tensors.get(p.name());
             if (data == null) {
@@ -444,7 +444,7 @@ public final class ModelFile {
     }
 
     /** Restores one optimiser's step count and moments, checking them. live modified. */
-    static void restoreOptimiser(OptimiserState state, Adam live, int index) {
+    public static void restoreOptimiser(OptimiserState state, Adam live, int index) {
         float[][] moments = live.moments();
         List<float[]> saved = state.moments();
         if (saved.size() != moments.length) {
@@ -496,7 +496,7 @@ public final class ModelFile {
         return v;
     }
 
-    static String string(Map<Value, Value> m, String key) {
+    public static String string(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isStringValue()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected a string");
@@ -508,7 +508,7 @@ public final class ModelFile {
         }
     }
 
-    static long integer(Map<Value, Value> m, String key) {
+    public static long integer(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isIntegerValue() || !v.asIntegerValue().isInLongRange()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an integer");
@@ -516,7 +516,7 @@ public final class ModelFile {
         return v.asIntegerValue().toLong();
     }
 
-    static int int32(Map<Value, Value> m, String key) {
+    public static int int32(Map<Value, Value> m, String key) {
         long v = integer(m, key);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new ModelFormatException("key '" + key + "' is " + v + ", outside the 32-bit range");
@@ -524,11 +524,11 @@ public final class ModelFile {
         return (int) v;
     }
 
-    static double number(Map<Value, Value> m, String key) {
+    public static double number(Map<Value, Value> m, String key) {
         return num(get(m, key), key);
     }
 
-    static double num(Value v, String what) {
+    public static double num(Value v, String what) {
         if (v.isFloatValue()) {
             return v.asFloatValue().toDouble();
         }
@@ -538,7 +538,7 @@ public final class ModelFile {
         throw new ModelFormatException(what + " holds " + v.getValueType() + ", expected a number");
     }
 
-    static Map<Value, Value> map(Map<Value, Value> m, String key) {
+    public static Map<Value, Value> map(Map<Value, Value> m, String key) {
         return asMap(get(m, key), key);
     }
 
@@ -549,7 +549,7 @@ public final class ModelFile {
         return v.asMapValue().map();
     }
 
-    static List<Value> array(Map<Value, Value> m, String key) {
+    public static List<Value> array(Map<Value, Value> m, String key) {
         Value v = get(m, key);
         if (!v.isArrayValue()) {
             throw new ModelFormatException("key '" + key + "' is " + v.getValueType() + ", expected an array");

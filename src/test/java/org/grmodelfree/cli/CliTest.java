@@ -197,7 +197,7 @@ class CliTest {
     }
     @Test
     void everyBlockDescribesItsPortsAndParametersAsJson() throws Exception {
-        for (org.grmodelfree.block.Blocks.Entry e : org.grmodelfree.block.Blocks.ALL) {
+        for (org.grmodelfree.launch.Blocks.Entry e : org.grmodelfree.launch.Blocks.ALL) {
             Run r = run("block", e.spec().name(), "--describe");
             assertEquals(0, r.status(), r.err());
             JsonNode j = JSON.readTree(r.out());

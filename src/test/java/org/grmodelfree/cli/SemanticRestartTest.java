@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.grmodelfree.launch.BlockProcesses;
-import org.grmodelfree.store.SemanticBlockCheckpoint;
+import org.grmodelfree.semantic.store.SemanticBlockCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -307,9 +307,9 @@ class ConvLayersTest {
         // until the JIT has compiled them, the Vector API's operations allocate
         long allocated = Long.MAX_VALUE;
         for (int i = 0; i < 200 && allocated >= 4096; i++) {
-            long before = ConvBenchmark.allocatedBytes();
+            long before = org.grmodelfree.run.Meters.allocatedBytes();
             steps.run();
-            allocated = ConvBenchmark.allocatedBytes() - before;
+            allocated = org.grmodelfree.run.Meters.allocatedBytes() - before;
         }
         // the meter itself allocates under 1 kB
         assertTrue(allocated < 4096, "a warmed-up round of steps allocated " + allocated + " bytes");

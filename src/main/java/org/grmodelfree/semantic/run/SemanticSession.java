@@ -8,19 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.grmodelfree.data.Dataset;
-import org.grmodelfree.data.SemanticData;
-import org.grmodelfree.nn.Parallel;
 import org.grmodelfree.report.Csv;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.report.Series;
-import org.grmodelfree.semantic.SemanticConfig;
-import org.grmodelfree.semantic.SemanticCurve;
-import org.grmodelfree.semantic.SemanticMethod;
-import org.grmodelfree.semantic.SemanticTrainer;
+import org.grmodelfree.run.Meters;
 import org.grmodelfree.run.Progress;
-import org.grmodelfree.store.SemanticModelFile;
+import org.grmodelfree.semantic.data.Dataset;
+import org.grmodelfree.semantic.data.SemanticData;
+import org.grmodelfree.semantic.model.SemanticConfig;
+import org.grmodelfree.semantic.model.SemanticCurve;
+import org.grmodelfree.semantic.model.SemanticMethod;
+import org.grmodelfree.semantic.model.SemanticTrainer;
+import org.grmodelfree.semantic.store.SemanticModelFile;
 
 /**
  * One semantic training run: epochs with a test estimate after each, an atomic checkpoint after
@@ -281,12 +281,12 @@ public final class SemanticSession {
 
     /** CPU seconds of this thread and the compute workers so far (NaN when not measurable). */
     public static double cpuSeconds() {
-        long n = Parallel.cpuNanos();
+        long n = Meters.cpuNanos();
         return n < 0 ? Double.NaN : n / 1e9;
     }
 
     /** The one-minute load average of the machine (NaN when unknown). */
     public static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return Meters.loadAverage();
     }
 }

@@ -1,0 +1,98 @@
+package org.grmodelfree.launch;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.grmodelfree.block.Block;
+import org.grmodelfree.block.BlockRunner;
+import org.grmodelfree.block.Params;
+
+/**
+ * One block run as this whole process ({@code modelfree block NAME}): its runner over ZeroMQ, a
+ * shutdown hook that stops it cleanly on SIGTERM or SIGINT, and, when a launcher keeps our standard
+ * input open, a watch that ends the process when the launcher dies and takes run-time parameter
+ * changes from it.
+ */
+public final class BlockProcess {
+
+    private BlockProcess() {
+    }
+
+    /**
+     * Runs the block until it is done or stopped and returns its report: the block's name, its
+     * final status ("done" or "stopped"), the endpoints its ports bound or connected to, and its
+     * counters.
+     *
+     * @param parent the launcher's end of our standard input to watch (see {@link #watchParent}), or null
+     * @param log where the block's log lines go
+     */
+    public static Map<String, Object> run(Blocks.Entry entry, Params params, InputStream parent,
+                                          Consumer<String> log) throws Exception {
+        Block block = entry.create(params);
+        BlockRunner runner = new BlockRunner(block, params, log);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            runner.requestStop();
+            try {
+                main.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "block-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (parent != null) {
+            watchParent(parent, runner, log);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("block", entry.spec().name());
+        try {
+            Block.Status status = runner.run();
+            result.put("status", status == Block.Status.DONE ? "done" : "stopped");
+            result.put("endpoints", runner.endpoints());
+            result.put("stats", block.stats());
+            return result;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for this thread
+            }
+        }
+    }
+
+    /**
+     * Ends the process when the launcher that started it dies (its end of our standard input
+     * closes). Meanwhile each line "set ID VALUE" on standard input changes a run-time parameter
+     * (the GNU Radio bridge's callbacks); other lines, and rejected values, are logged and ignored.
+     */
+    private static void watchParent(InputStream in, BlockRunner runner, Consumer<String> log) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] w = line.strip().split("\\s+");
+                    if (w.length == 3 && w[0].equals("set")) {
+                        try {
+                            runner.set(w[1], w[2]);
+                        } catch (IllegalArgumentException e) {
+                            log.accept("setting rejected: " + e.getMessage());
+                        }
+                    } else if (!line.isBlank()) {
+                        log.accept("ignored on standard input (expected 'set ID VALUE'): " + line.strip());
+                    }
+                }
+            } catch (IOException e) {
+                // treat as gone
+            }
+            runner.requestStop();
+            System.exit(3);
+        }, "parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -299,11 +299,7 @@ class JvmPorts(object):
                              % (self.name, rc))
             _stop_flowgraph()
         elif self.finite:
-            with _live_lock:
-                done = all(b.process.poll() is not None for b in _live if b.finite)
-            if done:
-                sys.stderr.write("gr-modelfree: every finite block has finished; stopping the flowgraph\n")
-                _stop_flowgraph()
+            _stop_if_every_finite_block_finished()
 
     def set_param(self, key, value):
         """Sends `set KEY VALUE` to the JVM block's standard input (its run-time parameter channel)."""
@@ -338,6 +334,23 @@ class JvmPorts(object):
                 p.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def _stop_if_every_finite_block_finished():
+    """Stops the flowgraph once every finite block's process has finished. A block can finish while
+    the script is still building the flowgraph (each block waits for its JVM to bind, and a finite
+    transmitter may send its frames to a GNU Radio source that is already connected), so this first
+    waits until the script has built every block: GRC's scripts install their SIGINT handler then,
+    just before starting the flowgraph. A script that installs none is stopped after the bind wait."""
+    deadline = time.monotonic() + _BIND_WAIT_S
+    while (signal.getsignal(signal.SIGINT) is signal.default_int_handler and not _stopping.is_set()
+           and time.monotonic() < deadline):
+        time.sleep(0.05)
+    with _live_lock:
+        done = all(b.process.poll() is not None for b in _live if b.finite)
+    if done and not _stopping.is_set():
+        sys.stderr.write("gr-modelfree: every finite block has finished; stopping the flowgraph\n")
+        _stop_flowgraph()
 
 
 def _stop_flowgraph():

@@ -13,6 +13,7 @@ import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.report.Series;
 import org.grmodelfree.run.Outputs;
+import org.grmodelfree.run.Progress;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.Baseline;
 import org.grmodelfree.train.GradientStudy;
@@ -40,8 +41,8 @@ public final class GradientAccuracy {
     private final Baseline baseline;
     private final Path out;
     private final PrintWriter stdout;
-    private final PrintWriter err;
-    private final boolean quiet;
+    /** Progress notes on the error stream, unless quiet. */
+    private final Progress notes;
 
     /**
      * @param model a trained AWGN model (null: train one, supervised, {@value #STUDY_ITERATIONS} iterations)
@@ -62,15 +63,11 @@ public final class GradientAccuracy {
         this.baseline = baseline;
         this.out = out;
         this.stdout = stdout;
-        this.err = err;
-        this.quiet = quiet;
+        this.notes = new Progress(err, quiet);
     }
 
     private void note(String s) {
-        if (!quiet) {
-            err.println(s);
-            err.flush();
-        }
+        notes.message(s);
     }
 
 

@@ -13,6 +13,7 @@ import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.report.Series;
 import org.grmodelfree.run.Outputs;
+import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.train.BlerPoint;
@@ -43,8 +44,8 @@ public final class MethodComparison {
     private final long maxMessages;
     private final Path out;
     private final PrintWriter stdout;
-    private final PrintWriter err;
-    private final boolean quiet;
+    /** Progress notes on the error stream, unless quiet. */
+    private final Progress notes;
 
     /**
      * @param seeds seeds per method and channel
@@ -67,15 +68,11 @@ public final class MethodComparison {
         this.maxMessages = maxMessages;
         this.out = out;
         this.stdout = stdout;
-        this.err = err;
-        this.quiet = quiet;
+        this.notes = new Progress(err, quiet);
     }
 
     private void note(String s) {
-        if (!quiet) {
-            err.println(s);
-            err.flush();
-        }
+        notes.message(s);
     }
 
 

@@ -5,8 +5,9 @@ Socket roles follow gr-zeromq 3.10.5 and the JVM runner: a JVM output binds (PUS
 port (port 0: the JVM picks it and reports it on its standard error, as `output 'ID' binds ENDPOINT`)
 and a GNU Radio source connects to it; a JVM input connects (PULL) to a GNU Radio sink that binds a
 free loopback port. A block waits for its JVM until that JVM has bound its outputs (no port is picked
-here and bound later by another process, which another process could take in between); then the
-JVM runs on without being waited for, and a block process that fails stops the flowgraph. Stream ports carry raw complex64 or raw bytes (each
+here and bound later by another process, which another process could take in between). The JVM
+then holds (--hold-until-start) until the flowgraph starts, so no timeout of a block runs while the
+script is still building the flowgraph; a block process that fails stops the flowgraph. Stream ports carry raw complex64 or raw bytes (each
 port's dtype in `describe`); message ports carry the blocks' control messages as PDUs
 (the JVM runs with --msg_format pdu), so they are ordinary GNU Radio message ports.
 """
@@ -57,6 +58,7 @@ _specs = {}
 _live = []
 _live_lock = threading.Lock()
 _stopping = threading.Event()
+_flowgraph_started = threading.Event()
 # Seconds GNU Radio gets to stop the flowgraph after the stop request. Its teardown was once seen
 # to hang in a CI run after every block had finished; then the process ends itself (see
 # _end_if_stuck) instead of running on without end. MODELFREE_STOP_GRACE_S overrides it.
@@ -234,7 +236,7 @@ class JvmPorts(object):
                 hier.msg_connect((self.stats, port), (hier, port))
 
     def _start(self, args):
-        cmd = [launcher(), "block", self.name, "--exit-with-parent"] + args
+        cmd = [launcher(), "block", self.name, "--exit-with-parent", "--hold-until-start"] + args
         env = dict(os.environ)
         # Options already in MODELFREE_JAVA_OPTS come last, so they win.
         stats = "-Dmodelfree.stats.millis=%d" % _STATS_MILLIS if self._stats_ports else ""
@@ -245,6 +247,8 @@ class JvmPorts(object):
         with _live_lock:
             _live.append(self)
         threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()
+        if _flowgraph_started.is_set():
+            self._release()  # a block added to a running flowgraph
 
     def _await_outputs(self):
         """The endpoints the JVM bound for its outputs (port id -> endpoint), once it has bound them all."""
@@ -303,16 +307,23 @@ class JvmPorts(object):
 
     def set_param(self, key, value):
         """Sends `set KEY VALUE` to the JVM block's standard input (its run-time parameter channel)."""
-        p = self.process
-        if p is None:
+        if self.process is None:
             sys.stderr.write("gr-modelfree %s: attached to a block process started elsewhere; cannot set %s there\n"
                              % (self.name, key))
             return
-        if p.poll() is not None:
-            return  # already ended
+        self._tell("set %s %s" % (key, _arg(value)))
+
+    def _release(self):
+        """Lets the held block process start working (the flowgraph has started)."""
+        self._tell("start")
+
+    def _tell(self, line):
+        p = self.process
+        if p is None or p.poll() is not None:
+            return  # attached, or already ended
         try:
             with self._stdin_lock:
-                p.stdin.write("set %s %s\n" % (key, _arg(value)))
+                p.stdin.write(line + "\n")
                 p.stdin.flush()
         except (OSError, ValueError):
             pass  # the process is ending
@@ -337,20 +348,41 @@ class JvmPorts(object):
 
 
 def _stop_if_every_finite_block_finished():
-    """Stops the flowgraph once every finite block's process has finished. A block can finish while
-    the script is still building the flowgraph (each block waits for its JVM to bind, and a finite
-    transmitter may send its frames to a GNU Radio source that is already connected), so this first
-    waits until the script has built every block: GRC's scripts install their SIGINT handler then,
-    just before starting the flowgraph. A script that installs none is stopped after the bind wait."""
-    deadline = time.monotonic() + _BIND_WAIT_S
-    while (signal.getsignal(signal.SIGINT) is signal.default_int_handler and not _stopping.is_set()
-           and time.monotonic() < deadline):
-        time.sleep(0.05)
+    """Stops the flowgraph once every finite block's process has finished. Judged only once the
+    flowgraph has started, when every block of the script exists (the blocks are held until then,
+    so none of those started here can finish earlier)."""
+    _flowgraph_started.wait()
     with _live_lock:
         done = all(b.process.poll() is not None for b in _live if b.finite)
     if done and not _stopping.is_set():
         sys.stderr.write("gr-modelfree: every finite block has finished; stopping the flowgraph\n")
         _stop_flowgraph()
+
+
+def _release_blocks_on_start():
+    """Starts the block processes when the flowgraph starts. Each block process is started while the
+    script builds the flowgraph, sets up its ports (the bridge waits for its outputs' endpoints) and
+    then waits for a line 'start' (--hold-until-start): building a flowgraph of several blocks takes
+    a JVM start per block, and none of a block's timeouts (a peer's silence, a batch's feedback) may
+    run meanwhile. gr.top_block.start, which run() calls too, is wrapped once to send it."""
+    original = gr.top_block.start
+    if getattr(original, "_modelfree_releases_blocks", False):
+        return
+
+    def start(self, *args, **kwargs):
+        result = original(self, *args, **kwargs)
+        _flowgraph_started.set()
+        with _live_lock:
+            blocks = list(_live)
+        for b in blocks:
+            b._release()
+        return result
+
+    start._modelfree_releases_blocks = True
+    gr.top_block.start = start
+
+
+_release_blocks_on_start()
 
 
 def _stop_flowgraph():

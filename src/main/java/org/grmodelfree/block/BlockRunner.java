@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
@@ -46,6 +48,9 @@ public final class BlockRunner {
     private final Consumer<String> log;
     private final long peerTimeoutNanos;
     private volatile boolean stopRequested;
+    /** Whether run() waits, once the ports are set up, for {@link #release()}. */
+    private volatile boolean held;
+    private final CountDownLatch released = new CountDownLatch(1);
     /** Run-time parameter changes (id, parsed value) waiting for the block's thread. */
     private final ConcurrentLinkedQueue<Map.Entry<ParamSpec, Object>> settings = new ConcurrentLinkedQueue<>();
     private final Map<String, String> endpoints = new java.util.LinkedHashMap<>();
@@ -60,6 +65,22 @@ public final class BlockRunner {
     /** Asks the run to end after the current work call (thread-safe). */
     public void requestStop() {
         stopRequested = true;
+        released.countDown();
+    }
+
+    /**
+     * Makes {@link #run()} set up the ports (so peers can connect and the endpoints are known) and
+     * then wait for {@link #release()} before the block's first work call: a launcher that builds a
+     * GNU Radio flowgraph around the ports releases the block when the flowgraph starts, so no
+     * timeout of the block runs while the flowgraph is still being built. Call before run().
+     */
+    public void hold() {
+        held = true;
+    }
+
+    /** Lets a held run start its work (thread-safe; see {@link #hold()}). */
+    public void release() {
+        released.countDown();
     }
 
     /**
@@ -279,6 +300,10 @@ public final class BlockRunner {
                 }
                 log.accept((in ? "input '" : "output '") + p.id() + "' " + (in ? "connects to " : "binds ") + endpoint);
             }
+            if (held) {
+                log.accept("ports set up; waiting for the start");
+                awaitRelease();
+            }
             Block.Status s = loop(io, poller, inputs);
             if (s == Block.Status.DONE) {
                 // A finished block's last frames may still be queued for a slow reader; closing the
@@ -290,6 +315,19 @@ public final class BlockRunner {
             return s;
         } finally {
             block.stop(io);
+        }
+    }
+
+    /** Waits for {@link #release()}, applying run-time parameter changes meanwhile (they hold from the start). */
+    private void awaitRelease() {
+        try {
+            while (!released.await(50, TimeUnit.MILLISECONDS)) {
+                applySettings();
+            }
+            applySettings();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopRequested = true;
         }
     }
 

@@ -45,6 +45,11 @@ final class BlockCommand implements Callable<Integer> {
                     + " lines 'set ID VALUE' on it change run-time parameters")
     boolean exitWithParent;
 
+    @Option(names = "--hold-until-start", hidden = true,
+            description = "set up the ports, then wait for a line 'start' on standard input before working (the"
+                    + " GNU Radio bridge sends it when the flowgraph starts); needs --exit-with-parent")
+    boolean holdUntilStart;
+
     @Override
     public Integer call() throws Exception {
         if (describe && name.equals("all")) {
@@ -76,7 +81,8 @@ final class BlockCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        Map<String, Object> result = BlockProcess.run(entry, params, exitWithParent ? Main.standardInput() : null, log);
+        Map<String, Object> result = BlockProcess.run(entry, params, exitWithParent ? Main.standardInput() : null,
+                holdUntilStart, log);
         out.println(Json.toCompactString(result));
         out.flush();
         return 0;

@@ -29,12 +29,21 @@ public final class BlockProcess {
      * counters.
      *
      * @param parent the launcher's end of our standard input to watch (see {@link #watchParent}), or null
+     * @param holdUntilStart whether the block waits, its ports set up, for a line "start" from the
+     *     parent before it begins to work (see {@link BlockRunner#hold()}); needs a parent
      * @param log where the block's log lines go
      */
-    public static Map<String, Object> run(Blocks.Entry entry, Params params, InputStream parent,
+    public static Map<String, Object> run(Blocks.Entry entry, Params params, InputStream parent, boolean holdUntilStart,
                                           Consumer<String> log) throws Exception {
+        if (holdUntilStart && parent == null) {
+            throw new IllegalArgumentException("--hold-until-start needs --exit-with-parent: the start comes from the"
+                    + " launcher, as a line 'start' on standard input");
+        }
         Block block = entry.create(params);
         BlockRunner runner = new BlockRunner(block, params, log);
+        if (holdUntilStart) {
+            runner.hold();
+        }
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             runner.requestStop();
@@ -68,7 +77,8 @@ public final class BlockProcess {
     /**
      * Ends the process when the launcher that started it dies (its end of our standard input
      * closes). Meanwhile each line "set ID VALUE" on standard input changes a run-time parameter
-     * (the GNU Radio bridge's callbacks); other lines, and rejected values, are logged and ignored.
+     * (the GNU Radio bridge's callbacks) and a line "start" releases a held block; other lines, and
+     * rejected values, are logged and ignored.
      */
     private static void watchParent(InputStream in, BlockRunner runner, Consumer<String> log) {
         Thread t = new Thread(() -> {
@@ -76,14 +86,16 @@ public final class BlockProcess {
                 String line;
                 while ((line = r.readLine()) != null) {
                     String[] w = line.strip().split("\\s+");
-                    if (w.length == 3 && w[0].equals("set")) {
+                    if (w.length == 1 && w[0].equals("start")) {
+                        runner.release();
+                    } else if (w.length == 3 && w[0].equals("set")) {
                         try {
                             runner.set(w[1], w[2]);
                         } catch (IllegalArgumentException e) {
                             log.accept("setting rejected: " + e.getMessage());
                         }
                     } else if (!line.isBlank()) {
-                        log.accept("ignored on standard input (expected 'set ID VALUE'): " + line.strip());
+                        log.accept("ignored on standard input (expected 'set ID VALUE' or 'start'): " + line.strip());
                     }
                 }
             } catch (IOException e) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stock GNU Radio reads the PDUs a JVM block sends, and a JVM block reads the PDUs GNU Radio's pmt
- * builds: in a Python flowgraph a message source posts loss PDUs built with {@code pmt} calls to the
+ * builds: in a Python flowgraph a message source posts loss and lost PDUs built with {@code pmt} calls to the
  * loss_feedback block (a JVM process behind the bridge), whose 'out' feeds a stock Message Debug.
  * A malformed PDU (losses as an f64vector) on the way is logged by the JVM block, which keeps
  * running and passes the next good one on. GNU Radio is installed as in {@link FlowgraphTest}.
@@ -39,10 +39,11 @@ class PduFlowgraphTest {
                 "        self.message_port_register_out(pmt.intern('out'))",
                 "    def post(self, msg):",
                 "        self.message_port_pub(pmt.intern('out'), msg)",
-                "def losses(batch, iteration, data):",
+                "def about(kind, batch, iteration, data, *more):",
                 "    d = pmt.make_dict()",
-                "    for k, v in reversed([('type', pmt.intern('losses')), ('version', pmt.from_long(1)),",
-                "                          ('batch_id', pmt.from_uint64(batch)), ('iteration', pmt.from_uint64(iteration))]):",
+                "    for k, v in reversed([('type', pmt.intern(kind)), ('version', pmt.from_long(1)),",
+                "                          ('batch_id', pmt.from_uint64(batch)), ('iteration', pmt.from_uint64(iteration))]",
+                "                         + list(more)):",
                 "        d = pmt.dict_add(d, pmt.intern(k), v)",
                 "    return pmt.cons(d, data)",
                 "tb = gr.top_block()",
@@ -54,12 +55,11 @@ class PduFlowgraphTest {
                 "tb.msg_connect((relay, 'out'), (dbg, 'store'))",
                 "signal.signal(signal.SIGINT, lambda *_: tb.stop())",
                 "tb.start()",
-                "bad = losses(6, 2, pmt.init_f64vector(2, [0.5, 1.25]))",
-                "good = losses(1234567, 3, pmt.init_f32vector(3, [0.5, 1.25, 2.0]))",
-                "src.post(bad)",
-                "src.post(good)",
+                "src.post(about('losses', 6, 2, pmt.init_f64vector(2, [0.5, 1.25])))  # the wrong vector type",
+                "src.post(about('losses', 1234567, 3, pmt.init_f32vector(3, [0.5, 1.25, 2.0])))",
+                "src.post(about('lost', 1234568, 3, pmt.init_u8vector(0, []), ('reason', pmt.intern('frame cut'))))",
                 "for _ in range(600):  # the relay's JVM takes a moment to connect; the PUSH socket queues till then",
-                "    if dbg.num_messages() > 0:",
+                "    if dbg.num_messages() >= 2:",
                 "        break",
                 "    time.sleep(0.1)",
                 "time.sleep(0.5)  # anything else the relay sends would arrive now",
@@ -67,10 +67,11 @@ class PduFlowgraphTest {
                 "tb.wait()",
                 "n = dbg.num_messages()",
                 "print('stored', n)",
-                "if n:",
+                "if n == 2:",
                 "    got = dbg.get_message(0)",
                 "    print('metadata', pmt.to_python(pmt.car(got)))",
                 "    print('payload', pmt.is_f32vector(pmt.cdr(got)), list(pmt.f32vector_elements(pmt.cdr(got))))",
+                "    print('then', pmt.to_python(pmt.car(dbg.get_message(1))), pmt.length(pmt.cdr(dbg.get_message(1))))",
                 ""));
         GnuRadio gr = GnuRadio.locate();
         ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-u", py.toString()).redirectErrorStream(true);
@@ -82,8 +83,8 @@ class PduFlowgraphTest {
         // the bad PDU was rejected by the JVM block with a clear line, which then went on
         assertTrue(out.matches("(?s).*loss-feedback: rejected on 'in': PDU message input[^\n]*: control PDU: 'losses'"
                 + " payload is a f64vector, expected a f32vector at byte \\d+ \\[1 so far\\]\n.*"), out);
-        // exactly the good PDU came out of the JVM block, and Message Debug printed it readably
-        assertTrue(out.contains("stored 1\n"), out);
+        // exactly the good PDUs came out of the JVM block, and Message Debug printed them
+        assertTrue(out.contains("stored 2\n"), out);
         // GNU Radio 3.10's Message Debug prints a PDU's metadata as text and its payload as a hex dump of the
         // vector's bytes in memory: here the three losses as little-endian float32 (0.5, 1.25, 2.0)
         assertTrue(out.contains("***** VERBOSE PDU DEBUG PRINT ******\n"
@@ -93,6 +94,10 @@ class PduFlowgraphTest {
                 + "0000: 00 00 00 3f 00 00 a0 3f 00 00 00 40 \n"), out);
         assertTrue(out.contains("metadata {'type': 'losses', 'version': 1, 'batch_id': 1234567, 'iteration': 3}"), out);
         assertTrue(out.contains("payload True [0.5, 1.25, 2.0]"), out);
+        assertTrue(out.contains("((type . lost) (version . 1) (batch_id . 1234568) (iteration . 3) (reason . frame cut))\n"
+                + "pdu length =          0 bytes\n"), out);
+        assertTrue(out.contains("then {'type': 'lost', 'version': 1, 'batch_id': 1234568, 'iteration': 3,"
+                + " 'reason': 'frame cut'} 0\n"), out);
         FlowgraphTest.assertNoBlockProcess("MODELFREE_PDU_TEST=" + tmp.toAbsolutePath());
     }
 }

@@ -22,8 +22,8 @@ import org.zeromq.ZContext;
  * and without exceptions: it returns null when no valid message has arrived, for a runner that
  * waits on several inputs with an {@link InputPoller}.
  *
- * <p>{@link #pdu} makes the variant a GNU Radio flowgraph can sit in: the same messages wrapped
- * as PDUs over PUSH/PULL, so they travel through ordinary message ports.
+ * <p>{@link #pdu} makes the variant a GNU Radio flowgraph can sit in: the same messages as native
+ * PDUs ({@link ControlPdu}) over PUSH/PULL, so they travel through ordinary message ports.
  *
  * <p>Sending encodes a new byte array per message (control messages are rare); receiving
  * decodes from a buffer allocated at construction. Not thread-safe: one thread uses the link.

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Control and feedback messages between the project's JVM blocks, carried as msgpack maps by
- * {@link ControlCodec}. Constructors check their arguments and throw
+ * {@link ControlCodec}, or as GNU Radio PDUs by {@link ControlPdu} where they cross a flowgraph. Constructors check their arguments and throw
  * {@link IllegalArgumentException}, so a message that exists can always be encoded.
  */
 public sealed interface ControlMessage {

@@ -137,6 +137,47 @@ public final class PmtCodec {
         return deserialize(src, 0, src.length);
     }
 
+    /** @return a readable name for a type tag, for error messages ("symbol", "f32vector", ...) */
+    static String tagName(int tag) {
+        switch (tag) {
+            case TRUE:
+                return "#t";
+            case FALSE:
+                return "#f";
+            case SYMBOL:
+                return "symbol";
+            case INT32:
+                return "int32";
+            case DOUBLE:
+                return "double";
+            case COMPLEX:
+                return "complex";
+            case NULL:
+                return "nil";
+            case PAIR:
+                return "pair";
+            case VECTOR:
+                return "vector";
+            case DICT:
+                return "dict";
+            case UNIFORM:
+                return "uniform vector";
+            case UINT64:
+                return "uint64";
+            case TUPLE:
+                return "tuple";
+            case INT64:
+                return "int64";
+            default:
+                return "unknown type tag " + Bytes.hex8(tag);
+        }
+    }
+
+    /** @return GNU Radio's name of a uniform vector type ("u8vector", "f32vector", ...) */
+    static String uniformName(int type) {
+        return type < UV_NAMES.length ? UV_NAMES[type] + "vector" : "uniform vector of type " + Bytes.hex8(type);
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** Reads one PMT at the reader's position; used by {@link StreamTagHeader} too. */
@@ -187,6 +228,11 @@ public final class PmtCodec {
                     + MAX_SYMBOL_BYTES, at);
         }
         r.need(n);
+        if (ascii(r.buffer(), r.absolute(), n)) { // the common case, without a decoder's allocations
+            String name = new String(r.buffer(), r.absolute(), n, StandardCharsets.US_ASCII);
+            r.skip(n);
+            return new PmtSymbol(name);
+        }
         String name;
         try {
             name = StandardCharsets.UTF_8.newDecoder()
@@ -199,6 +245,15 @@ public final class PmtCodec {
         }
         r.skip(n);
         return new PmtSymbol(name);
+    }
+
+    private static boolean ascii(byte[] b, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** After a 07 tag: car, then further 07 cells iteratively, then the final cdr. */

@@ -7,7 +7,9 @@
  * ports ({@link org.grmodelfree.wire.PmtCodec}); msgpack maps between the project's own blocks
  * ({@link org.grmodelfree.wire.ControlCodec}): hello, phase, losses, the samples the policy
  * sampler sent for a batch ({@link org.grmodelfree.wire.ControlMessage.Sent}), a batch lost on
- * the way ({@link org.grmodelfree.wire.ControlMessage.Lost}), and stop. All decoders reject
+ * the way ({@link org.grmodelfree.wire.ControlMessage.Lost}), and stop; the same messages as
+ * native GNU Radio PDUs, a metadata dict and an f32vector (losses) or c32vector (sent samples)
+ * ({@link org.grmodelfree.wire.ControlPdu}), where they cross a flowgraph. All decoders reject
  * bad input with {@link org.grmodelfree.wire.WireFormatException} and nothing else. Codecs are
  * stateless and know nothing about sockets; this package depends on no other
  * {@code org.grmodelfree} package.

@@ -15,7 +15,6 @@ import java.util.Map;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.FrameFormat;
 import org.grmodelfree.comm.FrameSync;
-import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.run.Outputs;
@@ -23,6 +22,7 @@ import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.store.BlockCheckpointFile;
+import org.grmodelfree.store.CheckpointJoin;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.LearningCurve;
@@ -118,8 +118,8 @@ public final class FlowgraphRun {
         }
         // The transmitter's configuration: it holds the exploration variance, which the receiver never sees.
         TrainConfig c = BlockCheckpointFile.load(txCkpt).state().config().withSnrDb(snr);
-        Trainer trainer = ZmqTraining.join(c, txCkpt, rxCkpt);
-        LearningCurve curve = ZmqTraining.joinCurves(txCkpt, rxCkpt);
+        Trainer trainer = CheckpointJoin.join(c, txCkpt, rxCkpt);
+        LearningCurve curve = CheckpointJoin.joinCurves(txCkpt, rxCkpt);
         Path modelFile = TrainingSession.modelPath(dir);
         ModelFile.save(modelFile, trainer, seconds, curve);
         Path untrained = dir.resolve("untrained.msgpack");

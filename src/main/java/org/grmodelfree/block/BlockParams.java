@@ -26,7 +26,7 @@ public final class BlockParams {
             "train mode: the link model (model.msgpack) to write when the schedule ends, for stream mode; give"
                     + " the transmitter and the receiver the same file: each leaves its part beside it"
                     + " (FILE.transmitter.ckpt, FILE.receiver.ckpt) and the one that finishes last joins them"
-                    + " (empty: none)");
+                    + " (empty: none; stream mode ignores it)");
     public static final ParamSpec FREEZE = ParamSpec.bool("freeze", "Freeze learning", false,
             "train mode: while true the block takes no learning steps (fixed weights; the schedule runs on and"
                     + " the receiver still reports its error rate); false again resumes training with the weights"

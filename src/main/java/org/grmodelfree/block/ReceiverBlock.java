@@ -106,10 +106,6 @@ public final class ReceiverBlock implements Block {
             throw new IllegalArgumentException("receiver: --output stream writes one message index per byte, so M must"
                     + " be at most 256; the block has --messages " + c.messages());
         }
-        if (!train && !s.modelOut().isEmpty()) {
-            throw new IllegalArgumentException("receiver: --model_out is for --mode train (the model written when"
-                    + " the schedule ends); stream mode reads --model");
-        }
         this.kernel = train ? new ReceiverTraining(s) : new ReceiverStreaming(s);
     }
 

@@ -101,10 +101,6 @@ public final class TransmitterBlock implements Block {
             throw new IllegalArgumentException("transmitter: --source stream carries one message index per byte, so"
                     + " M must be at most 256; the block has --messages " + c.messages());
         }
-        if (!train && !s.modelOut().isEmpty()) {
-            throw new IllegalArgumentException("transmitter: --model_out is for --mode train (the model written when"
-                    + " the schedule ends); stream mode reads --model");
-        }
         this.kernel = train ? new TransmitterTraining(s) : new TransmitterStreaming(s);
     }
 

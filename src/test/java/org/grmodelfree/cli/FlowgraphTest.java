@@ -181,6 +181,58 @@ class FlowgraphTest {
         assertNoBlockProcess("MODELFREE_RUN_DIR=" + eval.toAbsolutePath());
     }
 
+    /**
+     * A user's own flowgraph, given by its file: a copy of train_awgn under another name and folder,
+     * its transmitter and receiver given checkpoint files and the same model_out. It trains headless
+     * with the usual outputs, the command finds the checkpoints from the flowgraph itself, and the
+     * blocks' own link model is the one the command joined. A GUI flowgraph, or one whose learning
+     * blocks are in stream mode, is refused before anything runs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void any_grc_file_with_the_learning_blocks_trains_and_its_blocks_write_model_out(@TempDir Path tmp)
+            throws Exception {
+        Path mine = tmp.resolve("mine");
+        Path modelOut = mine.resolve("model_out.msgpack");
+        String grc = Files.readString(Path.of("flowgraphs", "train_awgn.grc"));
+        for (String b : List.of("transmitter", "receiver")) {
+            String at = "  id: modelfree_" + b + "\n  parameters: {";
+            assertTrue(grc.contains(at), "train_awgn.grc has no " + b);
+            grc = grc.replace(at, at + "checkpoint: '" + mine.resolve(b + ".ckpt") + "', model_out: '" + modelOut
+                    + "', ");
+        }
+        Path file = tmp.resolve("copies").resolve("my_link.grc");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, grc);
+        Path out = tmp.resolve("out");
+        Map<String, Object> s = trainSmall(file.toString(), out, "--iterations", "120", "--messages", "16",
+                "--symbols", "2");
+        assertEquals(file.toString(), s.get("flowgraph"));
+        assertEquals(120, ((Number) s.get("iterations")).intValue(), s.toString());
+        double trained = flowgraphBler(s, "flowgraph_bler");
+        double untrained = flowgraphBler(s, "flowgraph_bler_untrained");
+        assertTrue(trained < untrained / 3, "through the flowgraph: trained " + trained + ", untrained " + untrained);
+        assertTrue(Files.exists(mine.resolve("transmitter.ckpt")) && Files.exists(mine.resolve("receiver.ckpt")));
+        assertFalse(Files.exists(out.resolve("blocks").resolve("transmitter.ckpt")),
+                "the checkpoint files the flowgraph names are used");
+        org.grmodelfree.store.ModelFile.Loaded own = org.grmodelfree.store.ModelFile.load(modelOut);
+        org.grmodelfree.store.ModelFile.Loaded joined = org.grmodelfree.store.ModelFile.load(out.resolve("model.msgpack"));
+        assertEquals(joined.tensors().keySet(), own.tensors().keySet());
+        joined.tensors().forEach((k, v) -> assertTrue(Arrays.equals(v, own.tensors().get(k)), "tensor " + k));
+        assertEquals(120, own.iteration());
+
+        Path gui = tmp.resolve("copies").resolve("gui.grc");
+        Files.copy(Path.of("flowgraphs", "live_constellation.grc"), gui);
+        CliTest.assertOneLineError(CliTest.run("flowgraph", gui.toString(), "--out", tmp.resolve("g").toString()), 2,
+                "has a GUI (generate_options qt_gui)");
+        Path stream = tmp.resolve("copies").resolve("stream.grc");
+        Files.copy(Path.of("flowgraphs", "evaluate.grc"), stream);
+        CliTest.assertOneLineError(CliTest.run("flowgraph", stream.toString(), "--out", tmp.resolve("s").toString()),
+                2, "block is in stream mode; nothing to train");
+        CliTest.assertOneLineError(CliTest.run("flowgraph", tmp.resolve("none.grc").toString()), 1,
+                "no flowgraph file");
+    }
+
     @Test
     void live_constellation_starts_under_xvfb_and_stops_on_ctrl_c(@TempDir Path tmp) throws Exception {
         if (run("sh", "-c", "command -v xvfb-run") != 0) {

@@ -307,6 +307,41 @@ class FlowgraphTest {
     }
 
     /**
+     * live_constellation's check box drives freeze on both learning blocks (GRC's set_freeze
+     * callbacks), and the bridge's set_freeze reaches a running receiver process.
+     */
+    @Test
+    void a_check_box_freezes_both_learning_blocks_through_set_freeze(@TempDir Path tmp) throws Exception {
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile("live_constellation", tmp.resolve("build"), new Progress(new java.io.PrintWriter(
+                java.io.Writer.nullWriter()), true));
+        String generated = Files.readString(script);
+        for (String block : List.of("tx", "rx")) {
+            assertTrue(generated.contains("self." + block + ".set_freeze(self.freeze)"),
+                    "the check box's callback does not reach " + block);
+        }
+        Path py = tmp.resolve("freeze.py");
+        Files.writeString(py, String.join("\n",
+                "import signal, time, modelfree",
+                "from gnuradio import gr",
+                "signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bridge stops a flowgraph when its block ends",
+                "r = modelfree.receiver(messages=16, symbols=2, iterations=3, peer_timeout=30.0)",
+                "r.set_freeze(True)",
+                "r.set_freeze(False)",
+                "for _ in range(600):  # until the block has applied both",
+                "    if sum('set freeze' in line for line in r._ports._tail) >= 2:",
+                "        break",
+                "    time.sleep(0.1)",
+                "r.stop_process()",
+                ""));
+        String[] r = runPython(gr, py, Map.of("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString()));
+        String out = r[1];
+        assertEquals("0", r[0], out);
+        assertTrue(out.contains("receiver: set freeze = true") && out.contains("receiver: set freeze = false"), out);
+        assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
+    }
+
+    /**
      * The user's messages through GNU Radio: a vector source of message indices into the
      * transmitter's msg_in (enabled by source stream), its samples into the receiver, the decided
      * indices out of msg_out (enabled by output stream) into a vector sink, unchanged.

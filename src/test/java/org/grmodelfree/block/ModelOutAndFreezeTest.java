@@ -100,6 +100,13 @@ class ModelOutAndFreezeTest {
         assertEquals(5L * 512, s.get("messages"), s.toString());
         double bler = ((Number) s.get("block_errors")).doubleValue() / (5 * 512);
         assertTrue(bler < 0.2, "stream-mode BLER " + bler + " with the model written by model_out: " + s);
+        // a block's part (a checkpoint) is no model: stream mode names the command that makes one
+        List<String> fromPart = new ArrayList<>(TrainingParams.arguments(TransmitterBlock.SPEC, c));
+        fromPart.addAll(List.of("--mode", "stream", "--model", Checkpointer.part(model, "transmitter").toString()));
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> new TransmitterBlock(TransmitterBlock.SPEC.parse(fromPart)));
+        assertTrue(e.getMessage().contains("./modelfree export --transmitter TX.ckpt --receiver RX.ckpt"),
+                e.getMessage());
         assertFalse(Files.exists(dir.resolve("unused.msgpack")));
         assertFalse(Files.exists(Checkpointer.part(dir.resolve("unused.msgpack"), "receiver")));
     }

@@ -22,6 +22,16 @@ public final class BlockParams {
             "where to checkpoint atomically and to resume from if it exists (empty: no checkpoints)");
     public static final ParamSpec CHECKPOINT_SECONDS = ParamSpec.real("checkpoint_seconds", "Checkpoint interval",
             10.0, 0.0, 86400.0, "seconds between checkpoints (0: after every batch)").inAdvanced();
+    public static final ParamSpec MODEL_OUT = ParamSpec.string("model_out", "Model output", "",
+            "train mode: the link model (model.msgpack) to write when the schedule ends, for stream mode; give"
+                    + " the transmitter and the receiver the same file: each leaves its part beside it"
+                    + " (FILE.transmitter.ckpt, FILE.receiver.ckpt) and the one that finishes last joins them"
+                    + " (empty: none; stream mode ignores it)");
+    public static final ParamSpec FREEZE = ParamSpec.bool("freeze", "Freeze learning", false,
+            "train mode: while true the block takes no learning steps (fixed weights; the schedule runs on and"
+                    + " the receiver still reports its error rate); false again resumes training with the weights"
+                    + " and optimiser where they stopped; can change while training (e.g. a QT GUI Check Box)")
+            .atRuntime();
     public static final ParamSpec FRAMES = ParamSpec.integer("frames", "Frames", 0, 0L, null,
             "stream mode: frames to carry before ending (0: until stopped)");
     public static final ParamSpec PEER_TIMEOUT = ParamSpec.real("peer_timeout", "Peer timeout", 10.0, 0.1, 86400.0,

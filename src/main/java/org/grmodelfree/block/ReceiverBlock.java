@@ -71,7 +71,7 @@ public final class ReceiverBlock implements Block {
             List.of(IN, LOSSES, MSG_OUT),
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
-                            BlockParams.FRAMES,
+                            BlockParams.MODEL_OUT, BlockParams.FRAMES, BlockParams.FREEZE,
                             OUTPUT, REFERENCE, DECODER, DECODER_THREADS),
                     BlockParams.RUNNER));
 
@@ -80,12 +80,13 @@ public final class ReceiverBlock implements Block {
 
     /** The block's parameters, parsed once. */
     record Settings(BlockParams.Mode mode, TrainConfig config, String checkpoint, double checkpointSeconds,
-                    String model, long frames, Output output, Reference reference, Decoder decoder,
+                    String model, String modelOut, long frames, boolean freeze, Output output, Reference reference, Decoder decoder,
                     int decoderThreads) {
         static Settings of(Params p) {
             return new Settings(p.choice(BlockParams.MODE, BlockParams.Mode.class), TrainingParams.config(p),
                     p.string(BlockParams.CHECKPOINT), p.real(BlockParams.CHECKPOINT_SECONDS),
-                    p.string(BlockParams.MODEL), p.integer(BlockParams.FRAMES), p.choice(OUTPUT, Output.class),
+                    p.string(BlockParams.MODEL), p.string(BlockParams.MODEL_OUT), p.integer(BlockParams.FRAMES),
+                    p.bool(BlockParams.FREEZE), p.choice(OUTPUT, Output.class),
                     p.choice(REFERENCE, Reference.class), p.choice(DECODER, Decoder.class),
                     (int) p.integer(DECODER_THREADS));
         }
@@ -130,6 +131,18 @@ public final class ReceiverBlock implements Block {
     @Override
     public Status work(BlockIo io) {
         return kernel.work(io);
+    }
+
+    /**
+     * freeze (the only run-time parameter): while true, receiver-phase batches are decided and
+     * counted (recent_bler) without a step; stream mode has fixed weights anyway.
+     */
+    @Override
+    public void set(ParamSpec param, Object value) {
+        if (param != BlockParams.FREEZE) {
+            Block.super.set(param, value);
+        }
+        kernel.freeze((Boolean) value);
     }
 
     @Override

@@ -80,6 +80,10 @@ abstract class ReceiverKernel {
         return framesDecoded;
     }
 
+    /** A run-time change of freeze: no learning steps while true (stream mode: nothing to freeze). */
+    void freeze(boolean frozen) {
+    }
+
     void stop(BlockIo io) {
     }
 

@@ -14,7 +14,10 @@ import org.grmodelfree.wire.ControlMessage;
 /**
  * The receiver's train mode: by each frame's batch id, a supervised step on receiver-phase batches
  * and the per-example losses of transmitter-phase batches on 'losses'; frames that arrive damaged
- * or not at all are reported lost; checkpoints.
+ * or not at all are reported lost; checkpoints. Frozen (run-time parameter freeze), it decides
+ * receiver-phase batches and counts their block errors (recent_bler) without a step, and still feeds
+ * back the losses of transmitter-phase batches: the schedule runs on with fixed weights, and
+ * unfrozen it trains on from the weights and optimiser state where it stopped.
  */
 final class ReceiverTraining extends ReceiverKernel {
     /** Receiver-phase batches in the recent_bler statistic. */
@@ -36,6 +39,10 @@ final class ReceiverTraining extends ReceiverKernel {
     private long lostReported;
     private long reportedPartial;
     private long learnNanos;
+    /** No steps while set (run-time parameter freeze); frozenLogged: as last logged. */
+    private boolean frozen;
+    private boolean frozenLogged;
+    private long frozenBatches;
 
     ReceiverTraining(ReceiverBlock.Settings s) {
         super(s.config());
@@ -43,8 +50,9 @@ final class ReceiverTraining extends ReceiverKernel {
         this.endOfRun = BatchFraming.endOfRun(c);
         this.learner = new ReceiverLearner(Networks.create(c).receiver());
         this.side = new ScheduledReceiver(learner, c);
-        this.checkpoints = new Checkpointer(ReceiverBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
-                learner.receiver().params(), learner.optimiser(), curve);
+        this.checkpoints = new Checkpointer(ReceiverBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(),
+                s.modelOut(), c, learner.receiver().params(), learner.optimiser(), curve);
+        this.frozen = s.freeze();
         this.nextBatch = checkpoints.resume();
     }
 
@@ -64,6 +72,12 @@ final class ReceiverTraining extends ReceiverKernel {
             io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
                     nextBatch, schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
         }
+        if (frozen != frozenLogged) {
+            frozenLogged = frozen;
+            io.log(String.format(Locale.ROOT, frozen ? "learning frozen at batch %d (iteration %d): batches are"
+                    + " decided and counted without a step" : "learning resumed at batch %d (iteration %d)", nextBatch,
+                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
+        }
     }
 
     @Override
@@ -73,7 +87,10 @@ final class ReceiverTraining extends ReceiverKernel {
                 reportLost(io, b, "missing before the end of the run");
             }
             nextBatch = endOfRun;
-            checkpoints.save(nextBatch, now, true);
+            String model = checkpoints.finish(nextBatch, now);
+            if (model != null) {
+                io.log(model);
+            }
             done = true;
             return;
         }
@@ -87,10 +104,14 @@ final class ReceiverTraining extends ReceiverKernel {
         }
         Schedule.Slot slot = schedule.slot(id);
         long t0 = System.nanoTime();
-        float[] losses = side.onBatch(id, payload);
+        float[] losses = side.onBatch(id, payload, !frozen);
         learnNanos += System.nanoTime() - t0;
         if (losses == null) {
-            trained++;
+            if (frozen) {
+                frozenBatches++;
+            } else {
+                trained++;
+            }
             lastRxLoss = side.lastLoss();
             recentErrors[(int) (recentBatches++ % RECENT)] = learner.lastErrors();
         } else if (io.connected(ReceiverBlock.LOSSES)) {
@@ -143,6 +164,11 @@ final class ReceiverTraining extends ReceiverKernel {
     }
 
     @Override
+    void freeze(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    @Override
     boolean idleMeansPeerLost() {
         return true;
     }
@@ -172,6 +198,8 @@ final class ReceiverTraining extends ReceiverKernel {
         m.put("batches_fed_back", fedBack);
         m.put("batches_lost", lostReported);
         m.put("stale_frames", stale);
+        m.put("frozen", frozen);
+        m.put("batches_frozen", frozenBatches);
         m.put("last_rx_loss", lastRxLoss);
         m.put("recent_bler", recentBler());
         m.put("learning_seconds", learnNanos / 1e9);

@@ -68,18 +68,19 @@ public final class TransmitterBlock implements Block {
             TrainingParams.concat(List.of(BlockParams.MODE), TrainingParams.SCHEDULE, TrainingParams.EXPLORATION,
                     TrainingParams.LEARNING,
                     List.of(BlockParams.CHECKPOINT, BlockParams.CHECKPOINT_SECONDS, BlockParams.MODEL,
-                            BlockParams.FRAMES,
+                            BlockParams.MODEL_OUT, BlockParams.FRAMES, BlockParams.FREEZE,
                             SOURCE, FEEDBACK_TIMEOUT, MAX_SKIPS, RUN_AHEAD),
                     BlockParams.RUNNER));
 
     /** The block's parameters, parsed once. */
     record Settings(BlockParams.Mode mode, TrainConfig config, String checkpoint, double checkpointSeconds,
-                    String model, long frames, Source source, double feedbackTimeoutSeconds, long maxSkips,
+                    String model, String modelOut, long frames, boolean freeze, Source source, double feedbackTimeoutSeconds, long maxSkips,
                     boolean runAhead, double peerTimeoutSeconds) {
         static Settings of(Params p) {
             return new Settings(p.choice(BlockParams.MODE, BlockParams.Mode.class), TrainingParams.config(p),
                     p.string(BlockParams.CHECKPOINT), p.real(BlockParams.CHECKPOINT_SECONDS),
-                    p.string(BlockParams.MODEL), p.integer(BlockParams.FRAMES), p.choice(SOURCE, Source.class),
+                    p.string(BlockParams.MODEL), p.string(BlockParams.MODEL_OUT), p.integer(BlockParams.FRAMES),
+                    p.bool(BlockParams.FREEZE), p.choice(SOURCE, Source.class),
                     p.real(FEEDBACK_TIMEOUT), p.integer(MAX_SKIPS), p.bool(RUN_AHEAD),
                     p.real(BlockParams.PEER_TIMEOUT));
         }
@@ -152,15 +153,20 @@ public final class TransmitterBlock implements Block {
     }
 
     /**
-     * sigma2 (the only run-time parameter): the policy gradient assumes the s^2 the sampler reports
-     * with each batch's samples; this value only stands in when a 'sent' message carries none.
+     * The run-time parameters. sigma2: the policy gradient assumes the s^2 the sampler reports with
+     * each batch's samples; this value only stands in when a 'sent' message carries none. freeze:
+     * while true, the feedback of transmitter-phase batches is taken without a policy-gradient step
+     * (stream mode has fixed weights anyway).
      */
     @Override
     public void set(ParamSpec param, Object value) {
-        if (param != TrainingParams.SIGMA2) {
+        if (param == TrainingParams.SIGMA2) {
+            kernel.sigma2((Double) value);
+        } else if (param == BlockParams.FREEZE) {
+            kernel.freeze((Boolean) value);
+        } else {
             Block.super.set(param, value);
         }
-        kernel.sigma2((Double) value);
     }
 
     /** With source stream, the messages come at the pace of the user's source: waiting for them is no lost peer. */

@@ -54,6 +54,10 @@ abstract class TransmitterKernel {
     void sigma2(double value) {
     }
 
+    /** A run-time change of freeze: no learning steps while true (stream mode: nothing to freeze). */
+    void freeze(boolean frozen) {
+    }
+
     void stop(BlockIo io) {
     }
 

@@ -14,7 +14,9 @@ import org.grmodelfree.wire.ControlMessage;
 /**
  * The transmitter's train mode: follows the schedule with the shared-seed training messages, waits
  * for each transmitter-phase batch's 'sent' samples and 'feedback' losses and takes a policy-gradient
- * step, gives up batches whose feedback does not come in time, and checkpoints.
+ * step, gives up batches whose feedback does not come in time, and checkpoints. Frozen (run-time
+ * parameter freeze), it still waits for each batch's feedback, which paces the link as in training,
+ * but takes no step: weights, optimiser and learning curve stay as they are until it is unfrozen.
  */
 final class TransmitterTraining extends TransmitterKernel {
     private final ScheduledTransmitter side;
@@ -42,6 +44,10 @@ final class TransmitterTraining extends TransmitterKernel {
     private long sentAhead;
     private long learnNanos;
     private double lastLoss = Double.NaN;
+    /** No policy-gradient steps while set (run-time parameter freeze); frozenLogged: as last logged. */
+    private boolean frozen;
+    private boolean frozenLogged;
+    private long frozenBatches;
 
     TransmitterTraining(TransmitterBlock.Settings s) {
         super(s.config());
@@ -55,8 +61,9 @@ final class TransmitterTraining extends TransmitterKernel {
         this.side = new ScheduledTransmitter(new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline()), c,
                 s.runAhead());
         TransmitterLearner l = side.learner();
-        this.checkpoints = new Checkpointer(TransmitterBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(), c,
-                l.transmitter().params(), l.optimiser(), curve);
+        this.checkpoints = new Checkpointer(TransmitterBlock.SPEC.name(), s.checkpoint(), s.checkpointSeconds(),
+                s.modelOut(), c, l.transmitter().params(), l.optimiser(), curve);
+        this.frozen = s.freeze();
         this.nextBatch = checkpoints.resume();
         l.transmitter().parametersChanged();
     }
@@ -73,6 +80,12 @@ final class TransmitterTraining extends TransmitterKernel {
             io.log(String.format(Locale.ROOT, "resuming from %s at batch %d (iteration %d)", checkpoints.file(),
                     nextBatch, schedule.slot(nextBatch).iteration()));
         }
+        if (frozen != frozenLogged) {
+            frozenLogged = frozen;
+            io.log(String.format(Locale.ROOT, frozen ? "learning frozen at batch %d (iteration %d): feedback is taken"
+                    + " without a step" : "learning resumed at batch %d (iteration %d)", nextBatch,
+                    schedule.slot(Math.min(nextBatch, endOfRun)).iteration()));
+        }
         long pending = side.pending();
         boolean progress = drain(io, pending);
         if (side.pending() != pending) {
@@ -80,6 +93,14 @@ final class TransmitterTraining extends TransmitterKernel {
         }
         if (pending >= 0) {
             Schedule.Slot slot = schedule.slot(pending);
+            if (haveSent && haveLosses && frozen) {
+                side.abandon(pending);
+                frozenBatches++;
+                consecutiveSkips = 0;
+                haveSent = haveLosses = false;
+                checkpoints.save(nextBatch, now, false);
+                return Block.Status.WORKED;
+            }
             if (haveSent && haveLosses) {
                 long t0 = System.nanoTime();
                 double mean = side.learn(pending, sent, losses, Double.isNaN(sentSigma2) ? sigma2Set : sentSigma2);
@@ -126,7 +147,10 @@ final class TransmitterTraining extends TransmitterKernel {
             return Block.Status.WORKED;
         }
         emit(io, endOfRun, null);
-        checkpoints.save(nextBatch, now, true);
+        String model = checkpoints.finish(nextBatch, now);
+        if (model != null) {
+            io.log(model);
+        }
         io.log(String.format(Locale.ROOT, "done: %d batches learned from, %d skipped", learned, skipped));
         return Block.Status.DONE;
     }
@@ -205,6 +229,11 @@ final class TransmitterTraining extends TransmitterKernel {
     }
 
     @Override
+    void freeze(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    @Override
     boolean idleMeansPeerLost() {
         return true;
     }
@@ -229,6 +258,8 @@ final class TransmitterTraining extends TransmitterKernel {
         m.put("batches_skipped", skipped);
         m.put("stale_messages", stale);
         m.put("batches_sent_ahead", sentAhead);
+        m.put("frozen", frozen);
+        m.put("batches_frozen", frozenBatches);
         m.put("last_tx_loss", lastLoss);
         m.put("learning_seconds", learnNanos / 1e9);
     }

@@ -26,14 +26,16 @@ import picocli.CommandLine.Unmatched;
  * The run itself is {@link FlowgraphRun}'s.
  */
 @Command(name = "flowgraph", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Compile a flowgraph of flowgraphs/ with grcc and run it headless (train_*: train and"
-                + " evaluate; evaluate: BLER vs SNR of --model); unknown flags go to the flowgraph, e.g. --iterations 500")
+        description = "Compile a flowgraph of flowgraphs/ or any .grc file with grcc and run it headless (train_* or"
+                + " a file with a Model-free Transmitter and Receiver: train and evaluate; evaluate: BLER vs SNR of"
+                + " --model); unknown flags go to the flowgraph, e.g. --iterations 500")
 final class FlowgraphCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "flowgraph name (a file flowgraphs/NAME.grc)")
+    @Parameters(index = "0", paramLabel = "NAME", description = "flowgraph name (a file flowgraphs/NAME.grc), or"
+            + " the path of any .grc file: one with a Model-free Transmitter and Receiver trains")
     String name;
 
     @Mixin
@@ -69,7 +71,7 @@ final class FlowgraphCommand implements Callable<Integer> {
         if (frames < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frames must be positive");
         }
-        Path dir = output.orElse(Path.of("runs", "flowgraph-" + name));
+        Path dir = output.orElse(Path.of("runs", "flowgraph-" + FlowgraphRun.label(name)));
         Files.createDirectories(dir);
         Progress progress = progressOptions.progress(spec.commandLine().getErr());
         Map<String, Object> summary;

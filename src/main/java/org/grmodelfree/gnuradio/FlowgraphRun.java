@@ -15,7 +15,6 @@ import java.util.Map;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.FrameFormat;
 import org.grmodelfree.comm.FrameSync;
-import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.run.Outputs;
@@ -23,6 +22,7 @@ import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.store.BlockCheckpointFile;
+import org.grmodelfree.store.CheckpointJoin;
 import org.grmodelfree.store.ModelFile;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.LearningCurve;
@@ -32,7 +32,9 @@ import org.grmodelfree.train.Trainer;
 /**
  * What {@code ./modelfree flowgraph NAME [flags]} does: compiles flowgraphs/NAME.grc with grcc and
  * runs it headless under Debian's Python, with the blocks' YAML and Python package on GNU Radio's
- * paths, the flowgraph flags passed on (its parameter blocks are its flags). A training flowgraph
+ * paths, the flowgraph flags passed on (its parameter blocks are its flags). NAME may also be the
+ * path of any .grc file: one with a Model-free Transmitter and Receiver in train mode (and no GUI)
+ * is a training flowgraph, its learning blocks and checkpoints found in the file. A training flowgraph
  * (train_*) ends when the schedule is done; its learning blocks' checkpoints are joined into
  * model.msgpack, evaluated as {@code ./modelfree train} evaluates, and then the trained and an
  * untrained model are each run through the flowgraph's own channel in stream mode, which gives the
@@ -41,6 +43,8 @@ import org.grmodelfree.train.Trainer;
 public final class FlowgraphRun {
     /** The parameter of a training flowgraph that names a file for the samples at the receiver's input. */
     public static final String CAPTURE = "capture";
+    /** The parameters a training flowgraph needs for the BLER runs in stream mode (they are set as flags). */
+    public static final List<String> STREAM_PARAMETERS = List.of("mode", "model", "frames");
     /** Messages at most in received.png. */
     public static final int RECEIVED_MESSAGES = 2000;
 
@@ -87,9 +91,16 @@ public final class FlowgraphRun {
      */
     public Map<String, Object> run(Path dir, Progress progress) throws Exception {
         GnuRadio gr = GnuRadio.locate();
+        if (GnuRadio.isPath(name)) {
+            Learning learning = learning(gr, dir.resolve("blocks"));
+            return train(gr, gr.compile(name, dir.resolve("build"), progress), dir, learning, progress);
+        }
         Path script = gr.compile(name, dir.resolve("build"), progress);
         if (name.startsWith("train_")) {
-            return train(gr, script, dir, progress);
+            Path blocks = dir.resolve("blocks");
+            return train(gr, script, dir, new Learning(blocks.resolve("transmitter.ckpt"),
+                    blocks.resolve("receiver.ckpt"), true, List.of("transmitter", "policy-sampler", "receiver")),
+                    progress);
         } else if (name.equals("evaluate")) {
             return evaluate(gr, script, dir, progress);
         } else {
@@ -98,28 +109,121 @@ public final class FlowgraphRun {
         }
     }
 
-    private Map<String, Object> train(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+    /**
+     * A training flowgraph's learning blocks: where their checkpoints will be, whether the command
+     * clears them before the run (those it chose), and the block processes that must end well.
+     */
+    record Learning(Path txCheckpoint, Path rxCheckpoint, boolean ours, List<String> blocks) {
+    }
+
+    /**
+     * The learning blocks of a flowgraph given by its file, found in the flowgraph itself: one
+     * Model-free Transmitter and one Model-free Receiver, enabled, in train mode; their checkpoints
+     * are the files their checkpoint parameters name, or where the bridge puts them under this
+     * command (blocks/transmitter.ckpt, blocks/receiver.ckpt).
+     */
+    private Learning learning(GnuRadio gr, Path blocks) throws IOException {
+        Map<?, ?> grc = gr.read(name);
+        String options = grc.get("options") instanceof Map<?, ?> o && o.get("parameters") instanceof Map<?, ?> p
+                ? String.valueOf(p.get("generate_options")) : "";
+        Map<String, List<Map<?, ?>>> found = new LinkedHashMap<>();
+        if (grc.get("blocks") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> b && String.valueOf(b.get("id")).startsWith("modelfree_")
+                        && !(b.get("states") instanceof Map<?, ?> st && "disabled".equals(st.get("state")))) {
+                    found.computeIfAbsent(String.valueOf(b.get("id")), k -> new ArrayList<>()).add(b);
+                }
+            }
+        }
+        List<Map<?, ?>> tx = found.getOrDefault("modelfree_transmitter", List.of());
+        List<Map<?, ?>> rx = found.getOrDefault("modelfree_receiver", List.of());
+        if (tx.size() != 1 || rx.size() != 1) {
+            throw new UsageException("flowgraph " + name + " has " + tx.size() + " Model-free Transmitter and "
+                    + rx.size() + " Model-free Receiver blocks (enabled); a training flowgraph has one of each");
+        }
+        if (!options.equals("no_gui")) {
+            throw new UsageException("flowgraph " + name + " has a GUI (generate_options " + options
+                    + "): open it in gnuradio-companion, or make it no_gui to train headless");
+        }
+        for (Map<?, ?> b : List.of(tx.get(0), rx.get(0))) {
+            if (literal(param(b, "mode")).equals("stream")) {
+                throw new UsageException("flowgraph " + name + ": its " + b.get("name") + " block is in stream mode;"
+                        + " nothing to train (run it with gnuradio-companion or python3)");
+            }
+        }
+        String txFile = checkpointParam(tx.get(0));
+        String rxFile = checkpointParam(rx.get(0));
+        List<String> names = new ArrayList<>(List.of("transmitter", "receiver"));
+        if (found.containsKey("modelfree_policy_sampler")) {
+            names.add(1, "policy-sampler");
+        }
+        if (txFile.isEmpty() != rxFile.isEmpty()) {
+            throw new UsageException("flowgraph " + name + ": give both learning blocks a checkpoint file, or neither");
+        }
+        return txFile.isEmpty()
+                ? new Learning(blocks.resolve("transmitter.ckpt"), blocks.resolve("receiver.ckpt"), true, names)
+                : new Learning(Path.of(txFile), Path.of(rxFile), false, names);
+    }
+
+    private static String param(Map<?, ?> block, String id) {
+        return block.get("parameters") instanceof Map<?, ?> p && p.get(id) != null ? String.valueOf(p.get(id)) : "";
+    }
+
+    /** A value as GRC stores a string: bare, or quoted. */
+    private static String literal(String v) {
+        String t = v.strip();
+        if (t.length() >= 2 && (t.charAt(0) == '\'' || t.charAt(0) == '"') && t.charAt(t.length() - 1) == t.charAt(0)) {
+            return t.substring(1, t.length() - 1);
+        }
+        return t;
+    }
+
+    /** A learning block's checkpoint file as the flowgraph sets it ("" when the bridge chooses). */
+    private String checkpointParam(Map<?, ?> block) throws IOException {
+        String v = literal(param(block, "checkpoint"));
+        if (v.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new UsageException("flowgraph " + name + ": the " + block.get("name") + " block's checkpoint is '"
+                    + v + "', an expression; give it a file name, or leave it empty");
+        }
+        return v;
+    }
+
+    private Map<String, Object> train(GnuRadio gr, Path script, Path dir, Learning learning, Progress progress)
+            throws Exception {
         Path blocks = dir.resolve("blocks");
-        Path txCkpt = blocks.resolve("transmitter.ckpt");
-        Path rxCkpt = blocks.resolve("receiver.ckpt");
-        Files.deleteIfExists(txCkpt);
-        Files.deleteIfExists(rxCkpt);
-        double snr = trainingSnr(gr);
+        Path txCkpt = learning.txCheckpoint();
+        Path rxCkpt = learning.rxCheckpoint();
+        if (learning.ours()) {
+            Files.deleteIfExists(txCkpt);
+            Files.deleteIfExists(rxCkpt);
+        }
+        Map<String, String> fgParams = gr.parameters(name);
+        // the SNR is a flag of the flowgraph when it has an snr_db parameter (all shipped training ones do)
+        boolean snrFlag = fgParams.containsKey("snr_db");
+        Double snrGiven = snrFlag || snrDb != null ? trainingSnr(gr) : null;
         List<String> flags = new ArrayList<>(flowgraphFlags);
-        flags.addAll(List.of("--snr-db", Double.toString(snr)));
+        if (snrFlag) {
+            flags.addAll(List.of("--snr-db", Double.toString(snrGiven)));
+        }
         progress.message("training through GNU Radio: " + name + " " + String.join(" ", flags));
         long t0 = System.nanoTime();
         GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), progress);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        run.requireSuccess("transmitter", "policy-sampler", "receiver");
+        run.requireSuccess(learning.blocks().toArray(String[]::new));
         if (!Files.exists(txCkpt) || !Files.exists(rxCkpt)) {
             throw new IllegalStateException("flowgraph " + name + " finished without both learning blocks'"
-                    + " checkpoints in " + blocks + " (see " + dir.resolve("flowgraph.log") + ")");
+                    + " checkpoints " + txCkpt + " and " + rxCkpt + " (see " + dir.resolve("flowgraph.log") + ")");
         }
         // The transmitter's configuration: it holds the exploration variance, which the receiver never sees.
-        TrainConfig c = BlockCheckpointFile.load(txCkpt).state().config().withSnrDb(snr);
-        Trainer trainer = ZmqTraining.join(c, txCkpt, rxCkpt);
-        LearningCurve curve = ZmqTraining.joinCurves(txCkpt, rxCkpt);
+        TrainConfig fromBlocks = BlockCheckpointFile.load(txCkpt).state().config();
+        double snr = snrGiven != null ? snrGiven : fromBlocks.snrDb();
+        if (snrGiven == null) {
+            progress.message(String.format(Locale.ROOT, "flowgraph %s has no snr_db parameter: the embedded"
+                    + " evaluation is at %.1f dB (--snr-db sets it)", name, snr));
+        }
+        TrainConfig c = fromBlocks.withSnrDb(snr);
+        Trainer trainer = CheckpointJoin.join(c, txCkpt, rxCkpt);
+        LearningCurve curve = CheckpointJoin.joinCurves(txCkpt, rxCkpt);
         Path modelFile = TrainingSession.modelPath(dir);
         ModelFile.save(modelFile, trainer, seconds, curve);
         Path untrained = dir.resolve("untrained.msgpack");
@@ -131,26 +235,44 @@ public final class FlowgraphRun {
         extra.put("flowgraph_flags", flags);
         extra.put("seconds_per_iteration", seconds / Math.max(1, c.iterations()));
         extra.put("blocks", run.results());
-        progress.message("BLER through the flowgraph in stream mode: trained model, then untrained");
-        boolean capture = gr.parameters(name).containsKey(CAPTURE);
-        Path received = dir.resolve("stream-trained").resolve("received.c64");
-        List<String> trainedFlags = new ArrayList<>(flags);
-        if (capture) {
-            trainedFlags.addAll(List.of("--" + CAPTURE, received.toAbsolutePath().toString()));
+        List<String> missing = new ArrayList<>(STREAM_PARAMETERS);
+        missing.removeAll(fgParams.keySet());
+        if (!missing.isEmpty()) {
+            // the stream runs set these flags; a flowgraph without them cannot be switched to stream mode
+            extra.put("flowgraph_bler", "not measured: the flowgraph has no parameter " + String.join(", ", missing));
+            progress.message("no BLER through the flowgraph in stream mode: it has no parameter "
+                    + String.join(", ", missing) + " (see docs/gnuradio.md)");
+        } else {
+            progress.message("BLER through the flowgraph in stream mode: trained model, then untrained");
+            boolean capture = fgParams.containsKey(CAPTURE);
+            Path received = dir.resolve("stream-trained").resolve("received.c64");
+            List<String> trainedFlags = new ArrayList<>(flags);
+            if (capture) {
+                trainedFlags.addAll(List.of("--" + CAPTURE, received.toAbsolutePath().toString()));
+            }
+            extra.put("flowgraph_bler", streamBler(gr, script, trainedFlags, modelFile, dir.resolve("stream-trained"),
+                    snr, c.channel(), progress));
+            if (capture) {
+                int shown = plotReceived(received, c, dir.resolve("received.png"), String.format(Locale.ROOT,
+                        "Received through %s at %.1f dB (trained model)", name, snr));
+                extra.put("received_plot", Map.of("file", "received.png", "messages", shown));
+                Files.deleteIfExists(received);
+            }
+            extra.put("flowgraph_bler_untrained", streamBler(gr, script, flags, untrained,
+                    dir.resolve("stream-untrained"), snr, c.channel(), progress));
         }
-        extra.put("flowgraph_bler", streamBler(gr, script, trainedFlags, modelFile, dir.resolve("stream-trained"), snr,
-                c.channel(), progress));
-        if (capture) {
-            int shown = plotReceived(received, c, dir.resolve("received.png"), String.format(Locale.ROOT,
-                    "Received through %s at %.1f dB (trained model)", name, snr));
-            extra.put("received_plot", Map.of("file", "received.png", "messages", shown));
-            Files.deleteIfExists(received);
-        }
-        extra.put("flowgraph_bler_untrained", streamBler(gr, script, flags, untrained,
-                dir.resolve("stream-untrained"), snr, c.channel(), progress));
         double[] curveSnrs = SnrRange.parse(SnrRange.defaultCurve(c.channel()));
         TrainingSession.Settings s = new TrainingSession.Settings(curveSnrs, testMessages, maxMessages, 30);
         return TrainingSession.finish(trainer, curve, seconds, "iterations", dir, s, progress, extra);
+    }
+
+    /** The name of a flowgraph's default output folder: its name, or its file's without .grc. */
+    public static String label(String name) {
+        if (!GnuRadio.isPath(name)) {
+            return name;
+        }
+        String f = Path.of(name).getFileName().toString();
+        return f.endsWith(".grc") ? f.substring(0, f.length() - 4) : f;
     }
 
     /** The training SNR: --snr-db, else the default of the flowgraph's snr_db parameter. */

@@ -56,8 +56,26 @@ public final class GnuRadio {
         return home;
     }
 
-    /** The flowgraph file of a name, or an error listing the names there are. */
+    /** Whether a flowgraph is named by its file (PATH/TO/NAME.grc) rather than as one of flowgraphs/. */
+    public static boolean isPath(String name) {
+        return name.endsWith(".grc") || name.contains("/");
+    }
+
+    /**
+     * The flowgraph file of a name (flowgraphs/NAME.grc), or an error listing the names there are;
+     * or a .grc file given by its path.
+     */
     public Path flowgraph(String name) throws IOException {
+        if (isPath(name)) {
+            Path f = Path.of(name);
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("no flowgraph file " + name);
+            }
+            if (!name.endsWith(".grc")) {
+                throw new IllegalArgumentException("flowgraph " + name + " is not a .grc file");
+            }
+            return f;
+        }
         Path f = home.resolve("flowgraphs").resolve(name + ".grc");
         if (!Files.isRegularFile(f)) {
             List<String> names = new ArrayList<>();
@@ -75,8 +93,7 @@ public final class GnuRadio {
      * wrote it (an expression, e.g. '20' or 'train'), in file order.
      */
     public Map<String, String> parameters(String name) throws IOException {
-        Path f = flowgraph(name);
-        Map<?, ?> grc = new ObjectMapper(new YAMLFactory()).readValue(f.toFile(), Map.class);
+        Map<?, ?> grc = read(name);
         Map<String, String> params = new LinkedHashMap<>();
         if (grc.get("blocks") instanceof List<?> blocks) {
             for (Object o : blocks) {
@@ -87,6 +104,25 @@ public final class GnuRadio {
             }
         }
         return params;
+    }
+
+    /** The flowgraph's .grc file as GRC wrote it (YAML: options, blocks, connections). */
+    public Map<?, ?> read(String name) throws IOException {
+        Path f = flowgraph(name);
+        try {
+            return new ObjectMapper(new YAMLFactory()).readValue(f.toFile(), Map.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("flowgraph " + f + " is not a GRC file (YAML): " + e.getMessage(), e);
+        }
+    }
+
+    /** The id of the flowgraph's options block: grcc names the generated script after it. */
+    public String id(String name) throws IOException {
+        if (read(name).get("options") instanceof Map<?, ?> o && o.get("parameters") instanceof Map<?, ?> p
+                && p.get("id") != null) {
+            return String.valueOf(p.get("id"));
+        }
+        throw new IllegalArgumentException("flowgraph " + flowgraph(name) + " has no options block with an id");
     }
 
     /** Environment for grcc and generated scripts: the block YAML and the Python package on the paths. */
@@ -104,13 +140,13 @@ public final class GnuRadio {
     public Path compile(String name, Path dir, Progress progress) throws IOException, InterruptedException {
         Path grc = flowgraph(name);
         Files.createDirectories(dir);
-        progress.message("compiling " + home.relativize(grc) + " with grcc");
+        progress.message("compiling " + (isPath(name) ? grc : home.relativize(grc)) + " with grcc");
         ProcessBuilder pb = new ProcessBuilder("grcc", "-o", dir.toAbsolutePath().toString(), grc.toString())
                 .redirectErrorStream(true);
         pb.environment().putAll(environment());
         Process p = pb.start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Path script = dir.resolve(name + ".py");
+        Path script = dir.resolve(id(name) + ".py");
         if (p.waitFor() != 0 || !Files.isRegularFile(script)) {
             throw new IllegalStateException("grcc could not compile " + grc + ":\n" + log.strip());
         }

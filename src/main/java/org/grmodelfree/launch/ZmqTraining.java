@@ -20,7 +20,7 @@ import org.grmodelfree.launch.Blocks;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.TrainingSession;
-import org.grmodelfree.store.BlockCheckpointFile;
+import org.grmodelfree.store.CheckpointJoin;
 import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
@@ -176,40 +176,14 @@ public final class ZmqTraining {
         }
     }
 
-    /** The embedded trainer's shape filled with the two blocks' final weights. */
+    /** The embedded trainer's shape filled with the two blocks' final weights ({@link CheckpointJoin}). */
     public static Trainer join(TrainConfig c, Link link) throws IOException {
-        return join(c, link.txCheckpoint, link.rxCheckpoint);
-    }
-
-    /** The same from the two checkpoint files (a GNU Radio flowgraph's learning blocks, say). */
-    public static Trainer join(TrainConfig c, Path txCheckpoint, Path rxCheckpoint) throws IOException {
-        Trainer t = Trainer.create(c);
-        BlockCheckpointFile.Loaded tx = BlockCheckpointFile.load(txCheckpoint);
-        BlockCheckpointFile.Loaded rx = BlockCheckpointFile.load(rxCheckpoint);
-        BlockCheckpointFile.restore(tx, TX, c, t.transmitter().params(), t.optimisers().get(0));
-        BlockCheckpointFile.restore(rx, RX, c, t.receiver().params(), t.optimisers().get(1));
-        t.transmitter().parametersChanged();
-        t.iteration(Math.min(tx.state().iteration(), rx.state().iteration()));
-        return t;
+        return CheckpointJoin.join(c, link.txCheckpoint, link.rxCheckpoint);
     }
 
     /** One learning curve from the transmitter's (tx loss, time) and the receiver's (rx loss) points. */
     public static LearningCurve joinCurves(Link link) throws IOException {
-        return joinCurves(link.txCheckpoint, link.rxCheckpoint);
-    }
-
-    /** The same from the two checkpoint files. */
-    public static LearningCurve joinCurves(Path txCheckpoint, Path rxCheckpoint) throws IOException {
-        Map<Integer, Double> rxLoss = new LinkedHashMap<>();
-        for (LearningCurve.Point p : BlockCheckpointFile.load(rxCheckpoint).state().history().points()) {
-            rxLoss.put(p.iteration(), p.rxLoss());
-        }
-        LearningCurve curve = new LearningCurve();
-        for (LearningCurve.Point p : BlockCheckpointFile.load(txCheckpoint).state().history().points()) {
-            curve.add(new LearningCurve.Point(p.iteration(), p.seconds(), rxLoss.getOrDefault(p.iteration(), Double.NaN),
-                    p.txLoss(), Double.NaN));
-        }
-        return curve;
+        return CheckpointJoin.joinCurves(link.txCheckpoint, link.rxCheckpoint);
     }
 
     private static Object parseResult(String line) {

@@ -198,7 +198,10 @@ public final class ModelFile {
         try {
             return decode(bytes);
         } catch (ModelFormatException e) {
-            throw new ModelFormatException("model file " + file + ": " + e.getMessage(), e);
+            String hint = e.getMessage().startsWith("format is '" + BlockCheckpointFile.FORMAT + "'")
+                    ? " (a block's checkpoint: join the transmitter's and the receiver's into a model with"
+                    + " ./modelfree export --transmitter TX.ckpt --receiver RX.ckpt --out model.msgpack)" : "";
+            throw new ModelFormatException("model file " + file + ": " + e.getMessage() + hint, e);
         }
     }
 

@@ -43,6 +43,16 @@ public final class ReceiverLearner {
         return mean;
     }
 
+    /**
+     * The mean cross-entropy of y against labels without a step (a frozen receiver); the block
+     * errors of its decisions are {@link #lastErrors()}. y not modified.
+     */
+    public double assess(FMatrixRMaj y, int[] labels) {
+        double mean = forwardLoss(y, labels, ensureLosses(y.numRows));
+        lastErrors = SoftmaxCrossEntropy.argmax(probs, labels, ensureDecisions(y.numRows));
+        return mean;
+    }
+
     /** Per-example losses of y against labels into out (no update); returns their mean. */
     public double losses(FMatrixRMaj y, int[] labels, float[] out) {
         return forwardLoss(y, labels, out);

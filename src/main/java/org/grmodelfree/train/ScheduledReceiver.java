@@ -47,6 +47,14 @@ public final class ScheduledReceiver {
      * transmitter-phase batch (a live buffer, valid until the next call). received not modified.
      */
     public float[] onBatch(long batchId, float[] received) {
+        return onBatch(batchId, received, true);
+    }
+
+    /**
+     * The same; without learn a receiver-phase batch is decided and its loss and block errors
+     * ({@link ReceiverLearner#lastErrors()}) computed, but no step is taken.
+     */
+    public float[] onBatch(long batchId, float[] received, boolean learn) {
         Schedule.Slot s = schedule.slot(batchId);
         int b = s.transmitterPhase() ? c.batchTx() : c.batchRx();
         source.position(s.iteration(), s.stream());
@@ -54,7 +62,7 @@ public final class ScheduledReceiver {
         y.reshape(b, 2 * c.symbols());
         System.arraycopy(received, 0, y.data, 0, y.getNumElements());
         if (!s.transmitterPhase()) {
-            lastLoss = learner.train(y, msgs, c.lrRx() * c.lrScale(s.iteration()));
+            lastLoss = learn ? learner.train(y, msgs, c.lrRx() * c.lrScale(s.iteration())) : learner.assess(y, msgs);
             return null;
         }
         lastLoss = learner.losses(y, msgs, losses);

@@ -233,12 +233,15 @@ class GrcYamlTest {
     }
 
     @Test
-    void the_exploration_variance_is_a_run_time_parameter_of_sampler_and_transmitter() {
+    void the_exploration_variance_and_freeze_are_the_run_time_parameters() {
         // the callbacks checked above exist for these; the receiver never sees s^2
         assertTrue(PolicySamplerBlock.SPEC.param("sigma2").runtime());
         assertTrue(TransmitterBlock.SPEC.param("sigma2").runtime());
+        assertTrue(TransmitterBlock.SPEC.param("freeze").runtime());
+        assertTrue(ReceiverBlock.SPEC.param("freeze").runtime());
         assertTrue(wrapped().stream().flatMap(s -> s.params().stream()).filter(ParamSpec::runtime)
-                .allMatch(p -> p.id().equals("sigma2")), "a run-time parameter other than sigma2: give its block a set()");
+                .allMatch(p -> p.id().equals("sigma2") || p.id().equals("freeze")),
+                "a run-time parameter other than sigma2 and freeze: give its block a set()");
     }
 
     @Test

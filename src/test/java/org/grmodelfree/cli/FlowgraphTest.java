@@ -181,6 +181,58 @@ class FlowgraphTest {
         assertNoBlockProcess("MODELFREE_RUN_DIR=" + eval.toAbsolutePath());
     }
 
+    /**
+     * A user's own flowgraph, given by its file: a copy of train_awgn under another name and folder,
+     * its transmitter and receiver given checkpoint files and the same model_out. It trains headless
+     * with the usual outputs, the command finds the checkpoints from the flowgraph itself, and the
+     * blocks' own link model is the one the command joined. A GUI flowgraph, or one whose learning
+     * blocks are in stream mode, is refused before anything runs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void any_grc_file_with_the_learning_blocks_trains_and_its_blocks_write_model_out(@TempDir Path tmp)
+            throws Exception {
+        Path mine = tmp.resolve("mine");
+        Path modelOut = mine.resolve("model_out.msgpack");
+        String grc = Files.readString(Path.of("flowgraphs", "train_awgn.grc"));
+        for (String b : List.of("transmitter", "receiver")) {
+            String at = "  id: modelfree_" + b + "\n  parameters: {";
+            assertTrue(grc.contains(at), "train_awgn.grc has no " + b);
+            grc = grc.replace(at, at + "checkpoint: '" + mine.resolve(b + ".ckpt") + "', model_out: '" + modelOut
+                    + "', ");
+        }
+        Path file = tmp.resolve("copies").resolve("my_link.grc");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, grc);
+        Path out = tmp.resolve("out");
+        Map<String, Object> s = trainSmall(file.toString(), out, "--iterations", "120", "--messages", "16",
+                "--symbols", "2");
+        assertEquals(file.toString(), s.get("flowgraph"));
+        assertEquals(120, ((Number) s.get("iterations")).intValue(), s.toString());
+        double trained = flowgraphBler(s, "flowgraph_bler");
+        double untrained = flowgraphBler(s, "flowgraph_bler_untrained");
+        assertTrue(trained < untrained / 3, "through the flowgraph: trained " + trained + ", untrained " + untrained);
+        assertTrue(Files.exists(mine.resolve("transmitter.ckpt")) && Files.exists(mine.resolve("receiver.ckpt")));
+        assertFalse(Files.exists(out.resolve("blocks").resolve("transmitter.ckpt")),
+                "the checkpoint files the flowgraph names are used");
+        org.grmodelfree.store.ModelFile.Loaded own = org.grmodelfree.store.ModelFile.load(modelOut);
+        org.grmodelfree.store.ModelFile.Loaded joined = org.grmodelfree.store.ModelFile.load(out.resolve("model.msgpack"));
+        assertEquals(joined.tensors().keySet(), own.tensors().keySet());
+        joined.tensors().forEach((k, v) -> assertTrue(Arrays.equals(v, own.tensors().get(k)), "tensor " + k));
+        assertEquals(120, own.iteration());
+
+        Path gui = tmp.resolve("copies").resolve("gui.grc");
+        Files.copy(Path.of("flowgraphs", "live_constellation.grc"), gui);
+        CliTest.assertOneLineError(CliTest.run("flowgraph", gui.toString(), "--out", tmp.resolve("g").toString()), 2,
+                "has a GUI (generate_options qt_gui)");
+        Path stream = tmp.resolve("copies").resolve("stream.grc");
+        Files.copy(Path.of("flowgraphs", "evaluate.grc"), stream);
+        CliTest.assertOneLineError(CliTest.run("flowgraph", stream.toString(), "--out", tmp.resolve("s").toString()),
+                2, "block is in stream mode; nothing to train");
+        CliTest.assertOneLineError(CliTest.run("flowgraph", tmp.resolve("none.grc").toString()), 1,
+                "no flowgraph file");
+    }
+
     @Test
     void live_constellation_starts_under_xvfb_and_stops_on_ctrl_c(@TempDir Path tmp) throws Exception {
         if (run("sh", "-c", "command -v xvfb-run") != 0) {
@@ -251,6 +303,41 @@ class FlowgraphTest {
         assertTrue(out.contains("policy-sampler: set sigma2 = 0.125"), out);
         assertTrue(out.contains("policy-sampler: setting rejected: parameter 'sigma2': 5 is above the maximum 0.999"), out);
         assertTrue(out.contains("no set_messages"), "only run-time parameters have setters: " + out);
+        assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
+    }
+
+    /**
+     * live_constellation's check box drives freeze on both learning blocks (GRC's set_freeze
+     * callbacks), and the bridge's set_freeze reaches a running receiver process.
+     */
+    @Test
+    void a_check_box_freezes_both_learning_blocks_through_set_freeze(@TempDir Path tmp) throws Exception {
+        GnuRadio gr = GnuRadio.locate();
+        Path script = gr.compile("live_constellation", tmp.resolve("build"), new Progress(new java.io.PrintWriter(
+                java.io.Writer.nullWriter()), true));
+        String generated = Files.readString(script);
+        for (String block : List.of("tx", "rx")) {
+            assertTrue(generated.contains("self." + block + ".set_freeze(self.freeze)"),
+                    "the check box's callback does not reach " + block);
+        }
+        Path py = tmp.resolve("freeze.py");
+        Files.writeString(py, String.join("\n",
+                "import signal, time, modelfree",
+                "from gnuradio import gr",
+                "signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bridge stops a flowgraph when its block ends",
+                "r = modelfree.receiver(messages=16, symbols=2, iterations=3, peer_timeout=30.0)",
+                "r.set_freeze(True)",
+                "r.set_freeze(False)",
+                "for _ in range(600):  # until the block has applied both",
+                "    if sum('set freeze' in line for line in r._ports._tail) >= 2:",
+                "        break",
+                "    time.sleep(0.1)",
+                "r.stop_process()",
+                ""));
+        String[] r = runPython(gr, py, Map.of("MODELFREE_GUI_TEST", tmp.toAbsolutePath().toString()));
+        String out = r[1];
+        assertEquals("0", r[0], out);
+        assertTrue(out.contains("receiver: set freeze = true") && out.contains("receiver: set freeze = false"), out);
         assertNoBlockProcess("MODELFREE_GUI_TEST=" + tmp.toAbsolutePath());
     }
 

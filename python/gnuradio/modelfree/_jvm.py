@@ -97,10 +97,11 @@ def _java():
 
 
 def block_command(java_options=""):
-    """The command that runs a block process, up to its arguments: MODELFREE_LAUNCHER when set (a launcher
-    such as a checkout's ./modelfree, which takes MODELFREE_JAVA_OPTS from the environment), else java on
-    the built jar with the launcher's JVM options and java_options. Never builds: a missing jar is an
-    error at once, naming the command that builds it."""
+    """The command that runs a block process, up to its arguments: MODELFREE_LAUNCHER when set (a command
+    that takes `block NAME ...` and MODELFREE_JAVA_OPTS from the environment, e.g. one running the classes
+    under test; a checkout's ./modelfree would build a stale jar first), else java on the built jar with
+    the launcher's JVM options and java_options. Never builds: a missing jar is an error at once, naming
+    the command that builds it."""
     launcher = os.environ.get("MODELFREE_LAUNCHER")
     if launcher:
         if not os.access(launcher, os.X_OK):

@@ -3,7 +3,7 @@
 # category open in the block tree, on a virtual X display (Xvfb); no desktop needed.
 #   tools/grc-screenshot.sh [OUT.png] [FLOWGRAPH.grc]
 # Defaults: docs/img/grc_train_awgn.png and flowgraphs/train_awgn.grc. Runs under a temporary HOME
-# (GRC's window size, gr-setup's paths), so the user's own GNU Radio settings are not touched.
+# (GRC's window size, gr-setup's install), so the user's own GNU Radio settings are not touched.
 # Needs Xvfb, xdotool, ImageMagick's import and GNU Radio; as root it installs the missing ones.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,8 +34,8 @@ trap cleanup EXIT
 export HOME="$tmp/home"
 mkdir -p "$HOME/.gnuradio"
 unset GRC_BLOCKS_PATH GR_PREFS_PATH GRC_PREFS_PATH
-# gr-setup into the temporary HOME: the same paths a user gets from ./modelfree gr-setup
-"$here/modelfree" gr-setup >&2
+# gr-setup into the temporary HOME: the user install (~/.local) a user gets from ./modelfree gr-setup
+"$here/modelfree" gr-setup --build "$tmp/cmake-build" >&2
 cat > "$HOME/.gnuradio/grc.conf" <<CONF
 [main]
 main_window_width = $width

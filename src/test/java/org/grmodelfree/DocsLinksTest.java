@@ -35,7 +35,7 @@ class DocsLinksTest {
             "DESIGN" + ".md", "STYLE" + ".md", "GNURADIO" + ".md", ".." + "/shared");
     /** Where the forbidden names are looked for, relative to the repository root. */
     private static final List<String> SCANNED = List.of(
-            "README.md", "docs", "src", "blocks", "grc", "flowgraphs", "tools", "modelfree");
+            "README.md", "docs", "src", "python", "cmake", "CMakeLists.txt", "grc", "flowgraphs", "tools", "modelfree");
 
     private final Map<Path, Set<String>> anchorCache = new HashMap<>();
 

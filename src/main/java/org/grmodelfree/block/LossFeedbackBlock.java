@@ -13,7 +13,9 @@ import org.grmodelfree.wire.ControlMessage;
  * feedback can be made imperfect, to measure what that costs: a fixed delay, a probability of
  * dropping a message, and uniform quantisation of the losses to a number of bits (per message, from
  * 0 to the batch's largest loss). It counts what it passed, dropped and delayed, and the
- * quantisation error.
+ * quantisation error. It ends (status done) when the receiver's Stop arrives, which the receiver
+ * sends on 'losses' when it has finished the schedule, once every message it holds has fallen due
+ * and gone out; the Stop itself is not passed on, since the transmitter has finished by then.
  */
 public final class LossFeedbackBlock implements Block {
     public static final PortSpec IN = PortSpec.messageIn("in", false, "losses from the receiver's 'losses'");
@@ -54,6 +56,8 @@ public final class LossFeedbackBlock implements Block {
     private double maxQuantError;
     private double sumSqQuantError;
     private double sumDelayNanos;
+    /** The receiver's Stop has come: end once the queue is empty. */
+    private boolean stopReceived;
 
     public LossFeedbackBlock(Params p) {
         Settings s = Settings.of(p);
@@ -74,6 +78,10 @@ public final class LossFeedbackBlock implements Block {
         ControlMessage m;
         while ((m = io.receive(IN)) != null) {
             worked = true;
+            if (m instanceof ControlMessage.Stop) {
+                stopReceived = true;
+                continue;
+            }
             received++;
             if (drop > 0 && rng.nextDouble() < drop) {
                 dropped++;
@@ -89,6 +97,11 @@ public final class LossFeedbackBlock implements Block {
             forwarded++;
             sumDelayNanos += io.nanoTime() - d.arrived();
             worked = true;
+        }
+        if (stopReceived && queue.isEmpty()) {
+            io.log("done: the receiver finished the schedule; " + forwarded + " messages forwarded, " + dropped
+                    + " dropped");
+            return Status.DONE;
         }
         return worked ? Status.WORKED : Status.IDLE;
     }

@@ -28,7 +28,7 @@ public final class ReceiverBlock implements Block {
     /**
      * The compute pool's spin-wait iterations in a receiver process ({@code -Dmodelfree.spins}):
      * its workers park soon after a step, leaving the cores to the other processes. The Python
-     * bridge (blocks/modelfree/_jvm.py) and {@code train --transport zmq} start receivers with it,
+     * bridge (python/gnuradio/modelfree/_jvm.py) and {@code train --transport zmq} start receivers with it,
      * and the bench times the stream receiver with it.
      */
     public static final int PROCESS_SPINS = 2000;

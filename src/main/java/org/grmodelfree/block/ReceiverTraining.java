@@ -22,6 +22,8 @@ import org.grmodelfree.wire.ControlMessage;
 final class ReceiverTraining extends ReceiverKernel {
     /** Receiver-phase batches in the recent_bler statistic. */
     static final int RECENT = ReceiverBlock.RECENT;
+    /** The reason of the Stop sent on 'losses' after the last batch of the schedule. */
+    static final String END_OF_SCHEDULE = "the receiver finished the schedule";
 
     private final Schedule schedule;
     private final long endOfRun;
@@ -90,6 +92,10 @@ final class ReceiverTraining extends ReceiverKernel {
             String model = checkpoints.finish(nextBatch, now);
             if (model != null) {
                 io.log(model);
+            }
+            if (io.connected(ReceiverBlock.LOSSES)) {
+                // the end of the losses: a loss feedback between here and the transmitter ends on it
+                io.send(ReceiverBlock.LOSSES, new ControlMessage.Stop(END_OF_SCHEDULE));
             }
             done = true;
             return;

@@ -19,8 +19,8 @@ import org.grmodelfree.run.Progress;
 
 /**
  * GNU Radio on this machine, as the flowgraph command uses it: Debian's /usr/bin/python3 (the only
- * interpreter that imports gnuradio), grcc, and the repository's grc/ (block YAML), blocks/ (the
- * Python package) and flowgraphs/ folders. Runs a generated flowgraph with those on GNU Radio's
+ * interpreter that imports gnuradio), grcc, and the repository's grc/ (block YAML), python/ (the
+ * package gnuradio.modelfree) and flowgraphs/ folders. Runs a generated flowgraph with those on GNU Radio's
  * paths and with MODELFREE_RUN_DIR set, where the blocks leave their checkpoints and results.
  */
 public final class GnuRadio {
@@ -129,10 +129,18 @@ public final class GnuRadio {
     public Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>();
         String py = System.getenv("PYTHONPATH");
-        env.put("PYTHONPATH", home.resolve("blocks") + (py == null || py.isEmpty() ? "" : ":" + py));
+        // python/ holds gnuradio/modelfree, which gnuradio's __init__ finds on the path (extend_path)
+        env.put("PYTHONPATH", home.resolve("python") + (py == null || py.isEmpty() ? "" : ":" + py));
         String grc = System.getenv("GRC_BLOCKS_PATH");
         env.put("GRC_BLOCKS_PATH", home.resolve("grc") + (grc == null || grc.isEmpty() ? "" : ":" + grc));
-        env.put("MODELFREE_LAUNCHER", System.getProperty("modelfree.launcher", home.resolve("modelfree").toString()));
+        String launcher = System.getProperty("modelfree.launcher");
+        if (launcher != null) {
+            env.put("MODELFREE_LAUNCHER", launcher);
+        } else {
+            // the jar the launcher has just built: the blocks run it and never build
+            env.put("MODELFREE_JAR", System.getProperty("modelfree.jar",
+                    home.resolve("target").resolve("gr-modelfree.jar").toString()));
+        }
         return env;
     }
 

@@ -9,60 +9,142 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code ./modelfree gr-setup [--undo]} does: makes the blocks visible to GNU Radio Companion and to
- * generated scripts for the current user, and takes that back. Two changes, nothing else:
- * <ul>
- *   <li>the repository's grc/ is added to {@code local_blocks_path} in the {@code [grc]} section
- *       of GNU Radio's user configuration ({@code $GR_PREFS_PATH/config.conf}, by default
- *       {@code ~/.gnuradio/config.conf}), next to any folders already there;</li>
- *   <li>a file {@code gr_modelfree.pth} naming the repository's blocks/ goes into the user
- *       site-packages folder of Debian's /usr/bin/python3, so {@code import modelfree} works there
- *       from any folder.</li>
- * </ul>
- * The blocks find the launcher from where their package lives (blocks/../modelfree), so
- * MODELFREE_LAUNCHER need not be set. {@code --undo} removes the folder from the list (the key,
- * and the section, when nothing else is left in them) and deletes the .pth file.
+ * What {@code ./modelfree gr-setup [--undo]} does: the out-of-tree install for one user, in one
+ * command, without root. It runs the repository's CMake project (CMakeLists.txt) with the prefix
+ * {@code ~/.local} and the jar the launcher has built: {@code cmake --install} puts the package
+ * {@code gnuradio.modelfree} into the user site-packages of Debian's /usr/bin/python3, the block
+ * YAML into {@code ~/.local/share/gnuradio/grc/blocks} and the jar into
+ * {@code ~/.local/share/gr-modelfree}. Then it adds that YAML folder to {@code local_blocks_path}
+ * in the {@code [grc]} section of GNU Radio's user configuration ({@code $GR_PREFS_PATH/config.conf},
+ * by default {@code ~/.gnuradio/config.conf}), next to any folders already there, since GNU Radio
+ * Companion searches only /usr/share's and /usr/local/share's block folders by itself (no entry is
+ * added for those two prefixes). {@code --undo} runs the CMake project's uninstall target (from
+ * install_manifest.txt in the build folder) and removes the folder from the list (the key, and
+ * the section, when nothing else is left in them). Both also take back what the earlier gr-setup
+ * made (the repository's grc/ in the list and a gr_modelfree.pth file), so no block is found twice.
  */
 public final class GrSetup {
     public static final String SECTION = "grc";
     public static final String KEY = "local_blocks_path";
-    public static final String PTH = "gr_modelfree.pth";
+    /** The .pth file of the earlier gr-setup, which put the repository's blocks/ on Python's path. */
+    public static final String LEGACY_PTH = "gr_modelfree.pth";
+    /** Where under a prefix the block YAML goes (CMakeLists.txt's GRC_BLOCKS_DIR). */
+    public static final String GRC_BLOCKS_DIR = "share/gnuradio/grc/blocks";
+    /** Prefixes whose block folder GNU Radio Companion searches without configuration (global_blocks_path). */
+    static final List<Path> GLOBAL_PREFIXES = List.of(Path.of("/usr"), Path.of("/usr/local"));
 
     private GrSetup() {
     }
 
+    /** The default prefix of a user install: ~/.local (the user base of Python and of the XDG folders). */
+    public static Path defaultPrefix() {
+        return home().resolve(".local");
+    }
+
     /**
-     * Makes the changes (or, with undo, takes them back) for the repository at home and reports each
-     * on out.
+     * Installs (or, with undo, uninstalls) the module of the repository at home for the current
+     * user, with CMake in build, and reports each step on out.
      *
+     * @param prefix the install prefix (null: {@link #defaultPrefix}); ignored by undo, which takes
+     *               the prefix the build folder was configured with
      * @param config GNU Radio's configuration file (null: {@link #defaultConfig})
-     * @param site where the .pth file goes (null: {@link #userSite})
+     * @param jar the built jar to install (not used by undo)
      */
-    public static void apply(Path home, Path config, Path site, boolean undo, PrintWriter out)
-            throws IOException, InterruptedException {
-        Path grc = home.resolve("grc");
-        Path blocks = home.resolve("blocks");
-        if (!Files.isDirectory(grc) || !Files.isDirectory(blocks.resolve("modelfree"))) {
-            throw new IllegalStateException("no grc/ and blocks/modelfree under " + home
+    public static void apply(Path home, Path prefix, Path config, Path jar, Path build, boolean undo,
+                             PrintWriter out) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(home.resolve("CMakeLists.txt")) || !Files.isDirectory(home.resolve("grc"))) {
+            throw new IllegalStateException("no CMakeLists.txt and grc/ under " + home
                     + ": run gr-setup through the repository's ./modelfree");
         }
         Path conf = config != null ? config : defaultConfig();
-        Path pth = (site != null ? site : userSite()).resolve(PTH);
+        Path manifest = build.resolve("install_manifest.txt");
         if (undo) {
-            boolean changed = removePath(conf, grc.toString());
-            boolean deleted = Files.deleteIfExists(pth);
-            out.println((changed ? "removed " + grc + " from [" + SECTION + "] " + KEY + " in " + conf
-                    : "[" + SECTION + "] " + KEY + " in " + conf + " did not name " + grc));
-            out.println(deleted ? "deleted " + pth : "no " + pth);
+            Path installed = configuredPrefix(build);
+            if (Files.exists(manifest)) {
+                cmake(out, "--build", build.toString(), "--target", "uninstall");
+                out.println("uninstalled what " + manifest + " lists");
+            } else {
+                out.println("nothing to uninstall: no " + manifest);
+            }
+            if (installed != null) {
+                Path blocks = installed.resolve(GRC_BLOCKS_DIR);
+                out.println(removePath(conf, blocks.toString()) ? "removed " + blocks + " from [" + SECTION + "] "
+                        + KEY + " in " + conf : "[" + SECTION + "] " + KEY + " in " + conf + " did not name " + blocks);
+            }
+            removeLegacy(home, conf, out);
         } else {
-            boolean changed = addPath(conf, grc.toString());
-            Files.createDirectories(pth.getParent());
-            Files.writeString(pth, blocks + "\n", StandardCharsets.UTF_8);
-            out.println((changed ? "added " : "already there: ") + grc + " to [" + SECTION + "] " + KEY + " in " + conf);
-            out.println("wrote " + pth + " (puts " + blocks + " on " + GnuRadio.PYTHON + "'s path)");
-            out.println("gnuradio-companion now lists the blocks under [Model-free]; undo with ./modelfree gr-setup --undo");
+            Path p = (prefix != null ? prefix : defaultPrefix()).toAbsolutePath().normalize();
+            if (jar == null || !Files.isRegularFile(jar)) {
+                throw new IllegalStateException("no built jar " + jar + ": build it with " + home.resolve("modelfree")
+                        + " build");
+            }
+            cmake(out, "-S", home.toString(), "-B", build.toString(), "-DCMAKE_INSTALL_PREFIX=" + p,
+                    "-DMODELFREE_JAR=" + jar.toAbsolutePath());
+            cmake(out, "--install", build.toString());
+            out.println("installed into " + p + " (the files are listed in " + manifest + ")");
+            Path blocks = p.resolve(GRC_BLOCKS_DIR);
+            if (GLOBAL_PREFIXES.contains(p)) {
+                out.println("GNU Radio Companion searches " + blocks + " by itself: " + conf + " is left as it was");
+            } else {
+                boolean changed = addPath(conf, blocks.toString());
+                out.println((changed ? "added " : "already there: ") + blocks + " to [" + SECTION + "] " + KEY
+                        + " in " + conf);
+            }
+            removeLegacy(home, conf, out);
+            out.println("gnuradio-companion now lists the blocks under [Model-free], and generated flowgraphs import"
+                    + " gnuradio.modelfree; undo with ./modelfree gr-setup --undo");
         }
         out.flush();
+    }
+
+    /** Runs cmake with args; its output goes to out only when it fails, in the exception. */
+    private static void cmake(PrintWriter out, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("cmake");
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("gr-setup needs CMake: sudo apt-get install -y cmake");
+        }
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + log.strip());
+        }
+    }
+
+    /** The CMAKE_INSTALL_PREFIX a build folder was configured with (null: none there). */
+    static Path configuredPrefix(Path build) throws IOException {
+        Path cache = build.resolve("CMakeCache.txt");
+        if (!Files.exists(cache)) {
+            return null;
+        }
+        for (String l : Files.readAllLines(cache, StandardCharsets.UTF_8)) {
+            if (l.startsWith("CMAKE_INSTALL_PREFIX:")) {
+                return Path.of(l.substring(l.indexOf('=') + 1).strip());
+            }
+        }
+        return null;
+    }
+
+    /** Takes back the earlier gr-setup's changes: home/grc in the list, and its .pth file naming home/blocks. */
+    private static void removeLegacy(Path home, Path conf, PrintWriter out) throws IOException, InterruptedException {
+        Path grc = home.resolve("grc");
+        if (removePath(conf, grc.toString())) {
+            out.println("removed the repository's " + grc + " from [" + SECTION + "] " + KEY + " in " + conf);
+        }
+        Path pth = userSite().resolve(LEGACY_PTH);
+        if (Files.isRegularFile(pth) && Files.readString(pth, StandardCharsets.UTF_8).strip()
+                .equals(home.resolve("blocks").toString())) {
+            Files.delete(pth);
+            out.println("deleted " + pth + " (it put the repository's old blocks/ on Python's path)");
+        }
+    }
+
+    private static Path home() {
+        String h = System.getenv("HOME");
+        return Path.of(h != null && !h.isEmpty() ? h : System.getProperty("user.home"));
     }
 
     /** $GR_PREFS_PATH/config.conf, else ~/.gnuradio/config.conf (as GNU Radio looks for it). */
@@ -71,8 +153,7 @@ public final class GrSetup {
         if (prefs != null && !prefs.isEmpty()) {
             return Path.of(prefs, "config.conf");
         }
-        String h = System.getenv("HOME");
-        return Path.of(h != null && !h.isEmpty() ? h : System.getProperty("user.home"), ".gnuradio", "config.conf");
+        return home().resolve(".gnuradio").resolve("config.conf");
     }
 
     /** The user site-packages folder of Debian's Python (it follows $HOME). */

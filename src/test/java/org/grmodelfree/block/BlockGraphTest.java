@@ -158,6 +158,18 @@ class BlockGraphTest {
     }
 
     @Test
+    void theLossFeedbackEndsWhenTheReceiverHasFinishedTheSchedule() {
+        Link l = link(replace(SMALL, "--iterations", "20"), List.of("--delay_ms", "5"), "--snr_db", "6");
+        // a loss feedback that never ended would stall the graph here ("graph stalled: feedback waits for ...")
+        l.graph().run("tx", "rx", "feedback");
+        assertEquals(20L, l.feedback().stats().get("received"), "the Stop is not counted as losses");
+        assertEquals(20L, l.feedback().stats().get("forwarded"));
+        assertEquals(0L, l.feedback().stats().get("queued"));
+        assertEquals(0L, l.tx().stats().get("stale_messages"), "the transmitter got nothing but its feedback");
+        assertTrue(l.log().stream().anyMatch(s -> s.contains("the receiver finished the schedule")), l.log().toString());
+    }
+
+    @Test
     void feedbackDelayHoldsMessagesForTheirTime() {
         Link l = link(replace(SMALL, "--iterations", "5"), List.of("--delay_ms", "250"), "--snr_db", "6");
         l.graph().run("tx", "rx");

@@ -11,8 +11,8 @@ class BridgeJvmOptionsTest {
 
     @Test
     void theBridgeStartsTheReceiverWithItsSpinSetting() throws Exception {
-        String bridge = Files.readString(Path.of("blocks", "modelfree", "_jvm.py"));
+        String bridge = Files.readString(Path.of("python", "gnuradio", "modelfree", "_jvm.py"));
         String expected = "\"receiver\": \"-Dmodelfree.spins=" + ReceiverBlock.PROCESS_SPINS + "\"";
-        assertTrue(bridge.contains(expected), "blocks/modelfree/_jvm.py does not start the receiver with " + expected);
+        assertTrue(bridge.contains(expected), "python/gnuradio/modelfree/_jvm.py does not start the receiver with " + expected);
     }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.TestFactory;
  * Every GRC block file in grc/ against the block it wraps: the YAML's parameters, defaults, limits,
  * options and ports are the ones the block declares in its SPEC (docs/architecture.md: one declaration, the
  * YAML checked against it), the make template passes every parameter to the Python class of the
- * same name in blocks/modelfree, and the file follows GNU Radio's conventions.
+ * same name in python/gnuradio/modelfree, and the file follows GNU Radio's conventions.
  */
 class GrcYamlTest {
     /** Parameters the Python bridge sets itself: PDUs on message ports, raw complex64 on streams. */
@@ -102,7 +102,7 @@ class GrcYamlTest {
 
         List<String> asserts = (List<String>) y.getOrDefault("asserts", List.of());
         String make = (String) ((Map<String, Object>) y.get("templates")).get("make");
-        assertEquals("import modelfree", ((Map<String, Object>) y.get("templates")).get("imports"), where + "imports");
+        assertEquals("from gnuradio import modelfree", ((Map<String, Object>) y.get("templates")).get("imports"), where + "imports");
         assertTrue(make.startsWith("modelfree." + pythonName(spec) + "("), where + "make builds modelfree."
                 + pythonName(spec) + ": " + make);
         for (String id : ids) {
@@ -176,10 +176,10 @@ class GrcYamlTest {
 
     /** The message outputs the Python bridge adds to a block: the keys of its class's STATS_PORTS. */
     static List<String> bridgeStatsPorts(BlockSpec spec) throws IOException {
-        String py = Files.readString(Path.of("blocks", "modelfree", "__init__.py"));
+        String py = Files.readString(Path.of("python", "gnuradio", "modelfree", "__init__.py"));
         Matcher cls = Pattern.compile("class " + pythonName(spec) + "\\(_JvmBlock\\):(.*?)(?=\\nclass |\\z)",
                 Pattern.DOTALL).matcher(py);
-        assertTrue(cls.find(), "blocks/modelfree/__init__.py has no class " + pythonName(spec));
+        assertTrue(cls.find(), "python/gnuradio/modelfree/__init__.py has no class " + pythonName(spec));
         Matcher ports = Pattern.compile("STATS_PORTS = \\{([^}]*)}").matcher(cls.group(1));
         List<String> ids = new ArrayList<>();
         if (ports.find()) {
@@ -246,11 +246,11 @@ class GrcYamlTest {
 
     @Test
     void python_bridge_has_a_class_per_wrapped_block() throws IOException {
-        String py = Files.readString(Path.of("blocks", "modelfree", "__init__.py"));
+        String py = Files.readString(Path.of("python", "gnuradio", "modelfree", "__init__.py"));
         for (BlockSpec spec : wrapped()) {
             Pattern cls = Pattern.compile("class " + pythonName(spec) + "\\(_JvmBlock\\):\\s+\"\"\"[^\"]*\"\"\"\\s+BLOCK = \""
                     + Pattern.quote(spec.name()) + "\"");
-            assertTrue(cls.matcher(py).find(), "blocks/modelfree/__init__.py has no class " + pythonName(spec)
+            assertTrue(cls.matcher(py).find(), "python/gnuradio/modelfree/__init__.py has no class " + pythonName(spec)
                     + " with BLOCK = \"" + spec.name() + "\"");
         }
     }

@@ -68,7 +68,8 @@ class FlowgraphTest {
             return names.stream().map(n -> DynamicTest.dynamicTest(n, () -> {
                 Path script = gr.compile(n, tmp.resolve(n), new Progress(new java.io.PrintWriter(
                         java.io.Writer.nullWriter()), true));
-                assertTrue(Files.readString(script).contains("import modelfree"), script + " uses no modelfree block");
+                assertTrue(Files.readString(script).contains("from gnuradio import modelfree"),
+                        script + " uses no modelfree block");
             }));
         }
     }
@@ -280,8 +281,8 @@ class FlowgraphTest {
         // the bridge's set_sigma2 on a running block process: applied, or rejected by the block's own checks
         Path py = tmp.resolve("set.py");
         Files.writeString(py, String.join("\n",
-                "import signal, sys, time, modelfree",
-                "from gnuradio import gr",
+                "import signal, sys, time",
+                "from gnuradio import gr, modelfree",
                 "signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bridge stops a flowgraph when its block ends",
                 "tb = gr.top_block()",
                 "s = modelfree.policy_sampler(messages=16, symbols=2, iterations=3, peer_timeout=30.0)",
@@ -359,8 +360,8 @@ class FlowgraphTest {
         int[] data = new Random(21).ints(200, 0, 16).toArray();
         Path py = tmp.resolve("bytes.py");
         Files.writeString(py, String.join("\n",
-                "import signal, modelfree",
-                "from gnuradio import gr, blocks",
+                "import signal",
+                "from gnuradio import gr, blocks, modelfree",
                 "data = " + Arrays.toString(data),
                 "tb = gr.top_block()",
                 "kw = dict(" + kw + ")",
@@ -396,7 +397,7 @@ class FlowgraphTest {
         Path py = tmp.resolve("hang.py");
         Files.writeString(py, String.join("\n",
                 "import signal, subprocess, threading, time",
-                "from modelfree import _jvm",
+                "from gnuradio.modelfree import _jvm",
                 "class Ended:  # a block process that has ended",
                 "    name = 'fake-block'",
                 "    process = subprocess.Popen(['" + (failed ? "false" : "true") + "'])",
@@ -436,7 +437,8 @@ class FlowgraphTest {
     private static String[] runAs(Path home, Path dir, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
-        for (String v : List.of("GRC_BLOCKS_PATH", "PYTHONPATH", "GR_PREFS_PATH", "MODELFREE_LAUNCHER")) {
+        for (String v : List.of("GRC_BLOCKS_PATH", "PYTHONPATH", "GR_PREFS_PATH", "MODELFREE_LAUNCHER",
+                "MODELFREE_JAR")) {
             pb.environment().remove(v);
         }
         Process p = pb.start();
@@ -445,37 +447,73 @@ class FlowgraphTest {
     }
 
     @Test
-    void gr_setup_makes_the_blocks_visible_to_grcc_and_python_and_undo_takes_it_back(@TempDir Path tmp)
+    void gr_setup_installs_the_module_for_grcc_and_python_and_undo_takes_it_back(@TempDir Path tmp)
             throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
         Path grc = Path.of("flowgraphs", "train_awgn.grc").toAbsolutePath();
         Path build = tmp.resolve("build");
+        Path cmakeBuild = tmp.resolve("cmake-build");
         String[] before = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
         assertTrue(!"0".equals(before[0]) || !Files.exists(build.resolve("train_awgn.py")),
                 "grcc found the blocks before gr-setup:\n" + before[1]);
 
-        String[] setup = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup");
+        // a stand-in for the built jar: these steps only install it and look for it
+        Path jar = Files.writeString(tmp.resolve("built.jar"), "not run");
+        String[] setup = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup", "--build",
+                cmakeBuild.toString(), "--jar", jar.toString());
         assertEquals("0", setup[0], setup[1]);
         String[] compiled = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
         assertEquals("0", compiled[0], compiled[1]);
-        // the generated script imports modelfree from another folder, with no PYTHONPATH
+        // the generated script imports gnuradio.modelfree from another folder, with no PYTHONPATH
         String[] help = runAs(home, elsewhere, GnuRadio.PYTHON, build.resolve("train_awgn.py").toString(), "--help");
         assertEquals("0", help[0], help[1]);
         assertTrue(help[1].contains("--iterations"), help[1]);
-        String[] where = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "import modelfree, os;"
-                + " print(os.path.dirname(os.path.dirname(modelfree.__file__)))");
-        assertEquals(Path.of("blocks").toAbsolutePath().toString(), where[1].lines()
-                .reduce((a, b) -> b).orElse("").strip(), where[1]);
+        Path installedJar = home.resolve(".local/share/gr-modelfree/gr-modelfree.jar");
+        String[] where = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "from gnuradio import modelfree;"
+                + " print(modelfree.__file__); print(modelfree._jvm.block_command()[-1])");
+        List<String> lines = where[1].lines().toList();
+        assertEquals("0", where[0], where[1]);
+        assertTrue(lines.get(lines.size() - 2).startsWith(home.resolve(".local/lib").toString())
+                && lines.get(lines.size() - 2).endsWith("/gnuradio/modelfree/__init__.py"), where[1]);
+        assertEquals(installedJar.toString(), lines.get(lines.size() - 1), where[1]);
+        // no jar: building a block fails at once, naming the command that installs it again
+        Files.delete(installedJar);
+        String[] noJar = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "from gnuradio import modelfree;"
+                + " modelfree.receiver()");
+        assertFalse("0".equals(noJar[0]), noJar[1]);
+        assertTrue(noJar[1].contains("RuntimeError: gr-modelfree: the blocks' jar " + installedJar
+                + " is not built; build it with: cmake --build " + cmakeBuild + " --target install"), noJar[1]);
 
-        String[] undo = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup", "--undo");
+        String[] undo = runAs(home, Path.of("").toAbsolutePath(), launcher.toString(), "gr-setup", "--undo",
+                "--build", cmakeBuild.toString());
         assertEquals("0", undo[0], undo[1]);
-        String[] gone = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "import modelfree");
-        assertFalse("0".equals(gone[0]), "modelfree still imports after --undo");
+        String[] gone = runAs(home, elsewhere, GnuRadio.PYTHON, "-c", "from gnuradio import modelfree");
+        assertFalse("0".equals(gone[0]), "gnuradio.modelfree still imports after --undo");
         Files.deleteIfExists(build.resolve("train_awgn.py"));
         String[] after = runAs(home, elsewhere, "grcc", "-o", build.toString(), grc.toString());
         assertTrue(!"0".equals(after[0]) || !Files.exists(build.resolve("train_awgn.py")),
                 "grcc still finds the blocks after --undo:\n" + after[1]);
+    }
+
+    /** From a checkout without a built jar, building a block fails at once naming ./modelfree build; nothing runs. */
+    @Test
+    void a_block_without_a_built_jar_fails_at_once_naming_the_build_command(@TempDir Path tmp) throws Exception {
+        Path checkout = tmp.resolve("checkout");
+        Path pkg = Files.createDirectories(checkout.resolve("python/gnuradio/modelfree"));
+        for (String f : List.of("__init__.py", "_jvm.py")) {
+            Files.copy(Path.of("python/gnuradio/modelfree", f), pkg.resolve(f));
+        }
+        ProcessBuilder pb = new ProcessBuilder(GnuRadio.PYTHON, "-c", "from gnuradio import modelfree;"
+                + " modelfree.loss_feedback()").directory(tmp.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeAll(List.of("MODELFREE_LAUNCHER", "MODELFREE_JAR"));
+        pb.environment().put("PYTHONPATH", checkout.resolve("python").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("RuntimeError: gr-modelfree: the blocks' jar " + checkout.resolve("target/gr-modelfree.jar")
+                + " is not built; build it with: " + checkout.resolve("modelfree") + " build"), out);
+        assertFalse(Files.exists(checkout.resolve("target")), "nothing was built");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.grmodelfree.gnuradio.GrSetup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,17 +51,49 @@ class GrSetupCommandTest {
     }
 
     @Test
-    void the_command_writes_and_removes_the_pth_file(@TempDir Path tmp) throws Exception {
+    void the_command_installs_into_a_prefix_with_cmake_and_undo_removes_every_file(@TempDir Path tmp)
+            throws Exception {
         Path conf = tmp.resolve("config.conf");
-        Path site = tmp.resolve("site");
-        CliTest.Run r = CliTest.run("gr-setup", "--config", conf.toString(), "--site", site.toString());
-        assertEquals(0, r.status(), r.err());
-        Path blocks = Path.of("blocks").toAbsolutePath();
-        assertEquals(blocks + "\n", Files.readString(site.resolve(GrSetup.PTH)));
-        assertTrue(Files.readString(conf).contains("local_blocks_path = " + Path.of("grc").toAbsolutePath()));
-        r = CliTest.run("gr-setup", "--undo", "--config", conf.toString(), "--site", site.toString());
-        assertEquals(0, r.status(), r.err());
-        assertFalse(Files.exists(site.resolve(GrSetup.PTH)));
+        Path prefix = tmp.resolve("prefix");
+        Path build = tmp.resolve("build");
+        Path jar = Files.writeString(tmp.resolve("built.jar"), "a jar");
+        CliTest.Run r = CliTest.run("gr-setup", "--prefix", prefix.toString(), "--config", conf.toString(),
+                "--build", build.toString(), "--jar", jar.toString());
+        assertEquals(0, r.status(), r.err() + r.out());
+        Path blocks = prefix.resolve(GrSetup.GRC_BLOCKS_DIR);
+        try (Stream<Path> s = Files.list(Path.of("grc"))) {
+            for (Path yml : s.filter(f -> f.toString().endsWith(".block.yml")).toList()) {
+                assertEquals(Files.readString(yml), Files.readString(blocks.resolve(yml.getFileName())), yml.toString());
+            }
+        }
+        assertEquals("a jar", Files.readString(prefix.resolve("share/gr-modelfree/gr-modelfree.jar")));
+        List<Path> paths;
+        try (Stream<Path> s = Files.walk(prefix)) {
+            paths = s.filter(f -> f.endsWith(Path.of("gnuradio", "modelfree", "_paths.py"))).toList();
+        }
+        assertEquals(1, paths.size(), "one installed package: " + paths);
+        assertTrue(Files.readString(paths.get(0)).contains("JAR = \"" + prefix.resolve("share/gr-modelfree/gr-modelfree.jar")
+                + "\""), Files.readString(paths.get(0)));
+        assertTrue(Files.exists(paths.get(0).resolveSibling("__init__.py")));
+        assertEquals("[grc]\nlocal_blocks_path = " + blocks + "\n", Files.readString(conf));
+
+        r = CliTest.run("gr-setup", "--undo", "--config", conf.toString(), "--build", build.toString());
+        assertEquals(0, r.status(), r.err() + r.out());
+        try (Stream<Path> s = Files.walk(prefix)) {
+            assertEquals(List.of(), s.filter(Files::isRegularFile).toList(), "files left after --undo");
+        }
+        assertFalse(Files.exists(paths.get(0).getParent()), "the package folder is gone");
         assertEquals("", Files.readString(conf));
+    }
+
+    @Test
+    void the_command_names_the_build_command_when_there_is_no_jar(@TempDir Path tmp) throws Exception {
+        CliTest.Run r = CliTest.run("gr-setup", "--prefix", tmp.resolve("prefix").toString(), "--config",
+                tmp.resolve("c.conf").toString(), "--build", tmp.resolve("build").toString(), "--jar",
+                tmp.resolve("none.jar").toString());
+        assertEquals(1, r.status(), r.out());
+        assertTrue(r.err().contains("no built jar " + tmp.resolve("none.jar") + ": build it with ")
+                && r.err().contains("modelfree build"), r.err());
+        assertFalse(Files.exists(tmp.resolve("prefix")), "nothing was installed");
     }
 }

@@ -56,9 +56,13 @@ class ZmqLinkTest {
         StringWriter log = new StringWriter();
         try (ZmqTraining.Link link = ZmqTraining.start(c, dir, ZmqTraining.LinkOptions.defaults(),
                 new PrintWriter(log, true))) {
-            link.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER), 300);
+            // the loss feedback ends by itself too, on the receiver's Stop after the schedule
+            link.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER,
+                    ZmqTraining.FEEDBACK), 300);
             Map<String, Object> rx = stats(link.processes, ZmqTraining.RX);
             Map<String, Object> tx = stats(link.processes, ZmqTraining.TX);
+            Map<String, Object> fb = stats(link.processes, ZmqTraining.FEEDBACK);
+            assertEquals(600, ((Number) fb.get("forwarded")).intValue(), fb.toString());
             assertEquals(1201, ((Number) rx.get("frames_decoded")).intValue(), rx.toString());
             assertEquals(0, ((Number) rx.get("partial_frames")).intValue(), rx.toString());
             assertEquals(0, ((Number) rx.get("missed_frames")).intValue(), rx.toString());

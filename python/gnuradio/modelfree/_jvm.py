@@ -1,5 +1,6 @@
-"""The JVM side of a gr-modelfree block: start (or attach to) one `./modelfree block NAME`
-process and put GNU Radio ZeroMQ blocks on its ports.
+"""The JVM side of a gr-modelfree block: start (or attach to) one block process (`java -jar
+gr-modelfree.jar block NAME`, what `./modelfree block NAME` runs) and put GNU Radio ZeroMQ blocks on
+its ports. Building a flowgraph never builds anything: the jar must be there (see `block_command`).
 
 Socket roles follow gr-zeromq 3.10.5 and the JVM runner: a JVM output binds (PUSH) a free loopback
 port (port 0: the JVM picks it and reports it on its standard error, as `output 'ID' binds ENDPOINT`)
@@ -16,6 +17,8 @@ import atexit
 import json
 import os
 import re
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -66,20 +69,61 @@ _STOP_GRACE_S = float(os.environ.get("MODELFREE_STOP_GRACE_S", "30"))
 _names_used = {}
 
 
-def launcher():
-    """The `modelfree` launcher: MODELFREE_LAUNCHER, else the repository this package lives in."""
-    path = os.environ.get("MODELFREE_LAUNCHER") or os.path.join(os.path.dirname(os.path.dirname(_HERE)), "modelfree")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("gr-modelfree: launcher %s not found or not executable; set MODELFREE_LAUNCHER to the"
-                           " repository's ./modelfree" % path)
-    return path
+# The JVM options of the `modelfree` launcher script: the numeric kernels use the incubating Vector API.
+_JAVA_OPTIONS = ["--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true"]
+# The line the Vector API's module prints at start-up (the launcher script drops it too).
+_INCUBATOR_WARNING = "WARNING: Using incubator modules"
+
+try:  # written by `cmake --install` (python/gnuradio/modelfree/_paths.py.in): where the installed jar is
+    from . import _paths
+except ImportError:  # a checkout: python/gnuradio/modelfree, with the jar in target/
+    _paths = None
+
+
+def _jar():
+    """The jar and the one command that builds it: MODELFREE_JAR, else the one installed with this package,
+    else the checkout's target/gr-modelfree.jar."""
+    if os.environ.get("MODELFREE_JAR"):
+        return os.environ["MODELFREE_JAR"], "unset MODELFREE_JAR, or build the jar it names"
+    if _paths is not None:
+        return _paths.JAR, _paths.BUILD_COMMAND
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(_HERE)))
+    return os.path.join(checkout, "target", "gr-modelfree.jar"), os.path.join(checkout, "modelfree") + " build"
+
+
+def _java():
+    """JAVA_HOME's java, else the one on PATH, else the one found at install."""
+    if os.environ.get("JAVA_HOME"):
+        return os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+    return shutil.which("java") or (_paths.JAVA if _paths is not None and getattr(_paths, "JAVA", "") else "java")
+
+
+def block_command(java_options=""):
+    """The command that runs a block process, up to its arguments: MODELFREE_LAUNCHER when set (a command
+    that takes `block NAME ...` and MODELFREE_JAVA_OPTS from the environment, e.g. one running the classes
+    under test; a checkout's ./modelfree would build a stale jar first), else java on the built jar with
+    the launcher's JVM options and java_options. Never builds: a missing jar is an error at once, naming
+    the command that builds it."""
+    launcher = os.environ.get("MODELFREE_LAUNCHER")
+    if launcher:
+        if not os.access(launcher, os.X_OK):
+            raise RuntimeError("gr-modelfree: MODELFREE_LAUNCHER=%s is not an executable file" % launcher)
+        return [launcher]
+    jar, build = _jar()
+    if not os.path.isfile(jar):
+        raise RuntimeError("gr-modelfree: the blocks' jar %s is not built; build it with: %s" % (jar, build))
+    return [_java()] + _JAVA_OPTIONS + shlex.split(java_options) + ["-jar", jar]
 
 
 def describe(name):
     """The block's declared ports and parameters (`./modelfree block all --describe`, read once)."""
     if not _specs:
-        out = subprocess.run([launcher(), "block", "all", "--describe"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, check=False, text=True)
+        cmd = block_command(os.environ.get("MODELFREE_JAVA_OPTS", "")) + ["block", "all", "--describe"]
+        try:
+            out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False, text=True)
+        except OSError as e:
+            raise RuntimeError("gr-modelfree: cannot run %s: %s (install a Java 17 runtime, or set JAVA_HOME)"
+                               % (cmd[0], e))
         if out.returncode != 0:
             raise RuntimeError("gr-modelfree: cannot describe the blocks: %s" % out.stderr.strip())
         for spec in json.loads(out.stdout):
@@ -236,12 +280,13 @@ class JvmPorts(object):
                 hier.msg_connect((self.stats, port), (hier, port))
 
     def _start(self, args):
-        cmd = [launcher(), "block", self.name, "--exit-with-parent", "--hold-until-start"] + args
         env = dict(os.environ)
         # Options already in MODELFREE_JAVA_OPTS come last, so they win.
         stats = "-Dmodelfree.stats.millis=%d" % _STATS_MILLIS if self._stats_ports else ""
         env["MODELFREE_JAVA_OPTS"] = " ".join(filter(None, [_JVM_OPTIONS.get(self.name, _JVM_OPTIONS_DEFAULT), stats,
                                                            os.environ.get("MODELFREE_JAVA_OPTS", "")]))
+        cmd = block_command(env["MODELFREE_JAVA_OPTS"]) + ["block", self.name, "--exit-with-parent",
+                                                           "--hold-until-start"] + args
         self.process = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, bufsize=1)
         with _live_lock:
@@ -264,6 +309,8 @@ class JvmPorts(object):
         return {port: self._bound[port] for port in self._expected_outputs}
 
     def _keep(self, line):
+        if line.startswith(_INCUBATOR_WARNING):
+            return
         bound = _BOUND_LINE.search(line)
         if bound and bound.group(1) in self._expected_outputs and not self._outputs_bound.is_set():
             self._bound[bound.group(1)] = bound.group(2)

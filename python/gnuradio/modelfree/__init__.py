@@ -1,6 +1,7 @@
 """gr-modelfree for GNU Radio: the learned link's blocks as gr.hier_block2s.
 
-Each block starts its JVM process (`./modelfree block NAME`), or attaches to one already running
+Each block starts its JVM process (`java -jar gr-modelfree.jar block NAME`, what `./modelfree block NAME`
+runs; the jar must be built, see _jvm.block_command), or attaches to one already running
 (`attach="port=address,..."`, for a block on another machine), and exposes ordinary GNU Radio
 ports backed by ZeroMQ: complex64 and byte streams, and message ports that carry the blocks' control
 messages as PDUs. The processes end when the flowgraph's Python process ends, even on SIGKILL.

@@ -32,7 +32,7 @@ class PduFlowgraphTest {
                 "import signal, time",
                 "import pmt",
                 "from gnuradio import gr, blocks",
-                "import modelfree",
+                "from gnuradio import modelfree",
                 "class Post(gr.basic_block):  # a message source the script posts from",
                 "    def __init__(self):",
                 "        gr.basic_block.__init__(self, 'post', None, None)",

@@ -199,7 +199,9 @@ class BlockGraphTest {
         LocalGraph r = new LocalGraph().add("rx", rx).inject("rx", "in", damaged);
         r.run("rx");
         List<ControlMessage> sent = r.messages("rx", "losses");
-        assertEquals(4, sent.size(), sent.toString());
+        // one message a transmitter-phase batch, then the end of the schedule
+        assertEquals(5, sent.size(), sent.toString());
+        assertInstanceOf(ControlMessage.Stop.class, sent.get(4), sent.toString());
         ControlMessage.Lost lost = assertInstanceOf(ControlMessage.Lost.class, sent.get(0));
         assertEquals(1, lost.batchId());
         for (int i = 1; i < 4; i++) {

@@ -323,7 +323,8 @@ class FlowgraphTest {
         }
         Path py = tmp.resolve("freeze.py");
         Files.writeString(py, String.join("\n",
-                "import signal, time, modelfree",
+                "import signal, time",
+                "from gnuradio import modelfree",
                 "from gnuradio import gr",
                 "signal.signal(signal.SIGINT, signal.SIG_IGN)  # the bridge stops a flowgraph when its block ends",
                 "r = modelfree.receiver(messages=16, symbols=2, iterations=3, peer_timeout=30.0)",

@@ -52,8 +52,8 @@ public final class SemanticAgentBlock implements Block {
                     + " as complex64 samples on 'features', N_Tx / 2 per image, batch after batch, for GNU Radio"
                     + " channel blocks (nothing is re-sent; the receiver needs input stream)");
     public static final PortSpec FEATURES = PortSpec.streamOut("features", PortSpec.Item.COMPLEX, OUTPUT.id(), "stream",
-            "output stream: the agent's channel inputs of every batch, in order, N_Tx / 2 complex samples per image"
-                    + " (to channel blocks, then the semantic receiver's input of this agent)");
+            "output stream: the agent's channel inputs of every batch, in order, N_Tx / 2 complex samples per image,"
+                    + " each batch followed by zeros up to a multiple of 16 samples (to channel blocks, then the semantic receiver's input of this agent)");
     public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01,
             86400.0, "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
                     + " last batch) before sending the same batch again").inAdvanced();
@@ -265,7 +265,12 @@ public final class SemanticAgentBlock implements Block {
         FMatrixRMaj x = learner.send(quads, explore, rng);
         lastSent = new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements()));
         if (stream) {
-            io.write(FEATURES, lastSent.samples(), 0, lastSent.samples().length / 2);
+            int values = lastSent.samples().length;
+            io.write(FEATURES, lastSent.samples(), 0, values / 2);
+            int pad = SemanticParams.streamSamples(values) - values / 2;
+            if (pad > 0) {
+                io.write(FEATURES, new float[2 * pad], 0, pad);
+            }
         } else {
             io.send(OUT, lastSent);
         }

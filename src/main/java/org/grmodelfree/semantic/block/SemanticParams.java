@@ -51,7 +51,22 @@ final class SemanticParams {
     static final List<ParamSpec> COMMON = List.of(DATASET, REDUCED, TRAIN_IMAGES, BATCH, EPOCHS, FINE_TUNE_EPOCHS,
             RX_STEPS, TX_STEPS, LR, SIGMA2, BASELINE, MIRRORED, SEED);
 
+    /**
+     * Stream mode: each batch's samples are followed by zeros up to a multiple of this many complex
+     * samples. GNU Radio's SIMD blocks (blocks.add_cc and the like) process aligned runs and hold back
+     * a remainder smaller than their alignment (up to 64 bytes: 8 complex samples) until more samples
+     * come, which would hold the end of a batch back until the next batch (that is never sent while
+     * the agent waits for the losses of this one).
+     */
+    static final int STREAM_ALIGN = 16;
+
     private SemanticParams() {
+    }
+
+    /** Complex samples a batch of this many real values takes on a stream, padding included. */
+    static int streamSamples(int values) {
+        int samples = values / 2;
+        return (samples + STREAM_ALIGN - 1) / STREAM_ALIGN * STREAM_ALIGN;
     }
 
     static List<ParamSpec> with(List<ParamSpec> extra) {

@@ -63,7 +63,7 @@ public final class SemanticReceiverBlock implements Block {
                     + " complex64 streams on features0..features3 (N_Tx / 2 samples per image, batch after batch) that"
                     + " have crossed the flowgraph's channel blocks; the built-in channel is then off");
     private static final String STREAM_DOC = "'s channel inputs as a complex64 stream, N_Tx / 2 samples per image,"
-            + " batch after batch, after the flowgraph's channel";
+            + " batch after batch (each padded to a multiple of 16 samples), after the flowgraph's channel";
     public static final PortSpec FEATURES0 = PortSpec.streamIn("features0", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
             "agent 0" + STREAM_DOC);
     public static final PortSpec FEATURES1 = PortSpec.streamIn("features1", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
@@ -150,7 +150,7 @@ public final class SemanticReceiverBlock implements Block {
         this.one = new FMatrixRMaj(sends, c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
         this.stream = s.stream();
-        this.streamed = stream ? new float[AGENTS][sends * c.channelUses()] : null;
+        this.streamed = stream ? new float[AGENTS][2 * SemanticParams.streamSamples(sends * c.channelUses())] : null;
         this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, s.checkpoint(), s.checkpointSeconds(), c,
                 learner.receiver().params(), learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
@@ -256,11 +256,11 @@ public final class SemanticReceiverBlock implements Block {
 
     /**
      * input stream: reads each agent's stream up to the end of the current batch (streams keep order
-     * and lose nothing, so the batch is the next rows(step) x N_Tx values of every stream) and decodes
-     * the batch when all four are complete.
+     * and lose nothing, so the batch is the next rows(step) x N_Tx values of every stream, then the
+     * padding) and decodes the batch when all four are complete.
      */
     private Status readStreams(BlockIo io) {
-        int values = rows(step) * c.channelUses();
+        int values = 2 * SemanticParams.streamSamples(rows(step) * c.channelUses());
         boolean progress = false;
         int complete = 0;
         for (int a = 0; a < AGENTS; a++) {
@@ -375,8 +375,8 @@ public final class SemanticReceiverBlock implements Block {
         StringBuilder s = new StringBuilder("batch " + step + " from");
         for (int a = 0; a < AGENTS; a++) {
             if (stream) {
-                s.append(" '").append(FEATURES[a].id()).append("' (").append(streamedValues[a]).append(" of ")
-                        .append(rows(step) * c.channelUses()).append(" values)");
+                s.append(" '").append(FEATURES[a].id()).append("' (").append(streamedValues[a] / 2).append(" of ")
+                        .append(SemanticParams.streamSamples(rows(step) * c.channelUses())).append(" samples)");
             } else if (slots[a] == null) {
                 s.append(" '").append(IN[a].id()).append("'");
             }

@@ -111,6 +111,9 @@ public final class SemanticAgentBlock implements Block {
 
     public SemanticAgentBlock(Params p) {
         Settings s = Settings.of(p);
+        if (s.stream()) {
+            SemanticParams.refuseStreamResume(SPEC.name(), s.checkpoint());
+        }
         this.c = s.config();
         this.k = s.agent();
         this.train = SemanticParams.train(c);

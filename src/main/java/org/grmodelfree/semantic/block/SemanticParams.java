@@ -63,6 +63,17 @@ final class SemanticParams {
     private SemanticParams() {
     }
 
+    /**
+     * Refuses to resume a stream-mode block: streams carry no batch ids, so an agent and the receiver
+     * resumed at different batches would pair one batch's samples with another's labels.
+     */
+    static void refuseStreamResume(String block, String checkpoint) {
+        if (!checkpoint.isEmpty() && Files.exists(Path.of(checkpoint))) {
+            throw new IllegalArgumentException(block + ": checkpoint " + checkpoint + " exists, but a block on"
+                    + " streams cannot resume (the streams carry no batch ids); delete it, or run over messages");
+        }
+    }
+
     /** Complex samples a batch of this many real values takes on a stream, padding included. */
     static int streamSamples(int values) {
         int samples = values / 2;

@@ -132,6 +132,9 @@ public final class SemanticReceiverBlock implements Block {
 
     public SemanticReceiverBlock(Params p) {
         Settings s = Settings.of(p);
+        if (s.stream()) {
+            SemanticParams.refuseStreamResume(SPEC.name(), s.checkpoint());
+        }
         this.c = s.config();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);

@@ -22,7 +22,8 @@ from gnuradio import gr
 
 from ._jvm import JvmPorts, describe, item_size
 
-__all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "describe"]
+__all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "semantic_agent", "semantic_receiver",
+           "describe"]
 
 
 class _JvmBlock(gr.hier_block2):
@@ -89,7 +90,7 @@ def _finite(spec, params):
     """Whether a block ends by itself (then the flowgraph stops when all such blocks have): one that
     follows the training schedule, or carries a set number of frames in stream mode."""
     if params.get("mode", "train") == "train":
-        return any(p["id"] == "iterations" for p in spec["parameters"])
+        return any(p["id"] in ("iterations", "epochs") for p in spec["parameters"])
     return bool(params.get("frames") or 0)
 
 
@@ -115,3 +116,17 @@ class receiver(_JvmBlock):
 class loss_feedback(_JvmBlock):
     """The feedback link for the losses, with optional delay, drops and quantisation."""
     BLOCK = "loss-feedback"
+
+
+class semantic_agent(_JvmBlock):
+    """One RL-SINFONY agent (agent=0..3): features of its image quadrant to channel inputs; learns from
+    the losses on 'feedback'. With output='stream' its channel inputs leave on the complex64 stream
+    'features' (N_Tx / 2 samples per image, batch after batch), for GNU Radio channel blocks."""
+    BLOCK = "semantic-agent"
+
+
+class semantic_receiver(_JvmBlock):
+    """The RL-SINFONY receiver: classifies from the four agents' channel outputs and feeds losses back
+    on 'feedback0'..'feedback3'. With input='stream' they arrive on the complex64 streams
+    'features0'..'features3' after the flowgraph's channel (its built-in AWGN is then off)."""
+    BLOCK = "semantic-receiver"

@@ -97,7 +97,8 @@ class ArchitectureTest {
                     "semantic.store", "report", "run")
             .whereLayer("launch").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "block",
                     "semantic.block", "run")
-            .whereLayer("gnuradio").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run", "launch")
+            .whereLayer("gnuradio").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run", "launch",
+                    "semantic.run")
             .whereLayer("experiments").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run")
             .whereLayer("bench").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "wire", "block",
                     "run", "launch", "gnuradio")

@@ -103,6 +103,8 @@ public final class FlowgraphRun {
                     progress);
         } else if (name.equals("evaluate")) {
             return evaluate(gr, script, dir, progress);
+        } else if (name.startsWith("semantic_")) {
+            return semantic(gr, script, dir, progress);
         } else {
             throw new UsageException("flowgraph " + name
                     + " has a GUI or no headless recipe: open flowgraphs/" + name + ".grc in gnuradio-companion");
@@ -273,6 +275,42 @@ public final class FlowgraphRun {
         }
         String f = Path.of(name).getFileName().toString();
         return f.endsWith(".grc") ? f.substring(0, f.length() - 4) : f;
+    }
+
+    /**
+     * A semantic flowgraph (semantic_*): trains headless, then joins the agents' and the receiver's
+     * checkpoints and writes the files of {@code ./modelfree semantic train}, plus the receiver's
+     * accuracy on its last epoch's batches, decided on what crossed the flowgraph's channel.
+     */
+    private Map<String, Object> semantic(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
+        Path blocks = dir.resolve("blocks");
+        if (Files.isDirectory(blocks)) {
+            try (java.util.stream.Stream<Path> s = Files.list(blocks)) {
+                for (Path f : s.filter(f -> f.toString().endsWith(".ckpt")).toList()) {
+                    Files.delete(f); // the blocks would resume from them
+                }
+            }
+        }
+        double snr = trainingSnr(gr);
+        List<String> flags = new ArrayList<>(flowgraphFlags);
+        flags.addAll(List.of("--snr-db", Double.toString(snr)));
+        progress.message("training through GNU Radio: " + name + " " + String.join(" ", flags));
+        long t0 = System.nanoTime();
+        GnuRadio.Run run = gr.run(script, flags, blocks, dir.resolve("flowgraph.log"), progress);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        run.requireSuccess("semantic-receiver", "semantic-agent", "semantic-agent-2", "semantic-agent-3",
+                "semantic-agent-4");
+        Map<?, ?> rx = run.stats("semantic-receiver");
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("transport", "gnuradio");
+        extra.put("flowgraph", name);
+        extra.put("flowgraph_flags", flags);
+        extra.put("snr_db", snr);
+        extra.put("flowgraph_accuracy", rx.get("last_epoch_accuracy"));
+        extra.put("flowgraph_images", rx.get("last_epoch_images"));
+        extra.put("blocks", run.results());
+        return org.grmodelfree.semantic.run.SemanticBlocksJoin.finish(blocks, snr, seconds,
+                ((Number) rx.get("last_epoch_loss")).doubleValue(), SnrRange.parse("-10:2:20"), dir, progress, extra);
     }
 
     /** The training SNR: --snr-db, else the default of the flowgraph's snr_db parameter. */

@@ -47,22 +47,29 @@ public final class SemanticAgentBlock implements Block {
                     + " the semantic receiver's feedback port of this agent)");
     public static final ParamSpec AGENT = ParamSpec.integer("agent", "Agent", 0, 0L, 3L,
             "which quadrant this agent sees: 0 top left, 1 top right, 2 bottom left, 3 bottom right");
+    public static final ParamSpec OUTPUT = ParamSpec.choice("output", "Output", "message", List.of("message", "stream"),
+            "message: each batch as one message on 'out' (re-sent when no answer comes); stream: the channel inputs"
+                    + " as complex64 samples on 'features', N_Tx / 2 per image, batch after batch, for GNU Radio"
+                    + " channel blocks (nothing is re-sent; the receiver needs input stream)");
+    public static final PortSpec FEATURES = PortSpec.streamOut("features", PortSpec.Item.COMPLEX, OUTPUT.id(), "stream",
+            "output stream: the agent's channel inputs of every batch, in order, N_Tx / 2 complex samples per image,"
+                    + " each batch followed by zeros up to a multiple of 16 samples (to channel blocks, then the semantic receiver's input of this agent)");
     public static final ParamSpec FEEDBACK_TIMEOUT = ParamSpec.real("feedback_timeout", "Feedback timeout", 10.0, 0.01,
             86400.0, "seconds to wait for the receiver's answer to a batch (its losses, or its stop after the"
                     + " last batch) before sending the same batch again").inAdvanced();
     public static final BlockSpec SPEC = new BlockSpec("semantic-agent", "Semantic Agent (RL-SINFONY)",
             "One agent of the distributed image classifier: ResNet feature extractor on its image quadrant, learned"
                     + " transmitter, Gaussian exploration; learns from fed-back losses by policy gradient.",
-            List.of(OUT, FEEDBACK),
-            SemanticParams.with(List.of(AGENT, FEEDBACK_TIMEOUT)));
+            List.of(OUT, FEEDBACK, FEATURES),
+            SemanticParams.with(List.of(AGENT, FEEDBACK_TIMEOUT, OUTPUT)));
 
     /** The block's parameters, parsed once. */
     record Settings(SemanticConfig config, int agent, double feedbackTimeoutSeconds, double peerTimeoutSeconds,
-                    String checkpoint, double checkpointSeconds) {
+                    String checkpoint, double checkpointSeconds, boolean stream) {
         static Settings of(Params p) {
             return new Settings(SemanticParams.config(p, 0, 0), (int) p.integer(AGENT), p.real(FEEDBACK_TIMEOUT),
                     p.real(BlockParams.PEER_TIMEOUT), p.string(BlockParams.CHECKPOINT),
-                    p.real(BlockParams.CHECKPOINT_SECONDS));
+                    p.real(BlockParams.CHECKPOINT_SECONDS), p.string(OUTPUT).equals("stream"));
         }
     }
 
@@ -80,6 +87,8 @@ public final class SemanticAgentBlock implements Block {
     private final SemanticParams.Checkpointing checkpoints;
     private final long feedbackTimeoutNanos;
     private final long peerTimeoutNanos;
+    /** output stream: batches go on 'features' once each, never re-sent (a stream loses nothing). */
+    private final boolean stream;
     /** The step the checkpoint resumed at, -1 when the run started afresh. */
     private final long resumedAt;
     private int orderEpoch = -1;
@@ -102,6 +111,9 @@ public final class SemanticAgentBlock implements Block {
 
     public SemanticAgentBlock(Params p) {
         Settings s = Settings.of(p);
+        if (s.stream()) {
+            SemanticParams.refuseStreamResume(SPEC.name(), s.checkpoint());
+        }
         this.c = s.config();
         this.k = s.agent();
         this.train = SemanticParams.train(c);
@@ -120,6 +132,7 @@ public final class SemanticAgentBlock implements Block {
         this.weights = new float[c.sendsPerImage() * c.batch()];
         this.feedbackTimeoutNanos = (long) (s.feedbackTimeoutSeconds() * 1e9);
         this.peerTimeoutNanos = (long) (s.peerTimeoutSeconds() * 1e9);
+        this.stream = s.stream();
         List<org.grmodelfree.nn.Param> tensors = new ArrayList<>(mine.params());
         tensors.addAll(mine.buffers());
         this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), k, s.checkpoint(), s.checkpointSeconds(), c,
@@ -199,7 +212,7 @@ public final class SemanticAgentBlock implements Block {
                     + (awaiting ? "waiting for the losses of batch " + step : "at batch " + step));
         }
         if (awaiting || ending) {
-            if (now - lastSendAt >= feedbackTimeoutNanos) {
+            if (!stream && now - lastSendAt >= feedbackTimeoutNanos) {
                 io.log("agent " + k + ": nothing from the receiver on 'feedback' within feedback_timeout; sending batch "
                         + lastSent.batchId() + " again");
                 io.send(OUT, lastSent);
@@ -254,7 +267,16 @@ public final class SemanticAgentBlock implements Block {
         rng.reseed(c.seed(), step, 10 + k);
         FMatrixRMaj x = learner.send(quads, explore, rng);
         lastSent = new ControlMessage.Sent(step, e, Arrays.copyOf(x.data, x.getNumElements()));
-        io.send(OUT, lastSent);
+        if (stream) {
+            int values = lastSent.samples().length;
+            io.write(FEATURES, lastSent.samples(), 0, values / 2);
+            int pad = SemanticParams.streamSamples(values) - values / 2;
+            if (pad > 0) {
+                io.write(FEATURES, new float[2 * pad], 0, pad);
+            }
+        } else {
+            io.send(OUT, lastSent);
+        }
         lastSendAt = io.nanoTime();
         sent++;
         if (explore) {
@@ -292,7 +314,7 @@ public final class SemanticAgentBlock implements Block {
 
     @Override
     public long wakeAt() {
-        return awaiting || ending ? lastSendAt + feedbackTimeoutNanos : Long.MAX_VALUE;
+        return (awaiting || ending) && !stream ? lastSendAt + feedbackTimeoutNanos : Long.MAX_VALUE;
     }
 
     @Override

@@ -51,7 +51,33 @@ final class SemanticParams {
     static final List<ParamSpec> COMMON = List.of(DATASET, REDUCED, TRAIN_IMAGES, BATCH, EPOCHS, FINE_TUNE_EPOCHS,
             RX_STEPS, TX_STEPS, LR, SIGMA2, BASELINE, MIRRORED, SEED);
 
+    /**
+     * Stream mode: each batch's samples are followed by zeros up to a multiple of this many complex
+     * samples. GNU Radio's SIMD blocks (blocks.add_cc and the like) process aligned runs and hold back
+     * a remainder smaller than their alignment (up to 64 bytes: 8 complex samples) until more samples
+     * come, which would hold the end of a batch back until the next batch (that is never sent while
+     * the agent waits for the losses of this one).
+     */
+    static final int STREAM_ALIGN = 16;
+
     private SemanticParams() {
+    }
+
+    /**
+     * Refuses to resume a stream-mode block: streams carry no batch ids, so an agent and the receiver
+     * resumed at different batches would pair one batch's samples with another's labels.
+     */
+    static void refuseStreamResume(String block, String checkpoint) {
+        if (!checkpoint.isEmpty() && Files.exists(Path.of(checkpoint))) {
+            throw new IllegalArgumentException(block + ": checkpoint " + checkpoint + " exists, but a block on"
+                    + " streams cannot resume (the streams carry no batch ids); delete it, or run over messages");
+        }
+    }
+
+    /** Complex samples a batch of this many real values takes on a stream, padding included. */
+    static int streamSamples(int values) {
+        int samples = values / 2;
+        return (samples + STREAM_ALIGN - 1) / STREAM_ALIGN * STREAM_ALIGN;
     }
 
     static List<ParamSpec> with(List<ParamSpec> extra) {

@@ -58,18 +58,34 @@ public final class SemanticReceiverBlock implements Block {
             "built-in AWGN channel: lowest SNR, drawn uniformly per example");
     public static final ParamSpec SNR_HIGH_DB = ParamSpec.real("snr_high_db", "Highest SNR (dB)", 6.0, -100.0, 400.0,
             "built-in AWGN channel: highest SNR");
+    public static final ParamSpec INPUT = ParamSpec.choice("input", "Input", "message", List.of("message", "stream"),
+            "message: each agent's batches as messages on in0..in3, through the built-in AWGN channel; stream: as"
+                    + " complex64 streams on features0..features3 (N_Tx / 2 samples per image, batch after batch) that"
+                    + " have crossed the flowgraph's channel blocks; the built-in channel is then off");
+    private static final String STREAM_DOC = "'s channel inputs as a complex64 stream, N_Tx / 2 samples per image,"
+            + " batch after batch (each padded to a multiple of 16 samples), after the flowgraph's channel";
+    public static final PortSpec FEATURES0 = PortSpec.streamIn("features0", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
+            "agent 0" + STREAM_DOC);
+    public static final PortSpec FEATURES1 = PortSpec.streamIn("features1", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
+            "agent 1" + STREAM_DOC);
+    public static final PortSpec FEATURES2 = PortSpec.streamIn("features2", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
+            "agent 2" + STREAM_DOC);
+    public static final PortSpec FEATURES3 = PortSpec.streamIn("features3", PortSpec.Item.COMPLEX, INPUT.id(), "stream",
+            "agent 3" + STREAM_DOC);
     public static final BlockSpec SPEC = new BlockSpec("semantic-receiver", "Semantic Receiver (RL-SINFONY)",
             "Receiver of the distributed image classifier: shared dense layer per agent, mean over agents, softmax"
                     + " over the classes; feeds per-example losses back to the agents.",
-            List.of(IN0, IN1, IN2, IN3, FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3),
-            SemanticParams.with(List.of(SNR_LOW_DB, SNR_HIGH_DB)));
+            List.of(IN0, IN1, IN2, IN3, FEATURES0, FEATURES1, FEATURES2, FEATURES3, FEEDBACK0, FEEDBACK1, FEEDBACK2,
+                    FEEDBACK3),
+            SemanticParams.with(List.of(SNR_LOW_DB, SNR_HIGH_DB, INPUT)));
 
     /** Agent a's input and feedback ports. */
     private static final PortSpec[] IN = {IN0, IN1, IN2, IN3};
     private static final PortSpec[] FEEDBACK = {FEEDBACK0, FEEDBACK1, FEEDBACK2, FEEDBACK3};
+    private static final PortSpec[] FEATURES = {FEATURES0, FEATURES1, FEATURES2, FEATURES3};
 
     /** The block's parameters, parsed once; the SNR range is checked first. */
-    record Settings(SemanticConfig config, String checkpoint, double checkpointSeconds) {
+    record Settings(SemanticConfig config, String checkpoint, double checkpointSeconds, boolean stream) {
         static Settings of(Params p) {
             double lo = p.real(SNR_LOW_DB);
             double hi = p.real(SNR_HIGH_DB);
@@ -77,7 +93,7 @@ public final class SemanticReceiverBlock implements Block {
                 throw new IllegalArgumentException("snr_low_db " + lo + " is above snr_high_db " + hi);
             }
             return new Settings(SemanticParams.config(p, lo, hi), p.string(BlockParams.CHECKPOINT),
-                    p.real(BlockParams.CHECKPOINT_SECONDS));
+                    p.real(BlockParams.CHECKPOINT_SECONDS), p.string(INPUT).equals("stream"));
         }
     }
 
@@ -87,6 +103,10 @@ public final class SemanticReceiverBlock implements Block {
     private final long total;
     private final SemanticReceiverLearner learner;
     private final ControlMessage.Sent[] slots = new ControlMessage.Sent[AGENTS];
+    /** input stream: each agent's values of the current batch as they arrive, and how many have. */
+    private final boolean stream;
+    private final float[][] streamed;
+    private final int[] streamedValues = new int[AGENTS];
     /** Per agent, the last stale batch discarded (-1: none). */
     private final long[] lastDiscarded = {-1, -1, -1, -1};
     private final int[] order;
@@ -112,6 +132,9 @@ public final class SemanticReceiverBlock implements Block {
 
     public SemanticReceiverBlock(Params p) {
         Settings s = Settings.of(p);
+        if (s.stream()) {
+            SemanticParams.refuseStreamResume(SPEC.name(), s.checkpoint());
+        }
         this.c = s.config();
         this.train = SemanticParams.train(c);
         this.perEpoch = SemanticParams.batchesPerEpoch(c, train);
@@ -129,6 +152,8 @@ public final class SemanticReceiverBlock implements Block {
         this.losses = new float[sends];
         this.one = new FMatrixRMaj(sends, c.channelUses());
         this.stacked = new FMatrixRMaj(AGENTS * sends, c.channelUses());
+        this.stream = s.stream();
+        this.streamed = stream ? new float[AGENTS][2 * SemanticParams.streamSamples(sends * c.channelUses())] : null;
         this.checkpoints = new SemanticParams.Checkpointing(SPEC.name(), -1, s.checkpoint(), s.checkpointSeconds(), c,
                 learner.receiver().params(), learner.optimiser());
         SemanticBlockCheckpoint.Loaded l = checkpoints.resume();
@@ -166,6 +191,9 @@ public final class SemanticReceiverBlock implements Block {
         }
         if (step >= total) {
             return finish(io);
+        }
+        if (stream) {
+            return readStreams(io);
         }
         boolean progress = false;
         int have = 0;
@@ -230,6 +258,35 @@ public final class SemanticReceiverBlock implements Block {
     }
 
     /**
+     * input stream: reads each agent's stream up to the end of the current batch (streams keep order
+     * and lose nothing, so the batch is the next rows(step) x N_Tx values of every stream, then the
+     * padding) and decodes the batch when all four are complete.
+     */
+    private Status readStreams(BlockIo io) {
+        int values = 2 * SemanticParams.streamSamples(rows(step) * c.channelUses());
+        boolean progress = false;
+        int complete = 0;
+        for (int a = 0; a < AGENTS; a++) {
+            int want = (values - streamedValues[a]) / 2;
+            if (want > 0) {
+                int got = io.read(FEATURES[a], streamed[a], streamedValues[a] / 2, want);
+                streamedValues[a] += 2 * got;
+                progress |= got > 0;
+            }
+            if (streamedValues[a] == values) {
+                complete++;
+            }
+        }
+        if (complete < AGENTS) {
+            return progress ? Status.WORKED : Status.IDLE; // the runner reports a peer lost after peer_timeout
+        }
+        decode(io);
+        Arrays.fill(streamedValues, 0);
+        checkpoints.save(step, counters(), io.nanoTime(), false);
+        return Status.WORKED;
+    }
+
+    /**
      * Drops agent a's stale batch (from before a restart of that agent, or a re-send) and tells the
      * agent where the receiver is, so that it skips forward.
      */
@@ -272,6 +329,11 @@ public final class SemanticReceiverBlock implements Block {
         one.reshape(rows, c.channelUses());
         stacked.reshape(AGENTS * rows, c.channelUses());
         for (int a = 0; a < AGENTS; a++) {
+            if (stream) {
+                // the flowgraph's channel has already acted: no built-in noise
+                System.arraycopy(streamed[a], 0, stacked.data, a * rows * c.channelUses(), rows * c.channelUses());
+                continue;
+            }
             System.arraycopy(slots[a].samples(), 0, one.data, 0, rows * c.channelUses());
             Awgn.transmit(one, stacked, a * rows, c.snrLowDb(), c.snrHighDb(), rng);
             slots[a] = null;
@@ -315,7 +377,10 @@ public final class SemanticReceiverBlock implements Block {
     public String waitingFor() {
         StringBuilder s = new StringBuilder("batch " + step + " from");
         for (int a = 0; a < AGENTS; a++) {
-            if (slots[a] == null) {
+            if (stream) {
+                s.append(" '").append(FEATURES[a].id()).append("' (").append(streamedValues[a] / 2).append(" of ")
+                        .append(SemanticParams.streamSamples(rows(step) * c.channelUses())).append(" samples)");
+            } else if (slots[a] == null) {
                 s.append(" '").append(IN[a].id()).append("'");
             }
         }

@@ -24,16 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A user's own flowgraph from training to deployment, with real GNU Radio: the test writes a new
  * .grc file (none of the shipped ones) whose channel is a fixed complex gain
- * (blocks.multiply_const_cc, 0.8 exp(0.6j), which no shipped flowgraph uses) followed by AWGN
- * (analog.noise_source_c + blocks.add_cc), trains it with {@code ./modelfree flowgraph FILE}, checks
- * the model its blocks wrote (model_out) against {@code ./modelfree export} of their checkpoints,
- * then writes a second .grc in stream mode (a Vector Source of message indices, the trained link
- * through the same channel, a File Sink of the decided indices), compiles it with grcc, runs it, and
- * compares the bytes that come back with those sent.
+ * (blocks.multiply_const_cc, 0.8 exp(0.6j)), a wandering carrier frequency offset
+ * (channels.cfo_model), neither used by a shipped flowgraph, and AWGN (analog.noise_source_c +
+ * blocks.add_cc); trains it with {@code ./modelfree flowgraph FILE}; checks the model its blocks
+ * wrote (model_out) against {@code ./modelfree export} of their checkpoints; then writes a second
+ * .grc in stream mode (a Vector Source of message indices, the trained link through the same
+ * channel, a File Sink of the decided indices), compiles it with grcc, runs it, and compares the
+ * bytes that come back with those sent.
  */
 class OwnFlowgraphTest {
     /** The channel's fixed complex gain, as a Python expression. */
     private static final String GAIN = "0.8 * cmath.exp(0.6j)";
+    /**
+     * channels.cfo_model's offset (cycles per sample at srate 1): a random walk of this step per
+     * sample, bounded at CFO_MAX. The learned link tracks no phase; at 1e-5 the phase turns by at most
+     * 0.06 rad in a frame of 200 messages (912 samples) and 0.6 rad over the 2000 messages of the
+     * stream run, and wanders far over the hundreds of thousands of samples of training.
+     */
+    private static final double CFO_STEP = 1e-6;
+    private static final double CFO_MAX = 1e-5;
     private static final int M = 16;
     private static final int N = 2;
     /** Training SNR (dB) of the noise source, before the gain's 1.9 dB loss. */
@@ -145,10 +154,12 @@ class OwnFlowgraphTest {
                 + block("gain", "variable", "value: '" + GAIN + "'");
     }
 
-    /** The channel: the fixed gain then AWGN at snr_db, from "gain_in" to "add" port 0. */
+    /** The channel: the fixed gain, the frequency offset, then AWGN at snr_db; from "gain_in" to "add". */
     private static String channel() {
         return block("noise_voltage", "variable", "value: '10**(-snr_db/20.0)'")
                 + block("gain_in", "blocks_multiply_const_vxx", "type: complex, const: gain, vlen: '1'")
+                + block("cfo", "channels_cfo_model", "srate: '1.0', stdev: '" + CFO_STEP + "', maxdev: '"
+                        + CFO_MAX + "', seed: '3'")
                 + block("awgn", "analog_noise_source_x",
                         "type: complex, noise_type: analog.GR_GAUSSIAN, amp: noise_voltage, seed: '7'")
                 + block("add", "blocks_add_xx", "type: complex, num_inputs: '2', vlen: '1'");
@@ -178,7 +189,8 @@ class OwnFlowgraphTest {
                 + block("rx", "modelfree_receiver", learning + ", checkpoint: " + q(rxCkpt))
                 + block("feedback", "modelfree_loss_feedback", "")
                 + "\nconnections:\n"
-                + "- [tx, '0', sampler, '0']\n- [sampler, '0', gain_in, '0']\n- [gain_in, '0', add, '0']\n"
+                + "- [tx, '0', sampler, '0']\n- [sampler, '0', gain_in, '0']\n- [gain_in, '0', cfo, '0']\n"
+                + "- [cfo, '0', add, '0']\n"
                 + "- [awgn, '0', add, '1']\n- [add, '0', rx, '0']\n- [sampler, sent, tx, sent]\n"
                 + "- [rx, losses, feedback, in]\n- [feedback, out, tx, feedback]\n"
                 + "\nmetadata:\n  file_format: 1\n  grc_version: 3.10.5.1\n";
@@ -200,7 +212,8 @@ class OwnFlowgraphTest {
                 + block("decided", "blocks_file_sink", "type: byte, file: " + q(received)
                         + ", unbuffered: 'True', append: 'False', vlen: '1'")
                 + "\nconnections:\n"
-                + "- [indices, '0', tx, '0']\n- [tx, '0', gain_in, '0']\n- [gain_in, '0', add, '0']\n"
+                + "- [indices, '0', tx, '0']\n- [tx, '0', gain_in, '0']\n- [gain_in, '0', cfo, '0']\n"
+                + "- [cfo, '0', add, '0']\n"
                 + "- [awgn, '0', add, '1']\n- [add, '0', rx, '0']\n- [rx, '0', decided, '0']\n"
                 + "\nmetadata:\n  file_format: 1\n  grc_version: 3.10.5.1\n";
     }

@@ -97,6 +97,9 @@ class OwnFlowgraphTest {
             own.tensors().forEach((k, v) -> assertArrayEquals(v, m.tensors().get(k), other + ": tensor " + k));
             assertEquals(own.iteration(), m.iteration(), other.toString());
         }
+        // the blocks and export join with the same code: the same file, byte for byte (the command's
+        // model.msgpack carries more of the run's description, so only its weights are compared)
+        assertArrayEquals(Files.readAllBytes(modelOut), Files.readAllBytes(exported), "export against model_out");
 
         // 3. the deployment: the user's message indices through the same channel in stream mode
         int[] sent = new Random(15).ints(FRAME * FRAMES, 0, M).toArray();

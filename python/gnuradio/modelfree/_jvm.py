@@ -210,6 +210,7 @@ class JvmPorts(object):
         self.spec = describe(name)
         self.finite = finite
         self.process = None
+        self._stop_requested = False  # stop() ended it: its exit status is no failure
         self.instance = _instance_name(name)
         self._tail = []
         self._bound = {}
@@ -343,8 +344,10 @@ class JvmPorts(object):
             with open(os.path.join(run_dir, self.instance + ".json"), "w") as f:
                 json.dump({"block": self.name, "exit": rc, "result": json.loads(result) if result.startswith("{") else
                            result, "stderr_tail": self._tail[-20:]}, f, indent=1)
-        if _stopping.is_set():
-            return  # ended because the flowgraph is stopping
+        if _stopping.is_set() or self._stop_requested:
+            return  # ended because the flowgraph is stopping, or stop() ended it
+        if not self._expected_outputs <= set(self._bound):
+            return  # ended before binding its outputs: the block's construction raised that error
         if rc != 0:
             sys.stderr.write("gr-modelfree %s: the block process failed (exit %s); stopping the flowgraph\n"
                              % (self.name, rc))
@@ -380,6 +383,7 @@ class JvmPorts(object):
         p = self.process
         if p is None or p.poll() is not None:
             return
+        self._stop_requested = True
         try:
             p.stdin.close()
         except OSError:

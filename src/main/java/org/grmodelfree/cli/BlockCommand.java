@@ -2,7 +2,6 @@ package org.grmodelfree.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.grmodelfree.block.Params;
@@ -81,10 +80,11 @@ final class BlockCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        Map<String, Object> result = BlockProcess.run(entry, params, exitWithParent ? Main.standardInput() : null,
-                holdUntilStart, log);
-        out.println(Json.toCompactString(result));
-        out.flush();
+        BlockProcess.run(entry, params, exitWithParent ? Main.standardInput() : null, holdUntilStart, log,
+                result -> {
+                    out.println(Json.toCompactString(result));
+                    out.flush();
+                });
         return 0;
     }
 }

@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.grmodelfree.block.Block;
 import org.grmodelfree.block.BlockRunner;
@@ -24,17 +26,18 @@ public final class BlockProcess {
     }
 
     /**
-     * Runs the block until it is done or stopped and returns its report: the block's name, its
-     * final status ("done" or "stopped"), the endpoints its ports bound or connected to, and its
-     * counters.
+     * Runs the block until it is done or stopped and hands its report to {@code report}: the
+     * block's name, its final status ("done" or "stopped"), the endpoints its ports bound or
+     * connected to, and its counters.
      *
      * @param parent the launcher's end of our standard input to watch (see {@link #watchParent}), or null
      * @param holdUntilStart whether the block waits, its ports set up, for a line "start" from the
      *     parent before it begins to work (see {@link BlockRunner#hold()}); needs a parent
      * @param log where the block's log lines go
+     * @param report takes the report before the process may end: a stop by signal waits for it
      */
-    public static Map<String, Object> run(Blocks.Entry entry, Params params, InputStream parent, boolean holdUntilStart,
-                                          Consumer<String> log) throws Exception {
+    public static void run(Blocks.Entry entry, Params params, InputStream parent, boolean holdUntilStart,
+                           Consumer<String> log, Consumer<Map<String, Object>> report) throws Exception {
         if (holdUntilStart && parent == null) {
             throw new IllegalArgumentException("--hold-until-start needs --exit-with-parent: the start comes from the"
                     + " launcher, as a line 'start' on standard input");
@@ -44,11 +47,14 @@ public final class BlockProcess {
         if (holdUntilStart) {
             runner.hold();
         }
-        Thread main = Thread.currentThread();
+        // A stop by signal (or by the parent's end) lets the run finish and report, for up to 5 s.
+        // It waits for the report, not for this thread: this thread may go on to System.exit,
+        // which blocks while the JVM is already shutting down.
+        CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             runner.requestStop();
             try {
-                main.join(5000);
+                reported.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -64,12 +70,13 @@ public final class BlockProcess {
             result.put("status", status == Block.Status.DONE ? "done" : "stopped");
             result.put("endpoints", runner.endpoints());
             result.put("stats", block.stats());
-            return result;
+            report.accept(result);
         } finally {
+            reported.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for this thread
+                // the hook is running: it waits for the report
             }
         }
     }

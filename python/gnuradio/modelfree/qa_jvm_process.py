@@ -18,48 +18,11 @@ import pmt
 from gnuradio import gr, gr_unittest, blocks
 
 from gnuradio import modelfree
+from gnuradio.modelfree._qa import Post, alive, losses_pdu, wait_for
 from gnuradio.modelfree import _jvm
 
 # Stats lines five times a second: a released block shows it is working soon (options given here come last: they win).
 os.environ["MODELFREE_JAVA_OPTS"] = (os.environ.get("MODELFREE_JAVA_OPTS", "") + " -Dmodelfree.stats.millis=200").strip()
-
-
-def wait_for(condition, tries=600, every=0.05):
-    """Polls condition up to tries times; returns its last value."""
-    for _ in range(tries):
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    return condition()
-
-
-def alive(pid):
-    """Whether process pid runs (a zombie, ended but not yet reaped, counts as ended)."""
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def losses_pdu(batch, losses):
-    meta = pmt.make_dict()
-    for k, v in reversed([("type", pmt.intern("losses")), ("version", pmt.from_long(1)),
-                          ("batch_id", pmt.from_uint64(batch)), ("iteration", pmt.from_uint64(1))]):
-        meta = pmt.dict_add(meta, pmt.intern(k), v)
-    return pmt.cons(meta, pmt.init_f32vector(len(losses), losses))
-
-
-class Post(gr.basic_block):
-    """A message source the test posts from."""
-
-    def __init__(self):
-        gr.basic_block.__init__(self, "post", None, None)
-        self.message_port_register_out(pmt.intern("out"))
-
-    def post(self, msg):
-        self.message_port_pub(pmt.intern("out"), msg)
 
 
 class qa_jvm_process(gr_unittest.TestCase):

@@ -9,13 +9,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
-import time
 
 import pmt
 from gnuradio import gr, gr_unittest, blocks
 
 from gnuradio import modelfree
+from gnuradio.modelfree._qa import Post, losses_pdu, stop_processes, wait_for
 from gnuradio.modelfree import _jvm
 
 # Stats lines five times a second, so a test sees a block's counters soon (options given here come last: they win).
@@ -23,35 +22,6 @@ os.environ["MODELFREE_JAVA_OPTS"] = (os.environ.get("MODELFREE_JAVA_OPTS", "") +
 
 TINY = dict(messages=4, symbols=2, hidden=8, batch_rx=16, batch_tx=16, iterations=2)
 SIZES = {"complex": gr.sizeof_gr_complex, "byte": gr.sizeof_char}
-
-
-def wait_for(condition, tries=600, every=0.05):
-    """Polls condition up to tries times; returns its last value."""
-    for _ in range(tries):
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    return condition()
-
-
-def losses_pdu(batch, losses):
-    meta = pmt.make_dict()
-    for k, v in reversed([("type", pmt.intern("losses")), ("version", pmt.from_long(1)),
-                          ("batch_id", pmt.from_uint64(batch)), ("iteration", pmt.from_uint64(1))]):
-        meta = pmt.dict_add(meta, pmt.intern(k), v)
-    return pmt.cons(meta, pmt.init_f32vector(len(losses), losses))
-
-
-class Post(gr.basic_block):
-    """A message source the test posts from."""
-
-    def __init__(self):
-        gr.basic_block.__init__(self, "post", None, None)
-        self.message_port_register_out(pmt.intern("out"))
-
-    def post(self, msg):
-        self.message_port_pub(pmt.intern("out"), msg)
 
 
 class qa_link_blocks(gr_unittest.TestCase):
@@ -75,11 +45,7 @@ class qa_link_blocks(gr_unittest.TestCase):
         self.made = []
 
     def tearDown(self):
-        stopping = [threading.Thread(target=b.stop_process) for b in self.made]  # each takes a moment
-        for t in stopping:
-            t.start()
-        for t in stopping:
-            t.join()
+        stop_processes(self.made)
         self.tb = None
 
     def make(self, cls, **params):

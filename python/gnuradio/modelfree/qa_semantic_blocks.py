@@ -5,12 +5,12 @@ mode, parameters reaching the block process, and a bad parameter's error. Run wi
 imports gnuradio (/usr/bin/python3) and PYTHONPATH=<checkout>/python, after the jar is built (or with
 MODELFREE_LAUNCHER set)."""
 
-import threading
 
 import pmt
 from gnuradio import gr, gr_unittest
 
 from gnuradio import modelfree
+from gnuradio.modelfree._qa import stop_processes
 
 SMALL = dict(train_images=100, epochs=1, batch=10)
 
@@ -21,11 +21,7 @@ class qa_semantic_blocks(gr_unittest.TestCase):
         self.made = []
 
     def tearDown(self):
-        stopping = [threading.Thread(target=b.stop_process) for b in self.made]  # each takes a moment
-        for t in stopping:
-            t.start()
-        for t in stopping:
-            t.join()
+        stop_processes(self.made)
 
     def make(self, cls, **params):
         b = cls(**params)

@@ -292,7 +292,8 @@ class JvmPorts(object):
                                         stderr=subprocess.PIPE, text=True, bufsize=1)
         with _live_lock:
             _live.append(self)
-        threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True).start()
+        self._pump_thread = threading.Thread(target=self._pump, name="modelfree-" + self.name, daemon=True)
+        self._pump_thread.start()
         if _flowgraph_started.is_set():
             self._release()  # a block added to a running flowgraph
 
@@ -341,9 +342,12 @@ class JvmPorts(object):
     def _finished(self, rc, result):
         run_dir = _run_dir()
         if run_dir:
-            with open(os.path.join(run_dir, self.instance + ".json"), "w") as f:
+            # atomically: whoever reads the run's reports sees a whole one or none
+            final = os.path.join(run_dir, self.instance + ".json")
+            with open(final + ".tmp", "w") as f:
                 json.dump({"block": self.name, "exit": rc, "result": json.loads(result) if result.startswith("{") else
                            result, "stderr_tail": self._tail[-20:]}, f, indent=1)
+            os.replace(final + ".tmp", final)
         if _stopping.is_set() or self._stop_requested:
             return  # ended because the flowgraph is stopping, or stop() ended it
         if not self._expected_outputs <= set(self._bound):
@@ -379,10 +383,20 @@ class JvmPorts(object):
             pass  # the process is ending
 
     def stop(self):
-        """Ends the JVM process (closing its standard input ends it; then SIGTERM, then SIGKILL)."""
+        """Ends the JVM process (closing its standard input ends it; then SIGTERM, then SIGKILL), and
+        waits until its report is written."""
         p = self.process
-        if p is None or p.poll() is not None:
+        if p is None:
             return
+        if p.poll() is None:
+            self._end(p)
+        # The report is written by the pump thread once the process has ended; the script may exit
+        # right after this (atexit), which would cut a daemon thread's write short.
+        t = self._pump_thread
+        if t is not threading.current_thread():
+            t.join(10)
+
+    def _end(self, p):
         self._stop_requested = True
         try:
             p.stdin.close()

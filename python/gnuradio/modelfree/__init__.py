@@ -7,7 +7,9 @@ ports backed by ZeroMQ: complex64 and byte streams, and message ports that carry
 messages as PDUs. The processes end when the flowgraph's Python process ends, even on SIGKILL.
 Parameters are the JVM block's own (`./modelfree block NAME --describe`); None keeps its default.
 
-A training flowgraph: transmitter -> policy_sampler -> channel blocks -> receiver, with the
+A training flowgraph: transmitter -> policy_sampler -> channel blocks -> receiver (through a radio, or a
+channel at a radio's sample rate: policy_sampler -> radio_tx -> radio sink ... radio source -> radio_rx ->
+receiver), with the
 message connections policy_sampler.sent -> transmitter.sent, receiver.losses -> loss_feedback.in,
 loss_feedback.out -> transmitter.feedback. When the transmitter, sampler and receiver have
 finished the schedule, the flowgraph is stopped as by Ctrl-C.
@@ -22,8 +24,8 @@ from gnuradio import gr
 
 from ._jvm import JvmPorts, describe, item_size
 
-__all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "semantic_agent", "semantic_receiver",
-           "describe"]
+__all__ = ["transmitter", "policy_sampler", "receiver", "loss_feedback", "radio_tx", "radio_rx", "semantic_agent",
+           "semantic_receiver", "describe"]
 
 
 class _JvmBlock(gr.hier_block2):
@@ -116,6 +118,18 @@ class receiver(_JvmBlock):
 class loss_feedback(_JvmBlock):
     """The feedback link for the losses, with optional delay, drops and quantisation."""
     BLOCK = "loss-feedback"
+
+
+class radio_tx(_JvmBlock):
+    """Makes the link's frames radio-ready: sync preamble, pilots and tail, root-raised-cosine pulse shaping,
+    a level for the DAC, and idle samples between frames so a radio sink is fed at samp_rate."""
+    BLOCK = "radio-tx"
+
+
+class radio_rx(_JvmBlock):
+    """Finds the link's frames in a radio's oversampled stream, synchronises each from its own known symbols
+    (timing, clock and carrier offset, phase, gain) and passes them to the receiver at one sample per symbol."""
+    BLOCK = "radio-rx"
 
 
 class semantic_agent(_JvmBlock):

@@ -235,7 +235,9 @@ class JvmPorts(object):
             if value is not None:
                 args += ["--" + key, _arg(value)]
         # The bridge owns the wire: PDUs on message ports, raw items (no tag header) on streams.
-        args += ["--msg_format", "pdu", "--pass_tags", "false"]
+        # (a block without message ports has no msg_format)
+        declared = {q["id"] for q in self.spec["parameters"]}
+        args += (["--msg_format", "pdu"] if "msg_format" in declared else []) + ["--pass_tags", "false"]
         # Inputs first: the GNU Radio sink binds, the JVM connects to the endpoint it got.
         stream_in = 0
         for p in inputs:

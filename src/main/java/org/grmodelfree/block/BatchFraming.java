@@ -25,7 +25,12 @@ public final class BatchFraming {
     }
 
     public static FrameFormat format(TrainConfig c) {
-        return FrameFormat.of(frameMessages(c) * c.symbols());
+        return format(c.batchRx(), c.batchTx(), c.symbols());
+    }
+
+    /** The frame of a link with these batch sizes and N symbols per message. */
+    static FrameFormat format(int batchRx, int batchTx, int symbols) {
+        return FrameFormat.of(Math.max(batchRx, batchTx) * symbols);
     }
 
     /**
@@ -35,6 +40,12 @@ public final class BatchFraming {
     static int framesPerWrite(FrameFormat f, int batchesPerIteration) {
         return Math.max(1, Math.min(batchesPerIteration, 16_384 / f.frameLength()));
     }
+
+    /**
+     * How many end-of-run frames end a run (ids end, end + 1, ...): a radio chain may lose a frame, and
+     * a receiver that never sees the end would wait for it. The first that arrives ends the run.
+     */
+    static final int END_FRAMES = 3;
 
     /** The id of the end-of-run frame: one past the last training batch. */
     static long endOfRun(TrainConfig c) {

@@ -54,6 +54,8 @@ public final class PolicySamplerBlock implements Block {
     private final long endOfRun;
     private final Rng rng = new Rng(0);
     private boolean leadInWritten;
+    /** End-of-run frames passed on so far. */
+    private int endFrames;
     /** s^2 set at run time (replaces the schedule's), or NaN. */
     private double sigma2Set = Double.NaN;
     private boolean done;
@@ -112,7 +114,7 @@ public final class PolicySamplerBlock implements Block {
                 framesPassed++;
             }
             o += writer.write(id, payload, 0, frame, o);
-            if (id >= endOfRun) {
+            if (id >= endOfRun && ++endFrames >= BatchFraming.END_FRAMES) {
                 io.write(OUT, frame, 0, o);
                 done = true;
                 io.log("end of run passed on after " + framesPerturbed + " perturbed and " + framesPassed

@@ -34,7 +34,7 @@ abstract class TransmitterKernel {
         FrameFormat f = BatchFraming.format(c);
         this.writer = new FrameWriter(f);
         this.framesPerWrite = BatchFraming.framesPerWrite(f, schedule.batchesPerIteration());
-        this.frame = new float[2 * (f.leadIn() + framesPerWrite * f.frameLength())];
+        this.frame = new float[2 * (f.leadIn() + Math.max(framesPerWrite, BatchFraming.END_FRAMES) * f.frameLength())];
         this.payload = new float[2 * f.payloadSymbols()];
     }
 
@@ -64,13 +64,19 @@ abstract class TransmitterKernel {
     /** The mode's counters, after frames_sent and next_batch. */
     abstract void stats(Map<String, Object> m);
 
-    /** Writes the frame of batchId (an all-zero payload when data is null) on 'out'. */
+    /** Writes the frame of batchId on 'out'. */
     final void emit(BlockIo io, long batchId, float[] data) {
-        if (data == null) {
-            Arrays.fill(payload, 0f);
-            data = payload;
-        }
         io.write(TransmitterBlock.OUT, frame, 0, append(batchId, data, 0));
+    }
+
+    /** Writes the {@link BatchFraming#END_FRAMES} end frames (all-zero payloads) from id end on, in one write. */
+    final void emitEnd(BlockIo io, long end) {
+        Arrays.fill(payload, 0f);
+        int o = 0;
+        for (int i = 0; i < BatchFraming.END_FRAMES; i++) {
+            o = append(end + i, payload, o);
+        }
+        io.write(TransmitterBlock.OUT, frame, 0, o);
     }
 
     /** Writes the frame of batchId at frame[o..] (after the stream's lead-in, first time); returns the new end. */

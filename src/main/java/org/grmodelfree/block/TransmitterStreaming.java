@@ -42,7 +42,7 @@ final class TransmitterStreaming extends TransmitterKernel {
     @Override
     Block.Status work(BlockIo io) {
         if (frameLimit > 0 && nextBatch >= frameLimit) {
-            emit(io, nextBatch, null);
+            emitEnd(io, nextBatch);
             return Block.Status.DONE;
         }
         if (!portsChecked) {

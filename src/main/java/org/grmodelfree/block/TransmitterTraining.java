@@ -146,7 +146,7 @@ final class TransmitterTraining extends TransmitterKernel {
             io.write(TransmitterBlock.OUT, frame, 0, o);
             return Block.Status.WORKED;
         }
-        emit(io, endOfRun, null);
+        emitEnd(io, endOfRun);
         String model = checkpoints.finish(nextBatch, now);
         if (model != null) {
             io.log(model);

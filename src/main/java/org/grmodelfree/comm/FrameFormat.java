@@ -58,6 +58,24 @@ public record FrameFormat(int payloadSymbols, int chipsPerBit, int segment, int 
         return new FrameFormat(payloadSymbols, 8, 4, 32, 64, 0.6);
     }
 
+    /** The preamble's known symbols (a copy; interleaved re, im; unit modulus). */
+    public static float[] preambleSymbols() {
+        return FrameCodes.PREAMBLE.clone();
+    }
+
+    /** The end marker's known symbols (a copy; interleaved re, im; unit modulus). */
+    public static float[] endMarkerSymbols() {
+        return FrameCodes.END_MARKER.clone();
+    }
+
+    /**
+     * A fixed pseudo-random sequence of length unit-energy QPSK symbols drawn from seed: how every
+     * known sequence of a framing is made (other layers' preambles and pilots use their own seeds).
+     */
+    public static float[] knownQpsk(int length, long seed) {
+        return FrameCodes.qpsk(length, seed);
+    }
+
     /** Samples of the header. */
     public int headerSamples() {
         return HEADER_BITS * chipsPerBit;

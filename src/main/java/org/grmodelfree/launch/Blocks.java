@@ -8,6 +8,8 @@ import org.grmodelfree.block.ChannelBlock;
 import org.grmodelfree.block.LossFeedbackBlock;
 import org.grmodelfree.block.Params;
 import org.grmodelfree.block.PolicySamplerBlock;
+import org.grmodelfree.block.RadioRxBlock;
+import org.grmodelfree.block.RadioTxBlock;
 import org.grmodelfree.block.ReceiverBlock;
 import org.grmodelfree.block.TransmitterBlock;
 import org.grmodelfree.semantic.block.SemanticAgentBlock;
@@ -28,6 +30,8 @@ public final class Blocks {
             new Entry(PolicySamplerBlock.SPEC, PolicySamplerBlock::new),
             new Entry(ReceiverBlock.SPEC, ReceiverBlock::new),
             new Entry(LossFeedbackBlock.SPEC, LossFeedbackBlock::new),
+            new Entry(RadioTxBlock.SPEC, RadioTxBlock::new),
+            new Entry(RadioRxBlock.SPEC, RadioRxBlock::new),
             new Entry(ChannelBlock.SPEC, ChannelBlock::new),
             new Entry(SemanticAgentBlock.SPEC, SemanticAgentBlock::new),
             new Entry(SemanticReceiverBlock.SPEC, SemanticReceiverBlock::new));

@@ -175,6 +175,18 @@ public final class TrainingBench {
                         + " %.0f ns full network%n", cpu[0], cpu[1]);
                 out.flush();
             }
+            RadioBench.Result radio = RadioBench.run(2);
+            o.put("radio_tx_msamples_per_s", radio.framerSamplesPerSecond() / 1e6);
+            o.put("radio_rx_msamples_per_s", radio.syncSamplesPerSecond() / 1e6);
+            o.put("radio_rx_realtime_margin_1msps", radio.syncSamplesPerSecond() / 1e6);
+            if (!json) {
+                out.printf(Locale.ROOT, "radio chain, one thread each (frames of 1000 messages at 4 samples per symbol,"
+                                + " a third idle, 10 dB): Radio TX %.1f Msamples/s, Radio RX %.1f Msamples/s (%d frames"
+                                + " found per pass): %.1f times the 1 MS/s of train_ota_sim%n",
+                        radio.framerSamplesPerSecond() / 1e6, radio.syncSamplesPerSecond() / 1e6,
+                        radio.framesFound(), radio.syncSamplesPerSecond() / 1e6);
+                out.flush();
+            }
             int its = zmqWarmup + iterations;
             TrainConfig z = timedConfig(Method.ALTERNATING, its, 1000);
             java.io.StringWriter log = new java.io.StringWriter();

@@ -101,7 +101,7 @@ public final class FlowgraphRun {
             return train(gr, script, dir, new Learning(blocks.resolve("transmitter.ckpt"),
                     blocks.resolve("receiver.ckpt"), true, List.of("transmitter", "policy-sampler", "receiver")),
                     progress);
-        } else if (name.equals("evaluate")) {
+        } else if (name.equals("evaluate") || name.startsWith("evaluate_")) {
             return evaluate(gr, script, dir, progress);
         } else if (name.startsWith("semantic_")) {
             return semantic(gr, script, dir, progress);
@@ -395,11 +395,22 @@ public final class FlowgraphRun {
         List<BlerPoint> curve = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
+        // the model's settings, as flags of the parameters the flowgraph has (evaluate has a channel
+        // choice; evaluate_ota_sim is AWGN through its radio chain)
+        Map<String, String> declared = gr.parameters(name);
+        Map<String, String> fromModel = new LinkedHashMap<>();
+        fromModel.put("messages", Integer.toString(c.messages()));
+        fromModel.put("symbols", Integer.toString(c.symbols()));
+        fromModel.put("hidden", Integer.toString(c.rxHidden()));
+        fromModel.put("channel", c.channel().id());
         for (double snr : snrs) {
             List<String> flags = new ArrayList<>(flowgraphFlags);
-            flags.addAll(List.of("--snr-db", Double.toString(snr), "--messages", Integer.toString(c.messages()),
-                    "--symbols", Integer.toString(c.symbols()), "--hidden", Integer.toString(c.rxHidden()),
-                    "--channel", c.channel().id()));
+            flags.addAll(List.of("--snr-db", Double.toString(snr)));
+            fromModel.forEach((k, v) -> {
+                if (declared.containsKey(k)) {
+                    flags.addAll(List.of("--" + k, v));
+                }
+            });
             List<String> f = new ArrayList<>(flags);
             f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
             Path at = dir.resolve(String.format(Locale.ROOT, "snr-%.1f", snr));

@@ -289,9 +289,11 @@ public final class LocalGraph {
                 if (Arrays.stream(until).allMatch(u -> nodes.get(u).status == Block.Status.DONE)) {
                     return;
                 }
-                if (worked || nodes.values().stream().anyMatch(n -> n.status != Block.Status.DONE && !n.inputsEmpty())) {
+                if (worked) {
                     continue;
                 }
+                // nobody worked: the blocks wait for time (a block may leave input unread while it
+                // waits, as a paced sender with a full queue does), or the graph has stalled
                 long wake = Long.MAX_VALUE;
                 for (Node n : nodes.values()) {
                     if (n.status != Block.Status.DONE) {

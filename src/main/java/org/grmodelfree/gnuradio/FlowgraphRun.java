@@ -103,6 +103,8 @@ public final class FlowgraphRun {
                     progress);
         } else if (name.equals("evaluate") || name.startsWith("evaluate_")) {
             return evaluate(gr, script, dir, progress);
+        } else if (name.equals(QpskReference.NAME)) {
+            return new QpskReference(snrDb, flowgraphFlags).run(gr, script, dir, progress);
         } else if (name.startsWith("semantic_")) {
             return semantic(gr, script, dir, progress);
         } else {

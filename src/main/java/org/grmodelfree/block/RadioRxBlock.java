@@ -20,10 +20,10 @@ import org.grmodelfree.comm.sync.RadioSync;
  * and how far the samples it has taken lag the sample rate.
  */
 public final class RadioRxBlock implements Block {
-    public static final ParamSpec THRESHOLD = ParamSpec.real("threshold", "Detection threshold", 0.3, 0.01, 0.99,
-            "threshold of the sync preamble's normalised autocorrelation (1 for a clean frame, about 0.02 for"
-                    + " noise)").inAdvanced();
-    public static final ParamSpec MIN_CORRELATION = ParamSpec.real("min_correlation", "Least correlation", 0.5, 0.01,
+    public static final ParamSpec THRESHOLD = ParamSpec.real("threshold", "Detection threshold", RadioSync.THRESHOLD, 0.01, 0.99,
+            "threshold of the sync preamble's normalised autocorrelation (1 for a clean frame, 0.25 at"
+                    + " Es/N0 = 0 dB, about 0.02 for noise)").inAdvanced();
+    public static final ParamSpec MIN_CORRELATION = ParamSpec.real("min_correlation", "Least correlation", RadioSync.MIN_CORRELATION, 0.01,
             0.99, "least normalised correlation of a frame's known start and end with what was received")
             .inAdvanced();
     public static final ParamSpec MAX_CARRIER = ParamSpec.real("max_carrier", "Carrier offset range", 1.0 / 32,
@@ -145,10 +145,11 @@ public final class RadioRxBlock implements Block {
             m.put("dropped_" + d.name().toLowerCase(Locale.ROOT), sync.dropped(d));
         }
         m.put("false_alarms", sync.falseAlarms());
-        m.put("carrier_offset", sync.carrierOffset());
-        m.put("clock_offset_ppm", sync.clockOffsetPpm());
+        // each frame's estimates, averaged over the frames handed out; the last frame's gain
+        m.put("carrier_offset", sync.meanCarrierOffset());
+        m.put("clock_offset_ppm", sync.meanClockOffsetPpm());
+        m.put("snr_db", sync.meanSnrDb());
         m.put("gain", sync.gain());
-        m.put("snr_db", sync.snrDb());
         // seconds of work per second of samples at the sample rate: below 1 keeps up
         m.put("realtime_load", samples == 0 ? Double.NaN : busyNanos * 1e-9 / (samples / rate));
         m.put("max_lag_seconds", maxLagSeconds);

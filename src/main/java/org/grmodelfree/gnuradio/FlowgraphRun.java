@@ -386,33 +386,82 @@ public final class FlowgraphRun {
         return BlerPoint.of(snr, errors, messages);
     }
 
+    /**
+     * The model's settings as flags of the parameters the flowgraph has (evaluate has a channel
+     * choice; evaluate_ota_sim is AWGN through its radio chain; the hardware ones have no SNR).
+     */
+    private static List<String> modelFlags(TrainConfig c, Map<String, String> declared) {
+        Map<String, String> fromModel = new LinkedHashMap<>();
+        fromModel.put("messages", Integer.toString(c.messages()));
+        fromModel.put("symbols", Integer.toString(c.symbols()));
+        fromModel.put("hidden", Integer.toString(c.rxHidden()));
+        fromModel.put("channel", c.channel().id());
+        List<String> flags = new ArrayList<>();
+        fromModel.forEach((k, v) -> {
+            if (declared.containsKey(k)) {
+                flags.addAll(List.of("--" + k, v));
+            }
+        });
+        return flags;
+    }
+
+    /**
+     * An evaluation flowgraph without an SNR (a radio's: the SNR is what the gains and the path
+     * give): one run of the model, its block errors, and the radio blocks' counters.
+     */
+    private Map<String, Object> overTheAir(GnuRadio gr, Path script, Path dir, TrainConfig c,
+                                           Map<String, String> declared, Progress progress) throws Exception {
+        if (snrDb != null) {
+            throw new UsageException("flowgraph " + name + " has no snr_db parameter (the SNR over the air is what"
+                    + " the gains and the path give): leave out --snr-db");
+        }
+        List<String> f = new ArrayList<>(flowgraphFlags);
+        f.addAll(modelFlags(c, declared));
+        f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
+        GnuRadio.Run run = gr.run(script, f, dir, dir.resolve("flowgraph.log"), progress);
+        run.requireSuccess("receiver");
+        Map<?, ?> stats = run.stats("receiver");
+        long errors = ((Number) stats.get("block_errors")).longValue();
+        long messages = ((Number) stats.get("messages")).longValue();
+        if (messages == 0) {
+            throw new IllegalStateException("the receiver decided no message (see " + dir.resolve("flowgraph.log")
+                    + ")");
+        }
+        BlerPoint p = BlerPoint.of(Double.NaN, errors, messages);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("flowgraph", name);
+        summary.put("model", model.toString());
+        summary.put("flowgraph_flags", f);
+        summary.put("bler", p.bler());
+        summary.put("errors", errors);
+        summary.put("messages", messages);
+        summary.put("ci95", List.of(p.ciLow(), p.ciHigh()));
+        summary.put("blocks", run.results());
+        Json.write(dir.resolve("summary.json"), summary);
+        progress.message(String.format(Locale.ROOT, "over the air: BLER %.3e (%d errors in %d messages)", p.bler(),
+                errors, messages));
+        return summary;
+    }
+
     private Map<String, Object> evaluate(GnuRadio gr, Path script, Path dir, Progress progress) throws Exception {
         if (model == null) {
             throw new UsageException("evaluate needs --model model.msgpack");
         }
         ModelFile.Loaded loaded = ModelFile.load(model);
         TrainConfig c = loaded.config();
+        Map<String, String> declared = gr.parameters(name);
+        if (!declared.containsKey("snr_db")) {
+            return overTheAir(gr, script, dir, c, declared, progress);
+        }
         double[] snrs = SnrRange.parse(snrDb != null ? snrDb : SnrRange.defaultCurve(c.channel()));
         List<Map<String, Object>> points = new ArrayList<>();
         List<BlerPoint> curve = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         List<double[]> rows = new ArrayList<>();
-        // the model's settings, as flags of the parameters the flowgraph has (evaluate has a channel
-        // choice; evaluate_ota_sim is AWGN through its radio chain)
-        Map<String, String> declared = gr.parameters(name);
-        Map<String, String> fromModel = new LinkedHashMap<>();
-        fromModel.put("messages", Integer.toString(c.messages()));
-        fromModel.put("symbols", Integer.toString(c.symbols()));
-        fromModel.put("hidden", Integer.toString(c.rxHidden()));
-        fromModel.put("channel", c.channel().id());
         for (double snr : snrs) {
             List<String> flags = new ArrayList<>(flowgraphFlags);
             flags.addAll(List.of("--snr-db", Double.toString(snr)));
-            fromModel.forEach((k, v) -> {
-                if (declared.containsKey(k)) {
-                    flags.addAll(List.of("--" + k, v));
-                }
-            });
+            flags.addAll(modelFlags(c, declared));
             List<String> f = new ArrayList<>(flags);
             f.addAll(List.of("--model", model.toAbsolutePath().toString(), "--frames", Integer.toString(frames)));
             Path at = dir.resolve(String.format(Locale.ROOT, "snr-%.1f", snr));

@@ -41,6 +41,18 @@ public final class RadioSync {
         END_NOT_FOUND
     }
 
+    /**
+     * Default detection threshold: the metric is about (snr / (1 + snr))^2 at a frame's start (0.25 at
+     * Es/N0 = 0 dB) and about 1/48 on noise at 4 samples per symbol.
+     */
+    public static final double THRESHOLD = 0.15;
+    /**
+     * Default least normalised correlation of the known start (128 symbols) and end (64): about
+     * sqrt(snr / (1 + snr)) for a frame (0.71 at 0 dB), about 0.1 on noise, at most 3/8 for the start
+     * one sync block off.
+     */
+    public static final double MIN_CORRELATION = 0.5;
+
     /** Anchors (start, pilots, end) on each side of a gain estimate's local line. */
     private static final int SMOOTH = 2;
     private static final double TINY = 1e-20;
@@ -101,6 +113,9 @@ public final class RadioSync {
     private double lastPhase = Double.NaN;
     private double lastSnrDb = Double.NaN;
     private double lastTiming = Double.NaN;
+    private double sumCarrier;
+    private double sumClockPpm;
+    private double sumSnrDb;
 
     /**
      * @param threshold detection threshold of the sync metric, in (0, 1)
@@ -148,9 +163,9 @@ public final class RadioSync {
         this.smoothPhase = new double[anchors];
     }
 
-    /** The defaults for a format: threshold 0.3, least correlation 0.5, +-1/32 cycles per symbol, +-200 ppm. */
+    /** The defaults for a format: threshold 0.15, least correlation 0.4, +-1/32 cycles per symbol, +-200 ppm. */
     public static RadioSync of(RadioFormat format) {
-        return new RadioSync(format, 0.3, 0.5, 1.0 / 32, 200);
+        return new RadioSync(format, THRESHOLD, MIN_CORRELATION, 1.0 / 32, 200);
     }
 
     public RadioFormat format() {
@@ -197,7 +212,7 @@ public final class RadioSync {
         if (len + n <= buf.length / 2) {
             return;
         }
-        int keep = Math.max(0, scan - 2 * lag - 8);
+        int keep = Math.max(0, scan - 3 * lag - 8);
         if (keep > 0) {
             System.arraycopy(buf, 2 * keep, buf, 0, 2 * (len - keep));
             base += keep;
@@ -266,7 +281,7 @@ public final class RadioSync {
             }
             // the whole frame, and room to look for its end, must be in
             int slack = (int) Math.ceil(maxClock * f.frameSymbols() * sps) + 4 * sps;
-            if (peakAt + lag + f.frameSymbols() * sps + slack + taps.length > len) {
+            if (peakAt + 2 * lag + f.frameSymbols() * sps + slack + taps.length > len) {
                 return false;
             }
             detections++;
@@ -278,8 +293,11 @@ public final class RadioSync {
                 return true;
             }
             if (result < 0) {
+                // not a frame: look again past this peak (the metric stays high around it, and each
+                // look costs a correlation over two block lengths)
                 falseAlarms++;
-                advance();
+                scan = peakAt + lag;
+                sumsValid = false;
                 continue;
             }
             dropped[result - 1]++;
@@ -345,9 +363,10 @@ public final class RadioSync {
      */
     private int frame(int peakAt, double coarse, float[] out) {
         int starts = startSeq.length / 2;
-        // the metric's peak is broad (about one block either side): the known start decides
-        SyncEstimators.Timing t = SyncEstimators.timing(buf, len, startSeq, starts, sps, coarse, peakAt - lag,
-                peakAt + lag);
+        // the metric's peak is broad (about one block either side), and the known start correlates
+        // 3/8 as well one block off (the repeated sync): look two blocks either side
+        SyncEstimators.Timing t = SyncEstimators.timing(buf, len, startSeq, starts, sps, coarse, peakAt - 2 * lag,
+                peakAt + 2 * lag);
         if (normalised(t.peak(), (int) Math.round(t.position()), starts) < minCorrelation) {
             return -1;
         }
@@ -394,6 +413,9 @@ public final class RadioSync {
         frameStart = Math.round(lastTiming);
         interpolate(t0, ratio, carrier, 0, f.frameSymbols());
         track();
+        sumCarrier += lastCarrier;
+        sumClockPpm += lastClockPpm;
+        sumSnrDb += lastSnrDb;
         // the symbols were derotated by the offset from the buffer's first sample on: the phase at
         // the first symbol adds the rotation up to it
         // (the filter's output at t carries the carrier phase of raw time t - delay; derotated over
@@ -628,6 +650,21 @@ public final class RadioSync {
             out[2 * i] = (float) (yr * cr - yi * ci);
             out[2 * i + 1] = (float) (yr * ci + yi * cr);
         }
+    }
+
+    /** Mean over the frames handed out of their carrier offsets, cycles per symbol (NaN before any). */
+    public double meanCarrierOffset() {
+        return framesOut == 0 ? Double.NaN : sumCarrier / framesOut;
+    }
+
+    /** Mean over the frames handed out of their sample-clock offsets, ppm (NaN before any). */
+    public double meanClockOffsetPpm() {
+        return framesOut == 0 ? Double.NaN : sumClockPpm / framesOut;
+    }
+
+    /** Mean over the frames handed out of their SNR estimates, dB (NaN before any). */
+    public double meanSnrDb() {
+        return framesOut == 0 ? Double.NaN : sumSnrDb / framesOut;
     }
 
     /** Samples pushed. */

@@ -144,6 +144,35 @@ class RadioSyncTest {
     }
 
     @Test
+    void at_2_dB_every_frame_is_still_found() {
+        Stream s = stream(20, 6);
+        FrontEnd fe = new FrontEnd();
+        fe.ratio = 1 - 50e-6;
+        fe.delay = 0.6;
+        fe.cfo = -0.01 / RADIO.sps();
+        fe.gain = 1.3;
+        fe.noise = noiseFor(1.3, 2);
+        float[] rx = fe.apply(s.samples());
+        RadioSync sync = RadioSync.of(RADIO);
+        sync.push(rx, 0, rx.length / 2);
+        float[] out = new float[2 * RADIO.innerSymbols()];
+        int k = 0;
+        double err = 0;
+        double sig = 0;
+        while (sync.next(out)) {
+            float[] sent = s.frames().get(k++);
+            for (int i = 0; i < sent.length; i++) {
+                double d = out[i] - sent[i];
+                err += d * d;
+                sig += sent[i] * sent[i];
+            }
+        }
+        assertEquals(20, k, "frames found at 2 dB (dropped " + sync.droppedTotal() + ")");
+        double snr = 10 * Math.log10(sig / err);
+        assertTrue(snr > 1.3, String.format(Locale.ROOT, "SNR after sync %.2f dB at 2 dB in", snr));
+    }
+
+    @Test
     void pieces_of_any_size_give_the_same_frames_as_one() {
         Stream s = stream(4, 3);
         FrontEnd fe = new FrontEnd();

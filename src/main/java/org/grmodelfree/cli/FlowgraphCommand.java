@@ -27,8 +27,9 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "flowgraph", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compile a flowgraph of flowgraphs/ or any .grc file with grcc and run it headless (train_* or"
-                + " a file with a Model-free Transmitter and Receiver: train and evaluate; evaluate: BLER vs SNR of"
-                + " --model); unknown flags go to the flowgraph, e.g. --iterations 500")
+                + " a file with a Model-free Transmitter and Receiver: train and evaluate; evaluate, evaluate_*: BLER"
+                + " of --model; qpsk_reference: GNU Radio's QPSK link, and with --model the learned link beside it);"
+                + " unknown flags go to the flowgraph, e.g. --iterations 500")
 final class FlowgraphCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -45,7 +46,8 @@ final class FlowgraphCommand implements Callable<Integer> {
             + " parameter's), or evaluate's SNR points as from:step:to (default: the model's BLER-curve points)")
     String snrDb;
 
-    @Option(names = "--model", description = "evaluate: the model.msgpack to run through GNU Radio")
+    @Option(names = "--model", description = "evaluate, evaluate_*: the model.msgpack to run through GNU Radio;"
+            + " qpsk_reference: a model to run through evaluate_ota_sim beside the reference")
     Path model;
 
     @Option(names = "--frames", defaultValue = "100",

@@ -104,7 +104,8 @@ public final class FlowgraphRun {
         } else if (name.equals("evaluate") || name.startsWith("evaluate_")) {
             return evaluate(gr, script, dir, progress);
         } else if (name.equals(QpskReference.NAME)) {
-            return new QpskReference(snrDb, flowgraphFlags).run(gr, script, dir, progress);
+            Map<String, Object> reference = new QpskReference(snrDb, flowgraphFlags).run(gr, script, dir, progress);
+            return model == null ? reference : againstLearned(gr, dir, reference, progress);
         } else if (name.startsWith("semantic_")) {
             return semantic(gr, script, dir, progress);
         } else {
@@ -268,6 +269,76 @@ public final class FlowgraphRun {
         double[] curveSnrs = SnrRange.parse(SnrRange.defaultCurve(c.channel()));
         TrainingSession.Settings s = new TrainingSession.Settings(curveSnrs, testMessages, maxMessages, 30);
         return TrainingSession.finish(trainer, curve, seconds, "iterations", dir, s, progress, extra);
+    }
+
+    /** The flowgraph the learned link is measured with beside the QPSK reference. */
+    public static final String LEARNED_OTA = "evaluate_ota_sim";
+
+    /**
+     * qpsk_reference with --model: the learned link through {@link #LEARNED_OTA} at the same SNR
+     * points and with the channel flags both flowgraphs have (--ppm, --cfo, --taps, ...), side by side:
+     * comparison.csv, comparison.png, and both in summary.json.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> againstLearned(GnuRadio gr, Path dir, Map<String, Object> reference,
+                                               Progress progress) throws Exception {
+        Map<String, String> declared = gr.parameters(LEARNED_OTA);
+        List<String> shared = new ArrayList<>();
+        for (int i = 0; i + 1 < flowgraphFlags.size(); i += 2) {
+            String flag = flowgraphFlags.get(i);
+            if (flag.startsWith("--") && declared.containsKey(flag.substring(2).replace('-', '_'))) {
+                shared.addAll(List.of(flag, flowgraphFlags.get(i + 1)));
+            }
+        }
+        List<Map<String, Object>> ref = (List<Map<String, Object>>) reference.get("points");
+        String snrs = String.join(",", ref.stream().map(p -> String.valueOf(p.get("snr_db"))).toList());
+        progress.message("the learned link through " + LEARNED_OTA + " at the same points: " + String.join(" ", shared));
+        Map<String, Object> learned = new FlowgraphRun(LEARNED_OTA, snrs, model, frames, testMessages, maxMessages,
+                shared).run(dir.resolve("learned"), progress);
+        Map<Double, Map<String, Object>> bySnr = new LinkedHashMap<>();
+        for (Map<String, Object> p : (List<Map<String, Object>>) learned.get("points")) {
+            bySnr.put(((Number) p.get("snr_db")).doubleValue(), p);
+        }
+        List<double[]> rows = new ArrayList<>();
+        List<double[]> l = new ArrayList<>();
+        List<double[]> q = new ArrayList<>();
+        for (Map<String, Object> p : ref) {
+            double snr = ((Number) p.get("snr_db")).doubleValue();
+            Map<String, Object> lp = bySnr.get(snr);
+            if (lp == null) {
+                continue;
+            }
+            List<Number> lci = (List<Number>) lp.get("ci95");
+            List<Number> qci = (List<Number>) p.get("ci95");
+            double[] row = {snr, ((Number) lp.get("bler")).doubleValue(), lci.get(0).doubleValue(),
+                lci.get(1).doubleValue(), ((Number) p.get("bler")).doubleValue(), qci.get(0).doubleValue(),
+                qci.get(1).doubleValue(), ((Number) p.get("qpsk_bler")).doubleValue()};
+            rows.add(row);
+            l.add(new double[] {row[0], row[1], row[2], row[3]});
+            q.add(new double[] {row[0], row[4], row[5], row[6]});
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("no SNR point has both the learned link's and the reference's BLER");
+        }
+        org.grmodelfree.report.Csv.write(dir.resolve("comparison.csv"), List.of("snr_db", "learned_bler",
+                "learned_ci_low", "learned_ci_high", "qpsk_bler", "qpsk_ci_low", "qpsk_ci_high", "qpsk_theory"), rows);
+        double[] x = rows.stream().mapToDouble(r -> r[0]).toArray();
+        Plots.blerVsSnr(dir.resolve("comparison.png"), "Learned link vs GNU Radio's QPSK link, same radio chain",
+                List.of(series("learned (" + model.getFileName() + ")", l),
+                        series("GNU Radio QPSK (FLL, clock sync, CMA, Costas)", q),
+                        org.grmodelfree.report.Series.dashed("uncoded QPSK, theory", x,
+                                rows.stream().mapToDouble(r -> r[7]).toArray())));
+        Map<String, Object> summary = new LinkedHashMap<>(reference);
+        summary.put("learned", learned);
+        summary.put("comparison", "comparison.csv");
+        Json.write(dir.resolve("summary.json"), summary);
+        return summary;
+    }
+
+    private static org.grmodelfree.report.Series series(String name, List<double[]> points) {
+        return new org.grmodelfree.report.Series(name, points.stream().mapToDouble(p -> p[0]).toArray(),
+                points.stream().mapToDouble(p -> p[1]).toArray(), points.stream().mapToDouble(p -> p[2]).toArray(),
+                points.stream().mapToDouble(p -> p[3]).toArray(), false);
     }
 
     /** The name of a flowgraph's default output folder: its name, or its file's without .grc. */

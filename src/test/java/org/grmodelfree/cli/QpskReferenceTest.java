@@ -7,8 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.Codebooks;
 import org.grmodelfree.report.Json;
+import org.grmodelfree.store.ModelFile;
+import org.grmodelfree.train.LearningCurve;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +85,43 @@ class QpskReferenceTest {
         }
         assertEquals(1.0, energy, 1e-9, "taps normalised to unit energy");
         assertEquals(3, Files.readAllLines(out.resolve("bler_curve.csv")).size());
+    }
+
+    /**
+     * With --model, the learned link runs through evaluate_ota_sim at the reference's SNR points with
+     * the channel flags both flowgraphs have, and comparison.csv puts the two side by side. A small
+     * link (M = 16, N = 2) trained briefly in memory on AWGN stands in for one trained through the chain.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void with_a_model_the_learned_link_runs_beside_it_through_the_same_channel(@TempDir Path out) throws Exception {
+        TrainConfig c = TrainConfig.defaults(ChannelKind.AWGN).toBuilder().messages(16).symbols(2).rxHidden(32)
+                .txHidden(32).batch(256).iterations(300).lrRx(0.01).lrTx(0.01).snrDb(10).build();
+        Trainer t = Trainer.create(c);
+        while (t.iteration() < c.iterations()) {
+            t.iterate();
+        }
+        Path model = out.resolve("model.msgpack");
+        ModelFile.save(model, t, 0, new LearningCurve());
+        Map<String, Object> s = run(out.resolve("run"), "--snr-db", "10", "--num-blocks", "20000", "--model",
+                model.toString(), "--frames", "20", "--ppm", "-30");
+        Map<String, Object> learned = (Map<String, Object>) s.get("learned");
+        assertEquals("evaluate_ota_sim", learned.get("flowgraph"));
+        List<Map<String, Object>> points = (List<Map<String, Object>>) learned.get("points");
+        assertEquals(1, points.size(), learned.toString());
+        // frames of evaluate_ota_sim's default 1000 messages
+        assertEquals(20 * 1000L, ((Number) points.get(0).get("messages")).longValue(), points.toString());
+        double bler = ((Number) points.get(0).get("bler")).doubleValue();
+        // M = 16 (4 bits in 2 symbols) at 10 dB: far better than guessing, whatever the short training gave
+        assertTrue(bler < 0.2, "learned BLER " + bler);
+        List<String> csv = Files.readAllLines(out.resolve("run").resolve("comparison.csv"));
+        assertEquals("snr_db,learned_bler,learned_ci_low,learned_ci_high,qpsk_bler,qpsk_ci_low,qpsk_ci_high,qpsk_theory",
+                csv.get(0));
+        assertEquals(2, csv.size(), csv.toString());
+        assertTrue(Files.size(out.resolve("run").resolve("comparison.png")) > 0);
+        // the shared channel flag reached the learned link's flowgraph, which measured it
+        List<String> flags = (List<String>) s.get("flowgraph_flags");
+        assertTrue(flags.contains("--ppm"), flags.toString());
     }
 
     @Test

@@ -68,6 +68,16 @@ public record FrameFormat(int payloadSymbols, int chipsPerBit, int segment, int 
         return FrameCodes.END_MARKER.clone();
     }
 
+    /** Whether 48 header bits (batch id, then its CRC-16) are consistent. */
+    public static boolean headerValid(long header) {
+        return (header & 0xFFFF) == FrameCodes.crc16((int) (header >>> 16));
+    }
+
+    /** Chip k of a header bit's pattern: +1 for bit 0; (-1)^k for bit 1 (real). */
+    public static float headerChip(int bit, int k) {
+        return FrameCodes.chip(bit, k);
+    }
+
     /**
      * A fixed pseudo-random sequence of length unit-energy QPSK symbols drawn from seed: how every
      * known sequence of a framing is made (other layers' preambles and pilots use their own seeds).

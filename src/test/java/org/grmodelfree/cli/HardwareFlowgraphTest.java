@@ -197,13 +197,13 @@ class HardwareFlowgraphTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> m, String key) {
+    static Map<String, Object> map(Map<String, Object> m, String key) {
         Object v = m.get(key);
         assertTrue(v instanceof Map, key + " in " + m.keySet());
         return (Map<String, Object>) v;
     }
 
-    private static double number(Map<String, Object> m, String key) {
+    static double number(Map<String, Object> m, String key) {
         Object v = m.get(key);
         assertTrue(v instanceof Number, key + " is " + v + " in " + m);
         return ((Number) v).doubleValue();

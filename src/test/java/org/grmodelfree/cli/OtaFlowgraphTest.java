@@ -1,5 +1,7 @@
 package org.grmodelfree.cli;
 
+import static org.grmodelfree.cli.HardwareFlowgraphTest.map;
+import static org.grmodelfree.cli.HardwareFlowgraphTest.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,19 +28,6 @@ class OtaFlowgraphTest {
     @BeforeAll
     static void gnuRadio(@TempDir Path tmp) throws Exception {
         FlowgraphTest.gnuRadio(tmp);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        assertTrue(v instanceof Map, key + " in " + m.keySet());
-        return (Map<String, Object>) v;
-    }
-
-    private static double number(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        assertTrue(v instanceof Number, key + " is " + v + " in " + m);
-        return ((Number) v).doubleValue();
     }
 
     @Test

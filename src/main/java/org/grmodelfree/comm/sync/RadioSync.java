@@ -1,6 +1,7 @@
 package org.grmodelfree.comm.sync;
 
 import java.util.Arrays;
+import org.grmodelfree.comm.FrameFormat;
 
 /**
  * The receive side of a {@link RadioFormat}: finds the radio frames in a continuous oversampled
@@ -22,11 +23,13 @@ import java.util.Arrays;
  *   <li>every symbol interpolated (cubic) at {@code t0 + k sps ratio} and derotated;
  *   <li>complex gain at the start, at every pilot block and at the end, phases unwrapped, each
  *       smoothed by a local line through its neighbours, interpolated linearly between blocks; the
- *       link symbols are divided by it.
+ *       link symbols are divided by it;
+ *   <li>the link frame's header read coherently (the phase is known by now) and its CRC checked.
  * </ol>
  *
- * A frame whose carrier offset or clock offset is beyond the configured ranges, or whose end is not
- * where it should be (samples lost or added inside), is dropped and counted by reason: it is never
+ * A frame whose carrier offset or clock offset is beyond the configured ranges, whose end is not
+ * where it should be (samples lost or added inside), or whose header fails its CRC, is dropped and
+ * counted by reason: it is never
  * handed out, so never paired with the wrong messages; the link receiver then reports its batch lost.
  * Allocates only when its buffer grows.
  */
@@ -38,7 +41,9 @@ public final class RadioSync {
         /** The end was found, but at a sample-clock offset beyond the range. */
         CLOCK_OFFSET,
         /** The end was not where the start put it (samples lost or added inside, or a fade). */
-        END_NOT_FOUND
+        END_NOT_FOUND,
+        /** The link frame's header (batch id and CRC), read coherently, failed its CRC. */
+        HEADER
     }
 
     /**
@@ -107,6 +112,7 @@ public final class RadioSync {
     private long framesOut;
     private final long[] dropped = new long[Drop.values().length];
     private long frameStart = -1;
+    private long batchId = -1;
     private double lastCarrier = Double.NaN;
     private double lastClockPpm = Double.NaN;
     private double lastGain = Double.NaN;
@@ -227,7 +233,8 @@ public final class RadioSync {
     /**
      * If a whole frame has been found and synchronised, writes its link symbols
      * ({@link RadioFormat#innerSymbols()}, interleaved) into out and returns true; otherwise returns
-     * false and waits for more samples. out modified only when true is returned.
+     * false and waits for more samples ({@link #batchId()} is the frame's). out may also be
+     * overwritten by a frame that is then dropped.
      */
     public boolean next(float[] out) {
         int need = window + lag;
@@ -413,6 +420,12 @@ public final class RadioSync {
         frameStart = Math.round(lastTiming);
         interpolate(t0, ratio, carrier, 0, f.frameSymbols());
         track();
+        correct(out);
+        long header = header(out);
+        if (!FrameFormat.headerValid(header)) {
+            return 1 + Drop.HEADER.ordinal();
+        }
+        batchId = header >>> 16;
         sumCarrier += lastCarrier;
         sumClockPpm += lastClockPpm;
         sumSnrDb += lastSnrDb;
@@ -422,7 +435,6 @@ public final class RadioSync {
         // t, the symbols keep the raw phase at -delay, and the rotation over t0 brings it to the
         // raw time of the first symbol, t0 - delay)
         lastPhase = wrap(smoothPhase[0] + 2 * Math.PI * carrier * t0);
-        correct(out);
         return 0;
     }
 
@@ -665,6 +677,33 @@ public final class RadioSync {
     /** Mean over the frames handed out of their SNR estimates, dB (NaN before any). */
     public double meanSnrDb() {
         return framesOut == 0 ? Double.NaN : sumSnrDb / framesOut;
+    }
+
+    /**
+     * The link frame's 48 header bits from its corrected symbols, each decided coherently between
+     * the two chip patterns (real parts: the phase is known here, unlike at the link receiver's
+     * non-coherent header reader).
+     */
+    private long header(float[] link) {
+        int chips = f.inner().chipsPerBit();
+        int at = FrameFormat.PREAMBLE;
+        long bits = 0;
+        for (int b = 0; b < FrameFormat.HEADER_BITS; b++) {
+            double c0 = 0;
+            double c1 = 0;
+            for (int k = 0; k < chips; k++) {
+                double re = link[2 * (at + b * chips + k)];
+                c0 += FrameFormat.headerChip(0, k) * re;
+                c1 += FrameFormat.headerChip(1, k) * re;
+            }
+            bits = bits << 1 | (c1 > c0 ? 1 : 0);
+        }
+        return bits;
+    }
+
+    /** The batch id in the header of the last frame handed out, -1 before any. */
+    public long batchId() {
+        return batchId;
     }
 
     /** Samples pushed. */

@@ -69,10 +69,11 @@ public final class SyncEstimators {
         if (lo > hi) {
             throw new IllegalArgumentException("timing: no lag in [" + from + ", " + to + "] fits " + n + " samples");
         }
+        double[] scratch = new double[2];
         int best = lo;
         double bestC = -1;
         for (int t = lo; t <= hi; t++) {
-            double c = correlation(r, preamble, symbols, sps, f, t);
+            double c = correlation(r, preamble, symbols, sps, f, t, scratch);
             if (c > bestC) {
                 bestC = c;
                 best = t;
@@ -80,8 +81,8 @@ public final class SyncEstimators {
         }
         double delta = 0;
         if (best > 0 && best < last) {
-            double cm = correlation(r, preamble, symbols, sps, f, best - 1);
-            double cp = correlation(r, preamble, symbols, sps, f, best + 1);
+            double cm = correlation(r, preamble, symbols, sps, f, best - 1, scratch);
+            double cp = correlation(r, preamble, symbols, sps, f, best + 1, scratch);
             double den = cm - 2 * bestC + cp;
             if (den < 0) {
                 delta = Math.max(-0.5, Math.min(0.5, 0.5 * (cm - cp) / den));
@@ -90,12 +91,18 @@ public final class SyncEstimators {
         return new Timing(best + delta, bestC);
     }
 
-    private static double correlation(float[] r, float[] p, int symbols, int sps, double f, int t) {
+    private static double correlation(float[] r, float[] p, int symbols, int sps, double f, int t, double[] c) {
+        correlate(r, t, sps, p, symbols, f, c);
+        return Math.hypot(c[0], c[1]);
+    }
+
+    /** c = sum_k conj(p[k]) r[start + k stride] e^(-j 2 pi f k stride), as (re, im). */
+    private static void correlate(float[] r, int start, int stride, float[] p, int symbols, double f, double[] c) {
         double re = 0;
         double im = 0;
-        double w = -2 * Math.PI * f * sps;
+        double w = -2 * Math.PI * f * stride;
         for (int k = 0; k < symbols; k++) {
-            int i = t + k * sps;
+            int i = start + k * stride;
             double xr = r[2 * i];
             double xi = r[2 * i + 1];
             // conj(p) * x
@@ -108,7 +115,8 @@ public final class SyncEstimators {
             re += yr * cr - yi * ci;
             im += yr * ci + yi * cr;
         }
-        return Math.hypot(re, im);
+        c[0] = re;
+        c[1] = im;
     }
 
     /**
@@ -121,27 +129,15 @@ public final class SyncEstimators {
         if (start < 0 || 2 * (start + (symbols - 1) * stride + 1) > r.length) {
             throw new IllegalArgumentException("gain: preamble at " + start + " exceeds the " + r.length / 2 + " samples");
         }
-        double re = 0;
-        double im = 0;
         double energy = 0;
-        double w = -2 * Math.PI * f * stride;
         for (int k = 0; k < symbols; k++) {
-            int i = start + k * stride;
-            double xr = r[2 * i];
-            double xi = r[2 * i + 1];
-            double pr = preamble[2 * k];
-            double pi = preamble[2 * k + 1];
-            double yr = pr * xr + pi * xi;
-            double yi = pr * xi - pi * xr;
-            double cr = Math.cos(w * k);
-            double ci = Math.sin(w * k);
-            re += yr * cr - yi * ci;
-            im += yr * ci + yi * cr;
-            energy += pr * pr + pi * pi;
+            energy += preamble[2 * k] * preamble[2 * k] + preamble[2 * k + 1] * preamble[2 * k + 1];
         }
         if (energy == 0) {
             throw new IllegalArgumentException("gain: preamble has no energy");
         }
-        return new ComplexGain(re / energy, im / energy);
+        double[] c = new double[2];
+        correlate(r, start, stride, preamble, symbols, f, c);
+        return new ComplexGain(c[0] / energy, c[1] / energy);
     }
 }

@@ -77,6 +77,28 @@ class RadioSyncTest {
         return 10 * Math.log10(s / e);
     }
 
+    /**
+     * The stream through the front end into sync: the frames handed out, and their SNR against the
+     * frames sent, over all of them (dB).
+     */
+    static double[] through(Stream s, FrontEnd fe, RadioSync sync) {
+        float[] rx = fe.apply(s.samples());
+        sync.push(rx, 0, rx.length / 2);
+        float[] out = new float[2 * RADIO.innerSymbols()];
+        double err = 0;
+        double sig = 0;
+        int k = 0;
+        while (sync.next(out)) {
+            float[] sent = s.frames().get(k++);
+            for (int i = 0; i < sent.length; i++) {
+                double d = out[i] - sent[i];
+                err += d * d;
+                sig += sent[i] * sent[i];
+            }
+        }
+        return new double[] {k, 10 * Math.log10(sig / err)};
+    }
+
     @ParameterizedTest(name = "{0} ppm, {1} cycles/symbol, gain {2}")
     @CsvSource({"50, 0.005, 1.0", "-50, -0.01, 0.3", "0, 0.01, 2.0", "20, 0, 1.0", "-50, 0.01, 0.7"})
     void estimates_match_the_offsets_put_in_and_the_symbols_come_out_clean(double ppm, double cyclesPerSymbol,
@@ -123,23 +145,10 @@ class RadioSyncTest {
         fe.phase = -0.4;
         fe.gain = 0.8;
         fe.noise = noiseFor(0.8, 10);
-        float[] rx = fe.apply(s.samples());
         RadioSync sync = RadioSync.of(RADIO);
-        sync.push(rx, 0, rx.length / 2);
-        float[] out = new float[2 * RADIO.innerSymbols()];
-        double err = 0;
-        double sig = 0;
-        int k = 0;
-        while (sync.next(out)) {
-            float[] sent = s.frames().get(k++);
-            for (int i = 0; i < sent.length; i++) {
-                double d = out[i] - sent[i];
-                err += d * d;
-                sig += sent[i] * sent[i];
-            }
-        }
-        assertEquals(20, k, "every frame found at 10 dB");
-        double snr = 10 * Math.log10(sig / err);
+        double[] found = through(s, fe, sync);
+        assertEquals(20, found[0], "every frame found at 10 dB");
+        double snr = found[1];
         assertTrue(snr > 9.6, String.format(Locale.ROOT, "SNR after sync %.2f dB at 10 dB in: loss above 0.4 dB", snr));
     }
 
@@ -152,23 +161,10 @@ class RadioSyncTest {
         fe.cfo = -0.01 / RADIO.sps();
         fe.gain = 1.3;
         fe.noise = noiseFor(1.3, 2);
-        float[] rx = fe.apply(s.samples());
         RadioSync sync = RadioSync.of(RADIO);
-        sync.push(rx, 0, rx.length / 2);
-        float[] out = new float[2 * RADIO.innerSymbols()];
-        int k = 0;
-        double err = 0;
-        double sig = 0;
-        while (sync.next(out)) {
-            float[] sent = s.frames().get(k++);
-            for (int i = 0; i < sent.length; i++) {
-                double d = out[i] - sent[i];
-                err += d * d;
-                sig += sent[i] * sent[i];
-            }
-        }
-        assertEquals(20, k, "frames found at 2 dB (dropped " + sync.droppedTotal() + ")");
-        double snr = 10 * Math.log10(sig / err);
+        double[] found = through(s, fe, sync);
+        assertEquals(20, found[0], "frames found at 2 dB (dropped " + sync.droppedTotal() + ")");
+        double snr = found[1];
         assertTrue(snr > 1.3, String.format(Locale.ROOT, "SNR after sync %.2f dB at 2 dB in", snr));
     }
 
@@ -259,6 +255,41 @@ class RadioSyncTest {
         for (double snr : snrs) {
             assertTrue(snr > 17, "the frames handed out are the right ones, clean: " + snrs);
         }
+    }
+
+    @Test
+    void a_frame_whose_header_fails_its_crc_is_dropped_and_the_batch_ids_are_read() {
+        RadioFramer framer = new RadioFramer(RADIO, RMS, 1.0);
+        FrameWriter writer = new FrameWriter(INNER);
+        float[] inner = new float[2 * INNER.frameLength()];
+        float[] payload = new float[2 * INNER.payloadSymbols()];
+        float[] tx = new float[2 * 3 * (RADIO.frameSamples() + 1000)];
+        int o = 0;
+        for (long id : new long[] {41, 42, 43}) {
+            writer.write(id, payload, 0, inner, 0);
+            if (id == 42) {
+                // the last header bit (a CRC bit) flipped: its chips take the other pattern
+                int at = FrameFormat.PREAMBLE + (FrameFormat.HEADER_BITS - 1) * INNER.chipsPerBit();
+                for (int k = 1; k < INNER.chipsPerBit(); k += 2) {
+                    inner[2 * (at + k)] = -inner[2 * (at + k)];
+                }
+            }
+            framer.idle(1000, tx, o);
+            o += 1000;
+            o += framer.frame(inner, 0, tx, o);
+        }
+        FrontEnd fe = new FrontEnd();
+        fe.noise = noiseFor(1, 20);
+        float[] rx = fe.apply(Arrays.copyOf(tx, 2 * o + 2000));
+        RadioSync sync = RadioSync.of(RADIO);
+        sync.push(rx, 0, rx.length / 2);
+        float[] out = new float[2 * RADIO.innerSymbols()];
+        List<Long> ids = new ArrayList<>();
+        while (sync.next(out)) {
+            ids.add(sync.batchId());
+        }
+        assertEquals(List.of(41L, 43L), ids, "the ids read from the headers");
+        assertEquals(1, sync.dropped(RadioSync.Drop.HEADER), "the damaged header");
     }
 
     @Test

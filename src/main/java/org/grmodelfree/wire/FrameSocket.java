@@ -43,6 +43,16 @@ final class FrameSocket implements AutoCloseable {
      */
     FrameSocket(ZContext context, SocketType type, String role, String address, boolean bind,
             int sendTimeoutMillis, int maxFrameBytes, int lingerMillis) {
+        this(context, type, role, address, bind, sendTimeoutMillis, maxFrameBytes, lingerMillis, 0);
+    }
+
+    /**
+     * As above, with both high-water marks at highWaterMark messages (0: ZeroMQ's 1000). A reader
+     * wakes a blocked writer only after reading about half the high-water mark, so towards a reader
+     * paced in real time (a radio's) a deep queue keeps the writer blocked for seconds at a time.
+     */
+    FrameSocket(ZContext context, SocketType type, String role, String address, boolean bind,
+            int sendTimeoutMillis, int maxFrameBytes, int lingerMillis, int highWaterMark) {
         if (sendTimeoutMillis < 0) {
             throw new IllegalArgumentException(role + ": send timeout " + sendTimeoutMillis
                     + " ms is negative");
@@ -58,6 +68,10 @@ final class FrameSocket implements AutoCloseable {
         this.socket = context.createSocket(type);
         try {
             socket.setSendTimeOut(sendTimeoutMillis);
+            if (highWaterMark > 0) {
+                socket.setSndHWM(highWaterMark);
+                socket.setRcvHWM(highWaterMark);
+            }
             this.endpoint = bind ? Endpoints.bind(socket, address) : Endpoints.connect(socket, address);
         } catch (RuntimeException e) {
             socket.setLinger(0);

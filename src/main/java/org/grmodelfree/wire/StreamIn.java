@@ -41,6 +41,14 @@ import org.zeromq.ZContext;
  * receive buffer. Not thread-safe: one thread receives.
  */
 public final class StreamIn implements AutoCloseable, InputPoller.Input {
+    /**
+     * Messages a stream socket queues each way (both ends'): enough to keep a stream moving (a
+     * message holds up to {@link StreamOut}'s limit of items), few enough that a writer towards a
+     * reader paced in real time (Radio TX takes the link's frames at the radio's rate) is woken
+     * every few messages instead of after some 500, which blocked a stream transmitter for longer
+     * than its peer timeout.
+     */
+    public static final int HIGH_WATER_MARK = 16;
 
     /** Item size of a {@code gr_complex} stream, read as floats. */
     public static final int COMPLEX64 = Complex64Codec.BYTES_PER_ITEM;
@@ -84,7 +92,7 @@ public final class StreamIn implements AutoCloseable, InputPoller.Input {
                     + maxMessageBytes + " out of range");
         }
         this.frames = new FrameSocket(context, SocketType.PULL, role, address, bind,
-                0, maxMessageBytes, 0);
+                0, maxMessageBytes, 0, HIGH_WATER_MARK);
         this.header = new StreamHeaderIn(frames, passTags);
         this.tagsView = Collections.unmodifiableList(header.tags());
         this.itemSize = itemSize;

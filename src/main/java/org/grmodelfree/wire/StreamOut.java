@@ -60,7 +60,7 @@ public final class StreamOut implements AutoCloseable {
                     + maxItemsPerMessage + " out of range");
         }
         this.frames = new FrameSocket(context, SocketType.PUSH, role, address, bind,
-                sendTimeoutMillis, 0, LINGER_MILLIS);
+                sendTimeoutMillis, 0, LINGER_MILLIS, StreamIn.HIGH_WATER_MARK);
         this.passTags = passTags;
         this.itemSize = itemSize;
         this.maxItemsPerMessage = maxItemsPerMessage;

@@ -36,6 +36,11 @@ _TIMEOUT_MS = 10
 # hop, once per training iteration. Timer 0 makes the thread poll again at once (the wait is in
 # zmq_poll, which returns when a message arrives).
 _SOURCE_BLOCKED_TIMER_MS = 0
+# ZeroMQ messages the bridge's stream sockets queue each way, as the JVM's stream sockets do
+# (StreamIn.HIGH_WATER_MARK): ZeroMQ's default of 1000 let a stream transmitter run thousands of frames
+# ahead of Radio TX, which takes them at the radio's rate, and then blocked it for longer than its peer
+# timeout (a reader wakes a blocked writer only after reading about half the high-water mark).
+_STREAM_HWM = 16
 # pull_source's output buffer, in items. A message that does not fit in the free space is kept and
 # its rest goes out on the next call, which then waits _TIMEOUT_MS for more before returning it:
 # 10 ms at the end of every burst longer than GNU Radio's default 8192-item buffer (a training
@@ -243,7 +248,7 @@ class JvmPorts(object):
         for p in inputs:
             if p["domain"] == "stream":
                 sink = zeromq.push_sink(item_size(p), 1, attached.get(p["id"], "tcp://127.0.0.1:*"),
-                                        _TIMEOUT_MS, False, -1)
+                                        _TIMEOUT_MS, False, _STREAM_HWM)
                 hier.connect((hier, stream_in), sink)
                 stream_in += 1
             else:
@@ -265,7 +270,7 @@ class JvmPorts(object):
         stream_out = 0
         for p in outputs:
             if p["domain"] == "stream":
-                src = zeromq.pull_source(item_size(p), 1, endpoints[p["id"]], _TIMEOUT_MS, False, -1)
+                src = zeromq.pull_source(item_size(p), 1, endpoints[p["id"]], _TIMEOUT_MS, False, _STREAM_HWM)
                 src.set_blkd_input_timer_value(_SOURCE_BLOCKED_TIMER_MS)
                 src.set_log_level("warn")  # set_min_output_buffer logs each call at info level
                 src.set_min_output_buffer(_SOURCE_BUFFER_ITEMS)

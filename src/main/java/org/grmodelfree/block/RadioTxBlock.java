@@ -120,11 +120,12 @@ public final class RadioTxBlock implements Block {
             underflows++;
             lateSeconds += (due - emitted) / rate;
             t0 += (long) ((due - emitted) / rate * 1e9);
-            due = emitted;
             if (underflows <= 10 || Long.bitCount(underflows) == 1) {
-                io.log(String.format(Locale.ROOT, "underflow %d: %.1f ms behind the sink's clock", underflows,
+                io.log(String.format(Locale.ROOT, "underflow %d at %.1f s of the stream: %.1f ms behind the sink's"
+                        + " clock (%.1f ms in all)", underflows, emitted / rate, (due - emitted) / rate * 1e3,
                         lateSeconds * 1e3));
             }
+            due = emitted;
         }
         while (emitted < due + lead) {
             if (queued > 0) {

@@ -89,6 +89,7 @@ public final class RadioSync {
     private double e1;
     private double e2;
     private int sinceRefresh;
+    private final double[] scratch = new double[2];
     /** The last {@link #at} result. */
     private double atRe;
     private double atIm;
@@ -373,7 +374,7 @@ public final class RadioSync {
         // the metric's peak is broad (about one block either side), and the known start correlates
         // 3/8 as well one block off (the repeated sync): look two blocks either side
         SyncEstimators.Timing t = SyncEstimators.timing(buf, len, startSeq, starts, sps, coarse, peakAt - 2 * lag,
-                peakAt + 2 * lag);
+                peakAt + 2 * lag, scratch);
         if (normalised(t.peak(), (int) Math.round(t.position()), starts) < minCorrelation) {
             return -1;
         }
@@ -404,7 +405,7 @@ public final class RadioSync {
         if (to + (ends - 1) * sps + 2 >= len || from < 1) {
             return 1 + Drop.END_NOT_FOUND.ordinal();
         }
-        SyncEstimators.Timing te = SyncEstimators.timing(buf, len, endSeq, ends, sps, carrier, from, to);
+        SyncEstimators.Timing te = SyncEstimators.timing(buf, len, endSeq, ends, sps, carrier, from, to, scratch);
         if (normalised(te.peak(), (int) Math.round(te.position()), ends) < minCorrelation) {
             return 1 + Drop.END_NOT_FOUND.ordinal();
         }

@@ -63,13 +63,18 @@ public final class SyncEstimators {
      * neighbours ({@code delta = (c[-1] - c[+1]) / (2 (c[-1] - 2 c[0] + c[+1]))}, |delta| <= 1/2).
      */
     public static Timing timing(float[] r, int n, float[] preamble, int symbols, int sps, double f, int from, int to) {
+        return timing(r, n, preamble, symbols, sps, f, from, to, new double[2]);
+    }
+
+    /** {@link #timing}, with a scratch array of two the caller keeps (nothing allocated but the result). */
+    public static Timing timing(float[] r, int n, float[] preamble, int symbols, int sps, double f, int from, int to,
+                                double[] scratch) {
         int last = n - 1 - (symbols - 1) * sps;
         int lo = Math.max(0, from);
         int hi = Math.min(to, last);
         if (lo > hi) {
             throw new IllegalArgumentException("timing: no lag in [" + from + ", " + to + "] fits " + n + " samples");
         }
-        double[] scratch = new double[2];
         int best = lo;
         double bestC = -1;
         for (int t = lo; t <= hi; t++) {

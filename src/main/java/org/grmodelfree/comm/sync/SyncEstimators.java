@@ -1,15 +1,10 @@
 package org.grmodelfree.comm.sync;
 
 /**
- * Data-aided synchronisation estimators from a known preamble of two (or more) repeats of a block
- * of L known symbols. Stateless; inputs (interleaved complex floats) are never modified. Sample
- * indices count complex samples. A frequency is in cycles per sample of the array it is
- * estimated on: on a stream at 1 sample per symbol (after matched filtering and decimation) that
- * is cycles per symbol; on a stream at {@code sps} samples per symbol multiply by {@code sps}.
- *
- * <p>Intended order for one frame: frequency offset from the repeats (insensitive to timing as long
- * as both windows lie inside the preamble), then timing by correlation with the derotated
- * preamble, then phase and gain by least squares at the estimated symbol instants.
+ * Data-aided fractional timing: where a known symbol sequence correlates best with a stream (used
+ * by {@link RadioSync} for the first estimate, which it then refines on the interpolated stream).
+ * Stateless; inputs (interleaved complex floats) are never modified. Sample indices count complex
+ * samples; a frequency is in cycles per sample of the array.
  */
 public final class SyncEstimators {
     private SyncEstimators() {
@@ -17,42 +12,6 @@ public final class SyncEstimators {
 
     /** A timing estimate: fractional sample index of the first preamble symbol, and the correlation peak. */
     public record Timing(double position, double peak) {
-    }
-
-    /** A complex gain h (the received preamble is about h times the sent one). */
-    public record ComplexGain(double re, double im) {
-        public double magnitude() {
-            return Math.hypot(re, im);
-        }
-
-        /** Carrier phase in (-pi, pi]. */
-        public double phase() {
-            return Math.atan2(im, re);
-        }
-    }
-
-    /**
-     * Carrier frequency offset from a repeated block (Moose / Schmidl-Cox):
-     * {@code f = arg(sum_{n=start}^{start+len-1} conj(r[n]) r[n+lag]) / (2 pi lag)} cycles per sample,
-     * unambiguous for |f| < 1 / (2 lag). With L-symbol repeats at 1 sample per symbol use
-     * {@code lag = len = L}; at sps samples per symbol {@code lag = len = L * sps}.
-     */
-    public static double frequencyOffset(float[] r, int start, int len, int lag) {
-        if (lag < 1 || len < 1 || start < 0 || 2 * (start + len + lag) > r.length) {
-            throw new IllegalArgumentException("frequency offset: window [" + start + ", " + (start + len + lag)
-                    + ") outside the " + r.length / 2 + " samples");
-        }
-        double re = 0;
-        double im = 0;
-        for (int n = start; n < start + len; n++) {
-            double ar = r[2 * n];
-            double ai = r[2 * n + 1];
-            double br = r[2 * (n + lag)];
-            double bi = r[2 * (n + lag) + 1];
-            re += ar * br + ai * bi;
-            im += ar * bi - ai * br;
-        }
-        return Math.atan2(im, re) / (2 * Math.PI * lag);
     }
 
     /**
@@ -122,27 +81,5 @@ public final class SyncEstimators {
         }
         c[0] = re;
         c[1] = im;
-    }
-
-    /**
-     * Least-squares complex gain after frequency correction:
-     * {@code h = sum_k conj(p[k]) r[start + k stride] e^(-j 2 pi f k stride) / sum_k |p[k]|^2}, the
-     * phase referred to sample {@code start} (f in cycles per sample of r; stride 1 at 1 sample per
-     * symbol, sps when picking the symbol instants of an oversampled stream).
-     */
-    public static ComplexGain gain(float[] r, int start, int stride, float[] preamble, int symbols, double f) {
-        if (start < 0 || 2 * (start + (symbols - 1) * stride + 1) > r.length) {
-            throw new IllegalArgumentException("gain: preamble at " + start + " exceeds the " + r.length / 2 + " samples");
-        }
-        double energy = 0;
-        for (int k = 0; k < symbols; k++) {
-            energy += preamble[2 * k] * preamble[2 * k] + preamble[2 * k + 1] * preamble[2 * k + 1];
-        }
-        if (energy == 0) {
-            throw new IllegalArgumentException("gain: preamble has no energy");
-        }
-        double[] c = new double[2];
-        correlate(r, start, stride, preamble, symbols, f, c);
-        return new ComplexGain(c[0] / energy, c[1] / energy);
     }
 }

@@ -41,6 +41,7 @@ final class TransmitterTraining extends TransmitterKernel {
     private long skipped;
     private long consecutiveSkips;
     private long stale;
+    private long rejected;
     private long sentAhead;
     private long learnNanos;
     private double lastLoss = Double.NaN;
@@ -185,8 +186,9 @@ final class TransmitterTraining extends TransmitterKernel {
             any = true;
             if (m instanceof ControlMessage.Sent s && s.batchId() == pending) {
                 if (s.samples().length != sent.length) {
-                    throw new IllegalArgumentException("transmitter: 'sent' for batch " + pending + " holds "
-                            + s.samples().length / 2 + " samples, a transmitter-phase batch has " + sent.length / 2);
+                    reject(io, TransmitterBlock.SENT, "'sent' for batch " + pending + " holds " + s.samples().length / 2
+                            + " samples, a transmitter-phase batch has " + sent.length / 2);
+                    continue;
                 }
                 System.arraycopy(s.samples(), 0, sent, 0, sent.length);
                 sentSigma2 = s.sigma2();
@@ -200,8 +202,9 @@ final class TransmitterTraining extends TransmitterKernel {
             peersHeard = true;
             if (m instanceof ControlMessage.Losses l && l.batchId() == pending) {
                 if (l.losses().length != losses.length) {
-                    throw new IllegalArgumentException("transmitter: feedback for batch " + pending + " holds "
+                    reject(io, TransmitterBlock.FEEDBACK, "feedback for batch " + pending + " holds "
                             + l.losses().length + " losses, the batch has " + losses.length + " messages");
+                    continue;
                 }
                 System.arraycopy(l.losses(), 0, losses, 0, losses.length);
                 haveLosses = true;
@@ -213,6 +216,14 @@ final class TransmitterTraining extends TransmitterKernel {
             }
         }
         return any;
+    }
+
+    /** A message for the pending batch that cannot be its (the wrong size): logged and skipped. */
+    private void reject(BlockIo io, PortSpec port, String why) {
+        rejected++;
+        if (rejected <= 10 || Long.bitCount(rejected) == 1) {
+            io.log("rejected on '" + port.id() + "': " + why + " [" + rejected + " so far]");
+        }
     }
 
     private void stale(BlockIo io, ControlMessage m, PortSpec port) {
@@ -257,6 +268,7 @@ final class TransmitterTraining extends TransmitterKernel {
         m.put("batches_learned", learned);
         m.put("batches_skipped", skipped);
         m.put("stale_messages", stale);
+        m.put("rejected_messages", rejected);
         m.put("batches_sent_ahead", sentAhead);
         m.put("frozen", frozen);
         m.put("batches_frozen", frozenBatches);

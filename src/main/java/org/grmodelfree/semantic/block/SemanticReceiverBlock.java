@@ -125,6 +125,7 @@ public final class SemanticReceiverBlock implements Block {
     private long rxSteps;
     private long txSteps;
     private long staleBatches;
+    private long rejected;
     private long skippedSteps;
     private long lastEpochImages;
     private long lastEpochErrors;
@@ -202,13 +203,14 @@ public final class SemanticReceiverBlock implements Block {
             while (slots[a] == null && (m = io.receive(IN[a])) != null) {
                 progress = true;
                 if (!(m instanceof ControlMessage.Sent s)) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " expected a Sent message of"
-                            + " batch " + step + " or later, got " + SemanticAgentBlock.describe(m));
+                    reject(io, a, "expected a Sent message of batch " + step + " or later, got "
+                            + SemanticAgentBlock.describe(m));
+                    continue;
                 }
                 if (s.batchId() >= total) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " got batch " + s.batchId()
-                            + ", but the run has batches 0.." + (total - 1) + " (do all processes have the same"
-                            + " schedule?)");
+                    reject(io, a, "got batch " + s.batchId() + ", but the run has batches 0.." + (total - 1)
+                            + " (do all processes have the same schedule?)");
+                    continue;
                 }
                 if (s.batchId() < step) {
                     discard(io, a, s.batchId(), step);
@@ -216,9 +218,9 @@ public final class SemanticReceiverBlock implements Block {
                 }
                 int values = rows(s.batchId()) * c.channelUses();
                 if (s.samples().length != values) {
-                    throw new IllegalStateException("semantic receiver: on " + IN[a].id() + " expected " + values
-                            + " values in batch " + s.batchId() + ", got " + s.samples().length
-                            + " (do all processes have the same batch and mirrored?)");
+                    reject(io, a, "expected " + values + " values in batch " + s.batchId() + ", got "
+                            + s.samples().length + " (do all processes have the same batch and mirrored?)");
+                    continue;
                 }
                 slots[a] = s;
             }
@@ -290,6 +292,14 @@ public final class SemanticReceiverBlock implements Block {
      * Drops agent a's stale batch (from before a restart of that agent, or a re-send) and tells the
      * agent where the receiver is, so that it skips forward.
      */
+    /** A message on an agent's input that cannot be taken: logged with its reason and skipped. */
+    private void reject(BlockIo io, int agent, String why) {
+        rejected++;
+        if (rejected <= 10 || Long.bitCount(rejected) == 1) {
+            io.log("semantic receiver: rejected on " + IN[agent].id() + ": " + why + " [" + rejected + " so far]");
+        }
+    }
+
     private void discard(BlockIo io, int a, long id, long at) {
         staleBatches++;
         if (lastDiscarded[a] != id) { // the same batch sent again while the receiver waited: logged once
@@ -366,6 +376,7 @@ public final class SemanticReceiverBlock implements Block {
         m.put("receiver_steps", rxSteps);
         m.put("losses_fed_back", txSteps);
         m.put("stale_batches", staleBatches);
+        m.put("rejected_messages", rejected);
         m.put("steps_skipped", skippedSteps);
         m.put("last_epoch_images", lastEpochImages);
         m.put("last_epoch_errors", lastEpochErrors);
@@ -394,6 +405,7 @@ public final class SemanticReceiverBlock implements Block {
         m.put("receiver_steps", rxSteps);
         m.put("losses_fed_back", txSteps);
         m.put("stale_batches", staleBatches);
+        m.put("rejected_messages", rejected);
         m.put("steps_skipped", skippedSteps);
         m.put("last_epoch_images", lastEpochImages);
         m.put("last_epoch_accuracy", lastEpochImages == 0 ? Double.NaN : 1 - (double) lastEpochErrors / lastEpochImages);

@@ -1,0 +1,59 @@
+package org.grmodelfree.block;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.grmodelfree.wire.ControlMessage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A well-formed control message of the wrong size for the pending batch (a 'losses' with 3 losses
+ * for a batch of 512, a 'sent' with 3 samples) is logged with its reason and skipped: the
+ * transmitter goes on and learns from the batch's real messages when they come. It stopped the
+ * block before (the transmitter threw from its drain).
+ */
+class WrongSizeMessagesTest {
+    private static final List<String> RUN = BlockGraphTest.replace(BlockGraphTest.SMALL, "--iterations", "1");
+
+    @Test
+    void wrong_size_losses_and_samples_are_logged_and_skipped() {
+        TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
+        int values = 2 * 512 * 2;
+        PortSpec sent = PortSpec.messageOut("sent", false, "to the transmitter's 'sent'");
+        PortSpec losses = PortSpec.messageOut("losses", false, "to the transmitter's 'feedback'");
+        BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a hostile peer, then the real one", List.of(sent, losses),
+                List.of());
+        int[] calls = {0};
+        // the transmitter's first work call sends batches 0 (receiver phase) and 1 (transmitter
+        // phase); then the wrong-size messages for batch 1, then the right ones
+        Block peer = TestBlocks.withWork(peerSpec, io -> {
+            calls[0]++;
+            if (calls[0] == 1) {
+                io.send(losses, new ControlMessage.Losses(1, 0, new float[3]));
+                io.send(sent, new ControlMessage.Sent(1, 0, new float[6], 0.1));
+                return Block.Status.WORKED;
+            }
+            if (calls[0] == 2) {
+                io.send(sent, new ControlMessage.Sent(1, 0, new float[values], 0.1));
+                float[] l = new float[512];
+                java.util.Arrays.fill(l, 1f);
+                io.send(losses, new ControlMessage.Losses(1, 0, l));
+                return Block.Status.WORKED;
+            }
+            return Block.Status.DONE;
+        });
+        List<String> log = new ArrayList<>();
+        LocalGraph g = new LocalGraph().add("tx", tx).add("peer", peer).log(log::add)
+                .connect("peer", sent, "tx", TransmitterBlock.SENT)
+                .connect("peer", losses, "tx", TransmitterBlock.FEEDBACK);
+        g.run("tx", "peer");
+        assertEquals(1L, tx.stats().get("batches_learned"), tx.stats().toString());
+        assertEquals(0L, tx.stats().get("batches_skipped"), tx.stats().toString());
+        assertEquals(2L, tx.stats().get("rejected_messages"), tx.stats().toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("rejected on 'feedback'") && l.contains("3 losses")
+                && l.contains("512")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("rejected on 'sent'") && l.contains("3 samples")), log.toString());
+    }
+}

@@ -30,6 +30,10 @@ import org.zeromq.ZContext;
 public final class BlockRunner {
     /** The longest single wait, so a stop request is seen promptly. */
     private static final long MAX_WAIT_MILLIS = 100;
+    /** How long a block still looks at its inputs once the peer deadline has passed (at most the timeout). */
+    private static final long GRACE_NANOS = 1_000_000_000L;
+    /** When the grace after a passed peer deadline ends; Long.MIN_VALUE while the deadline has not passed. */
+    private long graceUntil = Long.MIN_VALUE;
     /**
      * Nanoseconds between stats lines: 10 s, or the system property modelfree.stats.millis (the
      * GNU Radio bridge asks the receiver for one a second, to show its error rate live).
@@ -333,6 +337,7 @@ public final class BlockRunner {
 
     private Block.Status loop(SocketIo io, InputPoller poller, List<String> inputs) {
         long lastProgress = System.nanoTime();
+        graceUntil = Long.MIN_VALUE;
         long lastStats = lastProgress;
         while (!stopRequested) {
             applySettings();
@@ -347,19 +352,28 @@ public final class BlockRunner {
             }
             if (s == Block.Status.WORKED) {
                 lastProgress = now;
+                graceUntil = Long.MIN_VALUE;
                 continue;
             }
             long wake = block.wakeAt();
             // the peer deadline bounds the wait only where it can end the run; a block that may idle
-            // (a relay) would otherwise poll without waiting once the deadline has passed
-            long until = block.idleMeansPeerLost() ? Math.min(wake, lastProgress + peerTimeoutNanos) : wake;
+            // (a relay) would otherwise poll without waiting once the deadline has passed. Once it has
+            // passed, the block looks at its inputs once more for a grace period from then: a
+            // process that was suspended (SIGSTOP) finds the deadline passed on waking, before its
+            // sockets have handed over what arrived meanwhile.
+            long deadline = lastProgress + peerTimeoutNanos;
+            if (now >= deadline && graceUntil == Long.MIN_VALUE) {
+                graceUntil = now + Math.min(peerTimeoutNanos, GRACE_NANOS);
+            }
+            long until = block.idleMeansPeerLost() ? Math.min(wake, Math.max(deadline, graceUntil)) : wake;
             long waitMillis = until == Long.MAX_VALUE ? MAX_WAIT_MILLIS
                     : Math.max(0, Math.min(MAX_WAIT_MILLIS, (until - now + 999_999) / 1_000_000));
             if (poller.await(waitMillis)) {
                 continue;
             }
             now = System.nanoTime();
-            if (wake == Long.MAX_VALUE && block.idleMeansPeerLost() && now - lastProgress >= peerTimeoutNanos) {
+            if (wake == Long.MAX_VALUE && block.idleMeansPeerLost() && now - lastProgress >= peerTimeoutNanos
+                    && graceUntil != Long.MIN_VALUE && now >= graceUntil) {
                 throw new PeerTimeoutException(String.join(", ", inputs), peerTimeoutNanos / 1_000_000,
                         String.format(Locale.ROOT, "%s: nothing arrived for %.1f s while waiting for %s (inputs: %s);"
                                         + " has a peer stopped?", block.spec().name(), peerTimeoutNanos / 1e9,

@@ -73,6 +73,11 @@ final class FlowgraphCommand implements Callable<Integer> {
         if (frames < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frames must be positive");
         }
+        try {
+            FlowgraphRun.checkName(name);
+        } catch (FlowgraphRun.UsageException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path dir = output.orElse(Path.of("runs", "flowgraph-" + FlowgraphRun.label(name)));
         Files.createDirectories(dir);
         Progress progress = progressOptions.progress(spec.commandLine().getErr());

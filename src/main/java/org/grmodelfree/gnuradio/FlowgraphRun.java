@@ -341,6 +341,26 @@ public final class FlowgraphRun {
                 points.stream().mapToDouble(p -> p[3]).toArray(), false);
     }
 
+    /**
+     * Checks a flowgraph argument before anything is written for it: a name of flowgraphs/ is a
+     * plain name (letters, digits, '_', '-', '.'; no path), and a path is that of a .grc file that
+     * exists. A name such as ../../some/dir would otherwise make the default output folder
+     * runs/flowgraph-../../some/dir, outside runs/.
+     *
+     * @throws UsageException naming what is wrong
+     */
+    public static void checkName(String name) {
+        if (GnuRadio.isPath(name)) {
+            if (!name.endsWith(".grc") || !Files.isRegularFile(Path.of(name))) {
+                throw new UsageException("flowgraph '" + name + "' is neither a name of flowgraphs/ nor an existing"
+                        + " .grc file");
+            }
+        } else if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*") || name.contains("..")) {
+            throw new UsageException("flowgraph '" + name + "' is not a flowgraph name (letters, digits, '_', '-'"
+                    + " and '.'; the flowgraphs are in flowgraphs/)");
+        }
+    }
+
     /** The name of a flowgraph's default output folder: its name, or its file's without .grc. */
     public static String label(String name) {
         if (!GnuRadio.isPath(name)) {

@@ -140,7 +140,7 @@ public final class BlockRunner {
             try {
                 return in.poll(dst, 2 * off, maxItems);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                rejected(id, e.getMessage(), in.rejectedCount());
                 return 0;
             }
         }
@@ -166,7 +166,7 @@ public final class BlockRunner {
             try {
                 return in.poll(dst, off, max);
             } catch (WireFormatException e) {
-                log.accept("rejected on '" + id + "': " + e.getMessage() + " [" + in.rejectedCount() + " so far]");
+                rejected(id, e.getMessage(), in.rejectedCount());
                 return 0;
             }
         }
@@ -192,10 +192,21 @@ public final class BlockRunner {
             ControlMessage m = in.poll();
             long r = in.rejectedCount();
             if (r != rejected.getOrDefault(id, 0L)) {
-                rejected.put(id, r);
-                log.accept("rejected on '" + id + "': " + in.lastRejection() + " [" + r + " so far]");
+                rejected(id, in.lastRejection(), r);
             }
             return m;
+        }
+
+        /**
+         * Logs that a port's input rejected bad input, count times so far: the first ten, then only
+         * when the count passes a power of two (20,000 bad messages give about 25 lines, not 20,000).
+         */
+        private void rejected(String id, String why, long count) {
+            long before = rejected.getOrDefault(id, 0L);
+            rejected.put(id, count);
+            if (count <= 10 || Long.numberOfLeadingZeros(count) < Long.numberOfLeadingZeros(before)) {
+                log.accept("rejected on '" + id + "': " + why + " [" + count + " so far]");
+            }
         }
 
         @Override

@@ -61,6 +61,43 @@ public record TrainConfig(
         require(evalMessages >= 1, "evaluation messages must be at least 1, got " + evalMessages);
         require(patience >= 0, "patience must not be negative, got " + patience);
         require(channel != null && method != null && baseline != null, "channel, method and baseline are required");
+        long batch = Math.max(batchRx, batchTx);
+        requireMatrix(messages, "M = " + messages + " messages", txHidden, "transmitter hidden width " + txHidden);
+        requireMatrix(rxHidden, "receiver hidden width " + rxHidden, messages, "M = " + messages + " messages");
+        requireMatrix(rxHidden, "receiver hidden width " + rxHidden, rxHidden, "itself");
+        requireMatrix(batch, "batch " + batch, messages, "M = " + messages + " messages");
+        requireMatrix(batch, "batch " + batch, rxHidden, "receiver hidden width " + rxHidden);
+        requireMatrix(batch, "batch " + batch, Math.max(txHidden, 2L * symbols), "width " + Math.max(txHidden,
+                2L * symbols) + " (hidden, or 2N)");
+    }
+
+    /** A matrix of rows x columns must fit a Java array (EJML's, one float per entry). */
+    private static void requireMatrix(long rows, String what, long columns, String against) {
+        require(rows * columns <= Integer.MAX_VALUE, what + " with " + against + " make a " + rows + " x " + columns
+                + " matrix, more than 2^31 - 1 values: make them smaller");
+    }
+
+    /**
+     * About how many bytes the two networks and a training step at the larger batch need: the
+     * weights with their gradients and Adam's two moments, and the activations and their gradients.
+     * An estimate to refuse what cannot fit, not an account.
+     */
+    public long memoryEstimate() {
+        long n2 = 2L * symbols;
+        long params = (long) messages * txHidden + txHidden * n2 + n2 * rxHidden + (long) rxHidden * rxHidden
+                + (long) rxHidden * messages;
+        long batch = Math.max(batchRx, batchTx);
+        long activations = batch * (n2 + txHidden + 2L * rxHidden + messages) + (long) messages * txHidden;
+        return 4L * (4 * params + 4 * activations);
+    }
+
+    /** Refuses, naming the sizes, a link whose {@link #memoryEstimate()} exceeds maxBytes. */
+    public void requireFits(long maxBytes) {
+        long need = memoryEstimate();
+        require(need <= maxBytes, String.format(java.util.Locale.ROOT, "this link needs about %.1f GB for its"
+                + " networks and a training step (M = %d, N = %d, hidden %d and %d, batch %d), more than the %.1f GB"
+                + " the JVM may use: make them smaller", need / 1e9, messages, symbols, txHidden, rxHidden,
+                Math.max(batchRx, batchTx), maxBytes / 1e9));
     }
 
     private static void require(boolean ok, String message) {

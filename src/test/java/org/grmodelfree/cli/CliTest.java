@@ -36,6 +36,14 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), "no stack trace expected: " + r.err());
     }
 
+    /** Sizes that cannot be built are one line naming them, not an OutOfMemoryError after seconds. */
+    @Test
+    void sizes_that_cannot_be_built_are_one_line_errors() {
+        assertOneLineError(run("train", "--batch-rx", "100000000", "--quiet"), 2, "batch 100000000");
+        assertOneLineError(run("train", "--hidden", "200000", "--quiet"), 2, "hidden width 200000");
+        assertOneLineError(run("train", "--messages", "65536", "--hidden", "65536", "--quiet"), 2, "65536 x 65536");
+    }
+
     /** Small and fast: M = 16, N = 2. */
     static String[] tiny(Path out, int iterations, String... more) {
         List<String> a = new java.util.ArrayList<>(List.of("train", "--messages", "16", "--symbols", "2",

@@ -100,6 +100,32 @@ public final class AtomicFiles {
             throw e;
         }
         syncDirectory(dir);
+        removeStaleTemporaries(dir, fileName.toString());
+    }
+
+    /** A temporary file this much older than now is left from a write that was killed (SIGKILL). */
+    static final java.time.Duration STALE = java.time.Duration.ofMinutes(10);
+
+    /**
+     * Best effort: deletes the target's temporary files that a killed write left behind (older than
+     * {@link #STALE}; a write in progress is seconds old). Returns how many it deleted.
+     */
+    static int removeStaleTemporaries(Path dir, String fileName) {
+        String prefix = "." + fileName + ".tmp";
+        long cutoff = System.currentTimeMillis() - STALE.toMillis();
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.startsWith(prefix) && n.substring(prefix.length()).matches("[0-9a-f]+")
+                        && Files.getLastModifiedTime(f).toMillis() < cutoff && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: the write itself has succeeded
+        }
+        return removed;
     }
 
     /**

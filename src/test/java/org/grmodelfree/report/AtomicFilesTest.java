@@ -1,6 +1,7 @@
 package org.grmodelfree.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,5 +83,30 @@ class AtomicFilesTest {
         });
         assertEquals("abc", Files.readString(target));
         assertEquals(List.of("closed.bin"), names(dir));
+    }
+
+    /**
+     * A temporary file that a killed write left (older than ten minutes) is removed by the next write
+     * of the same file; a fresh one (a write in progress) and other files' are kept. They stayed
+     * forever before.
+     */
+    @Test
+    void the_next_write_removes_what_a_killed_write_left() throws IOException {
+        Path target = dir.resolve("model.msgpack");
+        Path stale = dir.resolve(".model.msgpack.tmp3fa2");
+        Path fresh = dir.resolve(".model.msgpack.tmp9c01");
+        Path other = dir.resolve(".other.msgpack.tmp77");
+        for (Path f : List.of(stale, fresh, other)) {
+            Files.writeString(f, "partial");
+        }
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - AtomicFiles.STALE.toMillis() - 60_000);
+        Files.setLastModifiedTime(stale, old);
+        Files.setLastModifiedTime(other, old);
+        AtomicFiles.writeString(target, "complete");
+        assertEquals("complete", Files.readString(target));
+        assertFalse(Files.exists(stale), "the killed write's temporary file is still there");
+        assertTrue(Files.exists(fresh), "a write in progress lost its temporary file");
+        assertTrue(Files.exists(other), "another file's temporary file was removed");
     }
 }

@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /** Blocks for tests: a declared spec with a work of the test's own. */
-final class TestBlocks {
+public final class TestBlocks {
     private TestBlocks() {
     }
 
     /** A block of spec whose work is the given function; it waits for nothing and has no stats. */
-    static Block withWork(BlockSpec spec, Function<BlockIo, Block.Status> work) {
+    public static Block withWork(BlockSpec spec, Function<BlockIo, Block.Status> work) {
         return new Block() {
             @Override
             public BlockSpec spec() {

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.grmodelfree.block.Block;
-import org.grmodelfree.block.BlockIo;
 import org.grmodelfree.block.BlockSpec;
 import org.grmodelfree.block.LocalGraph;
 import org.grmodelfree.block.PortSpec;
+import org.grmodelfree.block.TestBlocks;
 import org.grmodelfree.wire.ControlMessage;
 import org.junit.jupiter.api.Test;
 
@@ -27,31 +26,13 @@ class SemanticReceiverRejectsTest {
                 "true")));
         PortSpec out = PortSpec.messageOut("out", false, "to the receiver's in0");
         BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a stray peer", List.of(out), List.of());
-        Block peer = new Block() {
-            @Override
-            public BlockSpec spec() {
-                return peerSpec;
-            }
-
-            @Override
-            public Status work(BlockIo io) {
-                io.send(out, new ControlMessage.Phase(0, ControlMessage.Phase.RECEIVER, 1, 0));
-                io.send(out, new ControlMessage.Losses(0, 0, new float[3]));
-                io.send(out, new ControlMessage.Sent(0, 0, new float[4], 0.1));
-                io.send(out, new ControlMessage.Sent(1L << 40, 0, new float[4], 0.1));
-                return Status.DONE;
-            }
-
-            @Override
-            public String waitingFor() {
-                return "nothing";
-            }
-
-            @Override
-            public Map<String, Object> stats() {
-                return Map.of();
-            }
-        };
+        Block peer = TestBlocks.withWork(peerSpec, io -> {
+            io.send(out, new ControlMessage.Phase(0, ControlMessage.Phase.RECEIVER, 1, 0));
+            io.send(out, new ControlMessage.Losses(0, 0, new float[3]));
+            io.send(out, new ControlMessage.Sent(0, 0, new float[4], 0.1));
+            io.send(out, new ControlMessage.Sent(1L << 40, 0, new float[4], 0.1));
+            return Block.Status.DONE;
+        });
         List<String> log = new ArrayList<>();
         LocalGraph g = new LocalGraph().add("peer", peer).add("rx", rx).log(log::add)
                 .connect("peer", out, "rx", SemanticReceiverBlock.IN0);

@@ -235,8 +235,26 @@ public final class ModelFile {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    /** The bytes of a file, or a ModelFormatException naming it (as what) when it does not exist. */
+    /** The largest model or checkpoint file read (far above any link or semantic model this project trains). */
+    public static final long MAX_FILE_BYTES = 1L << 30;
+
+    /**
+     * The bytes of a file, or a ModelFormatException naming it (as what) when it does not exist, is
+     * not a regular file (a device such as /dev/zero would be read without end) or is larger than
+     * {@link #MAX_FILE_BYTES}.
+     */
     public static byte[] read(Path file, String what) throws IOException {
+        if (!Files.exists(file)) {
+            throw new ModelFormatException(what + " " + file + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(what + " " + file + " is not a regular file");
+        }
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new ModelFormatException(what + " " + file + " has " + size + " bytes, more than the "
+                    + MAX_FILE_BYTES + " a model or checkpoint file may have");
+        }
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

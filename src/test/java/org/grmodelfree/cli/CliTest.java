@@ -36,6 +36,13 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), "no stack trace expected: " + r.err());
     }
 
+    /** A device given as a model is refused at once: /dev/zero was read without end. */
+    @Test
+    void a_model_that_is_no_regular_file_is_refused(@TempDir Path tmp) {
+        assertOneLineError(run("evaluate", "--model", "/dev/zero", "--out", tmp.resolve("e").toString()), 1,
+                "/dev/zero is not a regular file");
+    }
+
     /** Sizes that cannot be built are one line naming them, not an OutOfMemoryError after seconds. */
     @Test
     void sizes_that_cannot_be_built_are_one_line_errors() {

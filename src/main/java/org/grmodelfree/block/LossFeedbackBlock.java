@@ -48,7 +48,16 @@ public final class LossFeedbackBlock implements Block {
     private final double drop;
     private final int bits;
     private final Rng rng;
+    /**
+     * Messages held for their delay at most: a training run has one in flight per transmitter-phase
+     * batch, so this bounds the memory a flood of messages can take (200,000 queued losses took 2 GB)
+     * without touching any real run; more are dropped and counted ({@code dropped_overflow}), and
+     * the transmitter skips those batches when their feedback does not come.
+     */
+    static final int MAX_QUEUED = 4096;
+
     private final ArrayDeque<Delayed> queue = new ArrayDeque<>();
+    private long overflowed;
     private long received;
     private long forwarded;
     private long dropped;
@@ -85,6 +94,14 @@ public final class LossFeedbackBlock implements Block {
             received++;
             if (drop > 0 && rng.nextDouble() < drop) {
                 dropped++;
+                continue;
+            }
+            if (queue.size() >= MAX_QUEUED) {
+                overflowed++;
+                if (overflowed <= 10 || Long.bitCount(overflowed) == 1) {
+                    io.log("dropped: " + MAX_QUEUED + " messages are already waiting for their delay to pass ["
+                            + overflowed + " so far]");
+                }
                 continue;
             }
             long now = io.nanoTime();
@@ -153,6 +170,7 @@ public final class LossFeedbackBlock implements Block {
         m.put("forwarded", forwarded);
         m.put("dropped", dropped);
         m.put("queued", (long) queue.size());
+        m.put("dropped_overflow", overflowed);
         m.put("mean_latency_ms", forwarded == 0 ? Double.NaN : sumDelayNanos / forwarded / 1e6);
         if (bits > 0) {
             m.put("quantization_rms_error", lossValues == 0 ? Double.NaN : Math.sqrt(sumSqQuantError / lossValues));

@@ -9,8 +9,20 @@ import picocli.CommandLine.Option;
  * the command line's resource bundle).
  */
 final class OutputOptions {
-    @Option(names = "--out", descriptionKey = "out", paramLabel = "<out>")
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     Path out;
+
+    /** An empty folder name is refused: it wrote every output into the working directory. */
+    @Option(names = "--out", descriptionKey = "out", paramLabel = "<out>")
+    void out(String folder) {
+        if (folder.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                    "--out needs a folder name, got an empty one (it would write into the working directory)");
+        }
+        out = Path.of(folder);
+    }
 
     /** The folder given, else the command's default. */
     Path orElse(Path fallback) {

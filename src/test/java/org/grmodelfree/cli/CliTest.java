@@ -36,6 +36,13 @@ class CliTest {
         assertFalse(r.err().contains("\tat "), "no stack trace expected: " + r.err());
     }
 
+    /** An empty --out is refused: it wrote every output into the working directory. */
+    @Test
+    void an_empty_out_is_refused() {
+        assertOneLineError(run("train", "--out", "", "--quiet"), 2, "--out needs a folder name");
+        assertOneLineError(run("evaluate", "--model", "m.msgpack", "--out", " "), 2, "--out needs a folder name");
+    }
+
     /** A device given as a model is refused at once: /dev/zero was read without end. */
     @Test
     void a_model_that_is_no_regular_file_is_refused(@TempDir Path tmp) {

@@ -84,10 +84,12 @@ public final class RadioSync {
     /** Next detection position (relative). */
     private int scan;
     private boolean sumsValid;
-    private double pRe;
-    private double pIm;
-    private double e1;
-    private double e2;
+    /**
+     * The detection metric's running sums for the window at scan: P (re, im) = sum conj(r[n]) r[n + lag],
+     * E1 = sum |r[n]|^2, E2 = sum |r[n + lag]|^2; and a copy the peak search slides ahead.
+     */
+    private final double[] sums = new double[4];
+    private final double[] ahead = new double[4];
     private int sinceRefresh;
     private final double[] scratch = new double[2];
     /** The last {@link #at} result. */
@@ -250,7 +252,7 @@ public final class RadioSync {
             if (!sumsValid || sinceRefresh >= 4096) {
                 sums(scan);
             }
-            double m = metric();
+            double m = metric(sums);
             if (m < threshold) {
                 advance();
                 continue;
@@ -262,29 +264,17 @@ public final class RadioSync {
             }
             int peakAt = scan;
             double peakM = m;
-            double peakRe = pRe;
-            double peakIm = pIm;
-            double sr = pRe;
-            double si = pIm;
-            double s1 = e1;
-            double s2 = e2;
+            double peakRe = sums[0];
+            double peakIm = sums[1];
+            System.arraycopy(sums, 0, ahead, 0, sums.length);
             for (int d = scan + 1; d <= scan + reach; d++) {
-                int a = d - 1;
-                int b = a + window;
-                sr -= dotRe(a, a + lag);
-                si -= dotIm(a, a + lag);
-                s1 -= energy(a);
-                s2 -= energy(a + lag);
-                sr += dotRe(b, b + lag);
-                si += dotIm(b, b + lag);
-                s1 += energy(b);
-                s2 += energy(b + lag);
-                double v = (sr * sr + si * si) / (s1 * s2 + TINY);
+                slide(ahead, d - 1);
+                double v = metric(ahead);
                 if (v > peakM) {
                     peakM = v;
                     peakAt = d;
-                    peakRe = sr;
-                    peakIm = si;
+                    peakRe = ahead[0];
+                    peakIm = ahead[1];
                 }
             }
             // the whole frame, and room to look for its end, must be in
@@ -315,15 +305,12 @@ public final class RadioSync {
     }
 
     private void sums(int d) {
-        pRe = 0;
-        pIm = 0;
-        e1 = 0;
-        e2 = 0;
+        java.util.Arrays.fill(sums, 0);
         for (int n = d; n < d + window; n++) {
-            pRe += dotRe(n, n + lag);
-            pIm += dotIm(n, n + lag);
-            e1 += energy(n);
-            e2 += energy(n + lag);
+            sums[0] += dotRe(n, n + lag);
+            sums[1] += dotIm(n, n + lag);
+            sums[2] += energy(n);
+            sums[3] += energy(n + lag);
         }
         sumsValid = true;
         sinceRefresh = 0;
@@ -331,13 +318,8 @@ public final class RadioSync {
 
     private void advance() {
         if (sumsValid) {
-            int a = scan;
-            int b = scan + window;
-            if (b + lag < len) {
-                pRe += dotRe(b, b + lag) - dotRe(a, a + lag);
-                pIm += dotIm(b, b + lag) - dotIm(a, a + lag);
-                e1 += energy(b) - energy(a);
-                e2 += energy(b + lag) - energy(a + lag);
+            if (scan + window + lag < len) {
+                slide(sums, scan);
                 sinceRefresh++;
             } else {
                 sumsValid = false;
@@ -346,8 +328,17 @@ public final class RadioSync {
         scan++;
     }
 
-    private double metric() {
-        return (pRe * pRe + pIm * pIm) / (Math.max(e1, 0) * Math.max(e2, 0) + TINY);
+    /** Moves the window of running sums s from start d to start d + 1. */
+    private void slide(double[] s, int d) {
+        int b = d + window;
+        s[0] += dotRe(b, b + lag) - dotRe(d, d + lag);
+        s[1] += dotIm(b, b + lag) - dotIm(d, d + lag);
+        s[2] += energy(b) - energy(d);
+        s[3] += energy(b + lag) - energy(d + lag);
+    }
+
+    private static double metric(double[] s) {
+        return (s[0] * s[0] + s[1] * s[1]) / (Math.max(s[2], 0) * Math.max(s[3], 0) + TINY);
     }
 
     /** Re(conj(r[a]) r[b]). */

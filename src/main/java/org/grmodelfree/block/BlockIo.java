@@ -53,4 +53,13 @@ public interface BlockIo {
 
     /** One line for the block's log, e.g. progress or a rejected message. */
     void log(String line);
+
+    /**
+     * Whether a repeated event (a rejected message, an underflow) is worth a log line when its count
+     * goes from before to count: the first ten times, then each time the count passes a power of two,
+     * so a flood of them gives a few dozen lines, not one each.
+     */
+    static boolean worthLogging(long before, long count) {
+        return count > before && (count <= 10 || Long.numberOfLeadingZeros(count) < Long.numberOfLeadingZeros(before));
+    }
 }

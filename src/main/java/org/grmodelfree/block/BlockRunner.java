@@ -204,7 +204,7 @@ public final class BlockRunner {
         private void rejected(String id, String why, long count) {
             long before = rejected.getOrDefault(id, 0L);
             rejected.put(id, count);
-            if (count <= 10 || Long.numberOfLeadingZeros(count) < Long.numberOfLeadingZeros(before)) {
+            if (BlockIo.worthLogging(before, count)) {
                 log.accept("rejected on '" + id + "': " + why + " [" + count + " so far]");
             }
         }

@@ -98,7 +98,7 @@ public final class LossFeedbackBlock implements Block {
             }
             if (queue.size() >= MAX_QUEUED) {
                 overflowed++;
-                if (overflowed <= 10 || Long.bitCount(overflowed) == 1) {
+                if (BlockIo.worthLogging(overflowed - 1, overflowed)) {
                     io.log("dropped: " + MAX_QUEUED + " messages are already waiting for their delay to pass ["
                             + overflowed + " so far]");
                 }

@@ -120,7 +120,7 @@ public final class RadioTxBlock implements Block {
             underflows++;
             lateSeconds += (due - emitted) / rate;
             t0 += (long) ((due - emitted) / rate * 1e9);
-            if (underflows <= 10 || Long.bitCount(underflows) == 1) {
+            if (BlockIo.worthLogging(underflows - 1, underflows)) {
                 io.log(String.format(Locale.ROOT, "underflow %d at %.1f s of the stream: %.1f ms behind the sink's"
                         + " clock (%.1f ms in all)", underflows, emitted / rate, (due - emitted) / rate * 1e3,
                         lateSeconds * 1e3));

@@ -148,7 +148,7 @@ final class ReceiverTraining extends ReceiverKernel {
     private void reportLost(BlockIo io, long id, String why) {
         lostReported++;
         Schedule.Slot slot = schedule.slot(id);
-        if (lostReported <= 10 || Long.bitCount(lostReported) == 1) {
+        if (BlockIo.worthLogging(lostReported - 1, lostReported)) {
             io.log("batch " + id + " lost: " + why + " [" + lostReported + " so far]");
         }
         if (slot.transmitterPhase() && io.connected(ReceiverBlock.LOSSES)) {

@@ -221,14 +221,14 @@ final class TransmitterTraining extends TransmitterKernel {
     /** A message for the pending batch that cannot be its (the wrong size): logged and skipped. */
     private void reject(BlockIo io, PortSpec port, String why) {
         rejected++;
-        if (rejected <= 10 || Long.bitCount(rejected) == 1) {
+        if (BlockIo.worthLogging(rejected - 1, rejected)) {
             io.log("rejected on '" + port.id() + "': " + why + " [" + rejected + " so far]");
         }
     }
 
     private void stale(BlockIo io, ControlMessage m, PortSpec port) {
         stale++;
-        if (stale <= 10 || Long.bitCount(stale) == 1) {
+        if (BlockIo.worthLogging(stale - 1, stale)) {
             io.log("ignored on '" + port.id() + "' (not for the pending batch " + side.pending() + "): " + m
                     + " [" + stale + " so far]");
         }

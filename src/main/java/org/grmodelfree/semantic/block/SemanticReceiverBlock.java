@@ -295,7 +295,7 @@ public final class SemanticReceiverBlock implements Block {
     /** A message on an agent's input that cannot be taken: logged with its reason and skipped. */
     private void reject(BlockIo io, int agent, String why) {
         rejected++;
-        if (rejected <= 10 || Long.bitCount(rejected) == 1) {
+        if (BlockIo.worthLogging(rejected - 1, rejected)) {
             io.log("semantic receiver: rejected on " + IN[agent].id() + ": " + why + " [" + rejected + " so far]");
         }
     }

@@ -131,7 +131,18 @@ public final class BlockProcesses implements AutoCloseable {
 
     /** Starts block name with extra JVM options (placed before the common ones, which win). */
     public Child start(String label, String block, List<String> args, List<String> jvmOptions) throws IOException {
-        List<String> cmd = new ArrayList<>(jvm.subList(0, 1));
+        return start(label, block, args, jvmOptions, List.of());
+    }
+
+    /**
+     * Starts block name with extra JVM options under a launcher: a command that runs the JVM's
+     * command line where the block belongs, e.g. {@code ip netns exec HOST} for a block on another
+     * (namespaced) host. The launcher must exec the command, so that signals reach the block itself.
+     */
+    public Child start(String label, String block, List<String> args, List<String> jvmOptions, List<String> launcher)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
+        cmd.addAll(jvm.subList(0, 1));
         cmd.addAll(jvmOptions);
         cmd.addAll(jvm.subList(1, jvm.size()));
         cmd.add(block);

@@ -88,8 +88,54 @@ public final class ZmqTraining {
     private ZmqTraining() {
     }
 
-    /** Starts the five processes; checkpoints and block state go to dir. */
+    /**
+     * Where each process of the link runs and which addresses it binds and connects to. Bound
+     * addresses may have port 0 only where nothing else connects to them by that address (none
+     * here): every output's address is also its reader's input address. A process runs under its
+     * launcher (empty: on this host), e.g. {@code ip netns exec HOST} for a block on another host of
+     * a test; extra arguments are added to its command line (keys, peer timeouts).
+     *
+     * @param channelOut the address the receiver reads: the channel block's output, or an external
+     *                   channel's (a GNU Radio flowgraph on a channel host) when channelProcess is false
+     * @param feedbackIn the address the transmitter reads its losses from: the loss feedback's
+     *                   output, or a relay in front of it
+     */
+    public record Layout(String txOut, String samplerOut, String samplerSent, String channelOut,
+                         String receiverLosses, String feedbackOut, String feedbackIn, boolean channelProcess,
+                         Map<String, List<String>> launchers, Map<String, List<String>> extraArgs) {
+        public Layout {
+            launchers = Map.copyOf(launchers);
+            extraArgs = Map.copyOf(extraArgs);
+        }
+
+        /** All five processes on this host's loopback, each output on a free port. */
+        public static Layout loopback() throws IOException {
+            String fb = BlockProcesses.loopback(BlockProcesses.freePort());
+            return new Layout(BlockProcesses.loopback(BlockProcesses.freePort()),
+                    BlockProcesses.loopback(BlockProcesses.freePort()), BlockProcesses.loopback(BlockProcesses.freePort()),
+                    BlockProcesses.loopback(BlockProcesses.freePort()), BlockProcesses.loopback(BlockProcesses.freePort()),
+                    fb, fb, true, Map.of(), Map.of());
+        }
+
+        List<String> launcher(String label) {
+            return launchers.getOrDefault(label, List.of());
+        }
+
+        List<String> extra(String label) {
+            return extraArgs.getOrDefault(label, List.of());
+        }
+    }
+
+    /** Starts the five processes on loopback; checkpoints and block state go to dir. */
     public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err) throws IOException {
+        return start(c, dir, o, err, Layout.loopback());
+    }
+
+    /**
+     * Starts the processes as the layout places them (the channel process only if the layout has
+     * one); checkpoints and block state go to dir.
+     */
+    public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err, Layout l) throws IOException {
         if (c.method() != Method.ALTERNATING) {
             throw new IllegalArgumentException("--transport zmq trains model-free (alternating): the supervised method"
                     + " needs a gradient through the channel, which a channel in another process does not give");
@@ -98,42 +144,40 @@ public final class ZmqTraining {
             throw new IllegalArgumentException("--transport zmq does not support --fine-tune or --patience yet");
         }
         Files.createDirectories(dir);
-        String txOut = BlockProcesses.loopback(BlockProcesses.freePort());
-        String sampOut = BlockProcesses.loopback(BlockProcesses.freePort());
-        String sampSent = BlockProcesses.loopback(BlockProcesses.freePort());
-        String chanOut = BlockProcesses.loopback(BlockProcesses.freePort());
-        String rxLosses = BlockProcesses.loopback(BlockProcesses.freePort());
-        String fbOut = BlockProcesses.loopback(BlockProcesses.freePort());
         String peer = Double.toString(o.peerTimeoutSeconds());
         BlockProcesses p = new BlockProcesses(err, List.of());
         Link link = new Link(p, dir);
         try {
-            p.start(TX, TX, args(TrainingParams.arguments(TransmitterBlock.SPEC, c),
-                    TransmitterBlock.OUT.flag(), txOut, TransmitterBlock.SENT.flag(), sampSent,
-                    TransmitterBlock.FEEDBACK.flag(), fbOut,
+            p.start(TX, TX, args(l.extra(TX), TrainingParams.arguments(TransmitterBlock.SPEC, c),
+                    TransmitterBlock.OUT.flag(), l.txOut(), TransmitterBlock.SENT.flag(), l.samplerSent(),
+                    TransmitterBlock.FEEDBACK.flag(), l.feedbackIn(),
                     BlockParams.CHECKPOINT.flag(), link.txCheckpoint.toString(), BlockParams.CHECKPOINT_SECONDS.flag(),
                     Double.toString(o.checkpointSeconds()), TransmitterBlock.FEEDBACK_TIMEOUT.flag(),
-                    Double.toString(o.feedbackTimeoutSeconds()), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
-            p.start(SAMPLER, SAMPLER, args(TrainingParams.arguments(PolicySamplerBlock.SPEC, c),
-                    PolicySamplerBlock.IN.flag(), txOut, PolicySamplerBlock.OUT.flag(), sampOut,
-                    PolicySamplerBlock.SENT.flag(), sampSent, BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
-            p.start(CHANNEL, CHANNEL, args(List.of(), ChannelBlock.KIND.flag(), c.channel().id(),
-                    ChannelBlock.SNR_DB.flag(), Double.toString(c.snrDb()), ChannelBlock.SYMBOLS.flag(),
-                    Integer.toString(c.symbols()), ChannelBlock.SHIFT.flag(), Integer.toString(o.shift()),
-                    ChannelBlock.HOLD_BACK.flag(), Integer.toString(o.holdBack()), ChannelBlock.SEED.flag(),
-                    Long.toString(c.seed()), ChannelBlock.IN.flag(), sampOut, ChannelBlock.OUT.flag(), chanOut,
-                    BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD);
-            p.start(RX, RX, args(TrainingParams.arguments(ReceiverBlock.SPEC, c),
-                    ReceiverBlock.IN.flag(), chanOut, ReceiverBlock.LOSSES.flag(), rxLosses,
+                    Double.toString(o.feedbackTimeoutSeconds()), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD,
+                    l.launcher(TX));
+            p.start(SAMPLER, SAMPLER, args(l.extra(SAMPLER), TrainingParams.arguments(PolicySamplerBlock.SPEC, c),
+                    PolicySamplerBlock.IN.flag(), l.txOut(), PolicySamplerBlock.OUT.flag(), l.samplerOut(),
+                    PolicySamplerBlock.SENT.flag(), l.samplerSent(), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD,
+                    l.launcher(SAMPLER));
+            if (l.channelProcess()) {
+                p.start(CHANNEL, CHANNEL, args(l.extra(CHANNEL), List.of(), ChannelBlock.KIND.flag(), c.channel().id(),
+                        ChannelBlock.SNR_DB.flag(), Double.toString(c.snrDb()), ChannelBlock.SYMBOLS.flag(),
+                        Integer.toString(c.symbols()), ChannelBlock.SHIFT.flag(), Integer.toString(o.shift()),
+                        ChannelBlock.HOLD_BACK.flag(), Integer.toString(o.holdBack()), ChannelBlock.SEED.flag(),
+                        Long.toString(c.seed()), ChannelBlock.IN.flag(), l.samplerOut(), ChannelBlock.OUT.flag(),
+                        l.channelOut(), BlockParams.PEER_TIMEOUT.flag(), peer), ONE_THREAD, l.launcher(CHANNEL));
+            }
+            p.start(RX, RX, args(l.extra(RX), TrainingParams.arguments(ReceiverBlock.SPEC, c),
+                    ReceiverBlock.IN.flag(), l.channelOut(), ReceiverBlock.LOSSES.flag(), l.receiverLosses(),
                     BlockParams.CHECKPOINT.flag(), link.rxCheckpoint.toString(),
                     BlockParams.CHECKPOINT_SECONDS.flag(), Double.toString(o.checkpointSeconds()),
-                    BlockParams.PEER_TIMEOUT.flag(), peer), RECEIVER_JVM);
-            p.start(FEEDBACK, FEEDBACK, args(List.of(), LossFeedbackBlock.IN.flag(), rxLosses,
-                    LossFeedbackBlock.OUT.flag(), fbOut, LossFeedbackBlock.DELAY_MS.flag(),
+                    BlockParams.PEER_TIMEOUT.flag(), peer), RECEIVER_JVM, l.launcher(RX));
+            p.start(FEEDBACK, FEEDBACK, args(l.extra(FEEDBACK), List.of(), LossFeedbackBlock.IN.flag(),
+                    l.receiverLosses(), LossFeedbackBlock.OUT.flag(), l.feedbackOut(), LossFeedbackBlock.DELAY_MS.flag(),
                     Double.toString(o.feedbackDelayMs()), LossFeedbackBlock.DROP.flag(),
                     Double.toString(o.feedbackDrop()), LossFeedbackBlock.QUANTIZE_BITS.flag(),
                     Integer.toString(o.quantizeBits()), LossFeedbackBlock.SEED.flag(), Long.toString(c.seed()),
-                    BlockParams.PEER_TIMEOUT.flag(), peer), FEEDBACK_JVM);
+                    BlockParams.PEER_TIMEOUT.flag(), peer), FEEDBACK_JVM, l.launcher(FEEDBACK));
         } catch (IOException | RuntimeException e) {
             link.close();
             throw e;
@@ -141,9 +185,10 @@ public final class ZmqTraining {
         return link;
     }
 
-    private static List<String> args(List<String> training, String... more) {
+    private static List<String> args(List<String> extra, List<String> training, String... more) {
         List<String> a = new ArrayList<>(training);
         a.addAll(List.of(more));
+        a.addAll(extra);
         return a;
     }
 

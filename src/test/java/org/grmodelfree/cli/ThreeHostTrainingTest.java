@@ -1,0 +1,78 @@
+package org.grmodelfree.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.grmodelfree.launch.ZmqTraining;
+import org.grmodelfree.train.BlerPoint;
+import org.grmodelfree.train.TrainConfig;
+import org.grmodelfree.train.Trainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The link trained across three hosts (network namespaces joined by veth pairs): transmitter and
+ * policy sampler on one, GNU Radio's channel_model in flowgraphs/channel_host.grc on another, receiver
+ * and loss feedback on a third, the losses going straight back to the transmitter host. It reaches
+ * the BLER of the same training in one JVM within Monte Carlo error.
+ */
+class ThreeHostTrainingTest {
+    static final int ITERATIONS = 600;
+
+    @BeforeAll
+    static void gnuRadio(@TempDir Path tmp) throws Exception {
+        FlowgraphTest.gnuRadio(tmp);
+    }
+
+    /** Peers on other hosts: a longer peer timeout than on loopback. */
+    static ZmqTraining.LinkOptions options() {
+        return new ZmqTraining.LinkOptions(3, 5, 0, 0, 0, 30, 5, 1);
+    }
+
+    /** The embedded run of the same configuration (built-in AWGN channel), evaluated alike. */
+    static BlerPoint embedded(TrainConfig c) {
+        Trainer t = Trainer.create(c);
+        while (t.iteration() < c.iterations()) {
+            t.iterate();
+        }
+        return ZmqLinkTest.bler(t);
+    }
+
+    /** Whether two BLER estimates agree within three standard errors of their difference. */
+    static boolean withinMonteCarlo(BlerPoint a, BlerPoint b) {
+        double va = a.bler() * (1 - a.bler()) / a.messages();
+        double vb = b.bler() * (1 - b.bler()) / b.messages();
+        return Math.abs(a.bler() - b.bler()) <= 3 * Math.sqrt(va + vb);
+    }
+
+    @Test
+    void the_link_trains_across_three_hosts_to_the_embedded_runs_bler(@TempDir Path dir) throws Exception {
+        TrainConfig c = ZmqLinkTest.small(ITERATIONS);
+        long t0 = System.nanoTime();
+        try (ThreeHosts h = ThreeHosts.create()) {
+            h.startChannel(dir.resolve("channel"), c.snrDb(), 7);
+            ZmqTraining.Link link = h.startBlocks(c, dir.resolve("blocks"), options(),
+                    h.layout(h.feedbackOut(), Map.of()));
+            link.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER,
+                    ZmqTraining.FEEDBACK), 600);
+            String took = ThreeHosts.seconds(t0);
+            Map<String, Object> rx = ZmqLinkTest.stats(link.processes, ZmqTraining.RX);
+            Map<String, Object> tx = ZmqLinkTest.stats(link.processes, ZmqTraining.TX);
+            assertEquals(0, ((Number) rx.get("batches_lost")).intValue(), rx + "\n" + h.log);
+            assertEquals(ITERATIONS, ((Number) tx.get("batches_learned")).intValue(), tx.toString());
+            assertTrue(h.log.toString().contains("binds " + h.samplerOut()), "the sampler binds its host's address");
+            assertTrue(h.log.toString().contains("binds " + h.feedbackOut()), "the loss feedback binds its host's"
+                    + " address");
+            BlerPoint hosts = ZmqLinkTest.bler(ZmqTraining.join(c, link));
+            BlerPoint one = embedded(c);
+            System.out.println(String.format(Locale.ROOT, "three hosts: BLER %.4g (%d/%d) in %s; embedded %.4g (%d/%d)",
+                    hosts.bler(), hosts.errors(), hosts.messages(), took, one.bler(), one.errors(), one.messages()));
+            assertTrue(withinMonteCarlo(hosts, one), "three hosts " + hosts + ", embedded " + one);
+        }
+    }
+}

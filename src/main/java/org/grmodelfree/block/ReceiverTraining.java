@@ -37,7 +37,8 @@ final class ReceiverTraining extends ReceiverKernel {
     private long recentBatches;
     private long trained;
     private long fedBack;
-    private long stale;
+    /** Times the transmitter's batch ids went back (it resumed from an older checkpoint). */
+    private long rewinds;
     private long lostReported;
     private long reportedPartial;
     private long learnNanos;
@@ -101,9 +102,15 @@ final class ReceiverTraining extends ReceiverKernel {
             return;
         }
         if (id < nextBatch) {
-            stale++;
-            io.log("frame of batch " + id + " ignored: batch " + nextBatch + " is next (" + stale + " so far)");
-            return;
+            // Frames come in order, so an earlier batch means the transmitter went back: it was
+            // restarted from a checkpoint older than this receiver's progress. Follow it: its batches
+            // are new transmissions of the same (seeded) messages, and a transmitter-phase batch
+            // ignored here would never get its losses, so every batch after it would wait for
+            // them in vain.
+            rewinds++;
+            io.log("the transmitter went back from batch " + nextBatch + " to batch " + id + " (restarted from a"
+                    + " checkpoint?): following it [" + rewinds + " so far]");
+            nextBatch = id;
         }
         for (long b = nextBatch; b < id && b < nextBatch + 1000; b++) {
             reportLost(io, b, "no frame arrived; the next was batch " + id);
@@ -203,7 +210,7 @@ final class ReceiverTraining extends ReceiverKernel {
         m.put("receiver_steps", trained);
         m.put("batches_fed_back", fedBack);
         m.put("batches_lost", lostReported);
-        m.put("stale_frames", stale);
+        m.put("transmitter_rewinds", rewinds);
         m.put("frozen", frozen);
         m.put("batches_frozen", frozenBatches);
         m.put("last_rx_loss", lastRxLoss);

@@ -19,6 +19,13 @@ import org.grmodelfree.wire.ControlMessage;
  * but takes no step: weights, optimiser and learning curve stay as they are until it is unfrozen.
  */
 final class TransmitterTraining extends TransmitterKernel {
+    /**
+     * The largest {@link ScheduledTransmitter#explorationRatio} a batch may have and be learned from:
+     * the policy's own samples give 1 within a few per cent (2BN degrees of freedom), samples of other
+     * messages 1 + 2(1 - s^2)/s^2 (19 at s^2 = 0.1, 99 at 0.02). A batch above it is skipped: its
+     * 'sent' and its losses would not belong together.
+     */
+    static final double MAX_EXPLORATION_RATIO = 3.0;
     private final ScheduledTransmitter side;
     private final Checkpointer checkpoints;
     private final long endOfRun;
@@ -43,6 +50,10 @@ final class TransmitterTraining extends TransmitterKernel {
     private long stale;
     private long rejected;
     private long sentAhead;
+    /** Batches whose 'sent' did not fit what was encoded (see MAX_EXPLORATION_RATIO). */
+    private long inconsistent;
+    /** The largest exploration ratio of a batch learned from. */
+    private double explorationMax;
     private long learnNanos;
     private double lastLoss = Double.NaN;
     /** No policy-gradient steps while set (run-time parameter freeze); frozenLogged: as last logged. */
@@ -103,6 +114,15 @@ final class TransmitterTraining extends TransmitterKernel {
                 return Block.Status.WORKED;
             }
             if (haveSent && haveLosses) {
+                double ratio = side.explorationRatio(pending, sent, Double.isNaN(sentSigma2) ? sigma2Set : sentSigma2);
+                if (!(ratio <= MAX_EXPLORATION_RATIO)) {
+                    inconsistent++;
+                    giveUp(io, pending, String.format(Locale.ROOT, "its 'sent' samples are not what this transmitter"
+                            + " encoded for it (exploration noise %.1f times the policy's; a sampler of another run"
+                            + " or a forged message?)", ratio));
+                    return Block.Status.WORKED;
+                }
+                explorationMax = Math.max(explorationMax, ratio);
                 long t0 = System.nanoTime();
                 double mean = side.learn(pending, sent, losses, Double.isNaN(sentSigma2) ? sigma2Set : sentSigma2);
                 learnNanos += System.nanoTime() - t0;
@@ -270,6 +290,8 @@ final class TransmitterTraining extends TransmitterKernel {
         m.put("stale_messages", stale);
         m.put("rejected_messages", rejected);
         m.put("batches_sent_ahead", sentAhead);
+        m.put("inconsistent_sent", inconsistent);
+        m.put("exploration_ratio_max", explorationMax);
         m.put("frozen", frozen);
         m.put("batches_frozen", frozenBatches);
         m.put("last_tx_loss", lastLoss);

@@ -125,6 +125,29 @@ public final class ScheduledTransmitter {
     }
 
     /**
+     * How well sent fits the pending batch: the mean of |x_p - sqrt(1 - s^2) x|^2 / s^2 over its
+     * complex samples, x what this transmitter encoded for the batch. The policy sampler's x_p gives
+     * about 1 (a chi-square mean over 2BN degrees of freedom); samples of other messages, or of a
+     * transmitter with other weights, give far more (about 1 + 2(1 - s^2)/s^2 for other messages).
+     * Allocates nothing.
+     *
+     * @param sent batch x 2N floats, not modified
+     * @param sigma2 the exploration variance the sampler used (NaN: the schedule's)
+     */
+    public double explorationRatio(long batchId, float[] sent, double sigma2) {
+        Schedule.Slot s = schedule.slot(batchId);
+        double s2 = Double.isNaN(sigma2) ? c.sigma2At(s.iteration()) : sigma2;
+        int n = c.batchTx() * 2 * c.symbols();
+        float a = (float) Math.sqrt(1 - s2);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            double w = sent[i] - a * x.data[i];
+            sum += w * w;
+        }
+        return sum / (n / 2.0) / s2;
+    }
+
+    /**
      * One policy-gradient step for the pending transmitter-phase batch from what was sent (sent,
      * batch x 2N floats) and the per-example losses, with the schedule's exploration variance;
      * returns the mean loss. Arguments not modified.

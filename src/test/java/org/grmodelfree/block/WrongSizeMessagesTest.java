@@ -17,6 +17,64 @@ import org.junit.jupiter.api.Test;
 class WrongSizeMessagesTest {
     private static final List<String> RUN = BlockGraphTest.replace(BlockGraphTest.SMALL, "--iterations", "1");
 
+    /**
+     * What a policy sampler sends for transmitter-phase batch id of this run: x_p = sqrt(1 - s^2) x + w,
+     * x what the run's transmitter (same configuration, same initial weights) encodes for it.
+     */
+    static float[] sampled(long id, double s2) {
+        org.grmodelfree.train.TrainConfig c = TrainingParams.config(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
+        org.grmodelfree.train.ScheduledTransmitter t = new org.grmodelfree.train.ScheduledTransmitter(
+                new org.grmodelfree.train.TransmitterLearner(org.grmodelfree.train.Networks.create(c).transmitter(),
+                        c.sigma2(), c.baseline()), c);
+        float[] x = new float[2 * c.batchTx() * c.symbols()];
+        for (long b = 0; b <= id; b++) {
+            t.encode(b, x, 0);
+        }
+        java.util.Random rng = new java.util.Random(id);
+        float a = (float) Math.sqrt(1 - s2);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = a * x[i] + (float) (Math.sqrt(s2 / 2) * rng.nextGaussian());
+        }
+        return x;
+    }
+
+    /**
+     * A 'sent' of the right size whose samples are not what the transmitter encoded for the batch
+     * (those of another batch's messages: a sampler of another run, or a forged message) is not
+     * learned from: the batch is skipped and counted, its losses never paired with those samples.
+     */
+    @Test
+    void samples_that_are_not_the_batchs_are_never_learned_from() {
+        TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
+        PortSpec sent = PortSpec.messageOut("sent", false, "to the transmitter's 'sent'");
+        PortSpec losses = PortSpec.messageOut("losses", false, "to the transmitter's 'feedback'");
+        BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a peer with another batch's samples", List.of(sent, losses),
+                List.of());
+        int[] calls = {0};
+        float[] other = sampled(0, 0.1); // batch 0's messages (a receiver-phase batch of 512), cut to size
+        float[] wrong = java.util.Arrays.copyOf(other, sampled(1, 0.1).length);
+        Block peer = TestBlocks.withWork(peerSpec, io -> {
+            if (++calls[0] == 1) {
+                io.send(sent, new ControlMessage.Sent(1, 0, wrong, 0.1));
+                float[] l = new float[512];
+                java.util.Arrays.fill(l, 1f);
+                io.send(losses, new ControlMessage.Losses(1, 0, l));
+                return Block.Status.WORKED;
+            }
+            return Block.Status.DONE;
+        });
+        List<String> log = new ArrayList<>();
+        LocalGraph g = new LocalGraph().add("tx", tx).add("peer", peer).log(log::add)
+                .connect("peer", sent, "tx", TransmitterBlock.SENT)
+                .connect("peer", losses, "tx", TransmitterBlock.FEEDBACK);
+        g.run("tx", "peer");
+        assertEquals(0L, tx.stats().get("batches_learned"), tx.stats().toString());
+        assertEquals(1L, tx.stats().get("inconsistent_sent"), tx.stats().toString());
+        assertEquals(1L, tx.stats().get("batches_skipped"), tx.stats().toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("batch 1 skipped") && l.contains("not what this transmitter"
+                + " encoded")), log.toString());
+    }
+
     @Test
     void wrong_size_losses_and_samples_are_logged_and_skipped() {
         TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
@@ -36,7 +94,7 @@ class WrongSizeMessagesTest {
                 return Block.Status.WORKED;
             }
             if (calls[0] == 2) {
-                io.send(sent, new ControlMessage.Sent(1, 0, new float[values], 0.1));
+                io.send(sent, new ControlMessage.Sent(1, 0, sampled(1, 0.1), 0.1));
                 float[] l = new float[512];
                 java.util.Arrays.fill(l, 1f);
                 io.send(losses, new ControlMessage.Losses(1, 0, l));
@@ -52,6 +110,8 @@ class WrongSizeMessagesTest {
         assertEquals(1L, tx.stats().get("batches_learned"), tx.stats().toString());
         assertEquals(0L, tx.stats().get("batches_skipped"), tx.stats().toString());
         assertEquals(2L, tx.stats().get("rejected_messages"), tx.stats().toString());
+        double ratio = (Double) tx.stats().get("exploration_ratio_max");
+        assertTrue(ratio > 0.8 && ratio < 1.2, "the sampler's own samples: exploration ratio " + ratio);
         assertTrue(log.stream().anyMatch(l -> l.contains("rejected on 'feedback'") && l.contains("3 losses")
                 && l.contains("512")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.contains("rejected on 'sent'") && l.contains("3 samples")), log.toString());

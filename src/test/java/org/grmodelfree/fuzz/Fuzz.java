@@ -160,6 +160,24 @@ final class Fuzz {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
+    /**
+     * Runs {@code decode}, which must throw {@code type}, twice (the first run loads classes), and
+     * checks that the second allocated less than {@link #ALLOCATION_SLACK}: a declared length is
+     * refused before anything of its size exists.
+     *
+     * @return the second run's exception
+     */
+    static <E extends Throwable> E refusedWithoutAllocating(Class<E> type, org.junit.jupiter.api.function.Executable decode) {
+        org.junit.jupiter.api.Assertions.assertThrows(type, decode);
+        long before = allocatedBytes();
+        E e = org.junit.jupiter.api.Assertions.assertThrows(type, decode);
+        long allocated = allocatedBytes() - before;
+        if (allocated >= ALLOCATION_SLACK) {
+            fail(allocated + " bytes allocated before refusing with: " + e.getMessage());
+        }
+        return e;
+    }
+
     /** Bytes allocated by the current thread so far (HotSpot's thread allocation counter). */
     static long allocatedBytes() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())

@@ -95,7 +95,7 @@ public sealed interface Pmt {
                 a = pa.cdr;
                 b = pb.cdr;
             }
-            return a.equals(b);
+            return !(a instanceof PmtPair) && a.equals(b); // a pair never equals a non-pair
         }
 
         /** Hashes along the cdr chain in a loop (see {@link #equals}). */

@@ -3,6 +3,7 @@ package org.grmodelfree.fuzz;
 import static org.grmodelfree.fuzz.Fuzz.hex;
 import static org.grmodelfree.fuzz.Fuzz.repeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,6 +120,14 @@ class PmtCodecFuzzTest {
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
         assertTrue(a.toString().length() < 10_000, "a long list prints abbreviated");
+        Pmt shorter = PmtCodec.deserialize(repeat(new byte[0], hex("07 00"), 99_999, hex("06")));
+        Pmt otherLast = PmtCodec.deserialize(repeat(new byte[0], hex("07 00"), 99_999, hex("07 01 06")));
+        assertNotEquals(a, shorter);
+        assertNotEquals(shorter, a);
+        assertNotEquals(a, otherLast);
+        assertNotEquals(a, PmtNil.NIL);
+        assertNotEquals(PmtNil.NIL, a);
+        assertNotEquals(new PmtPair(PmtNil.NIL, PmtNil.NIL), new PmtPair(PmtNil.NIL, new PmtInt(0)));
         Pmt asKey = PmtCodec.deserialize(repeat(hex("09 07"), hex("07 00"), 100_000, hex("06 00 06")));
         assertEquals(1, ((PmtDict) asKey).entries().size());
     }

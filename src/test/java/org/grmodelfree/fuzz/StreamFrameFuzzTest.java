@@ -119,6 +119,16 @@ class StreamFrameFuzzTest {
     }
 
     @Test
+    void tagCountsBeyondTheFrameAreRefusedBeforeAllocation() {
+        for (String count : List.of("ffffffffffffffff", "ffffffff00000000", "0000000001000000")) {
+            byte[] b = concat(hex("f05f 01 0000000000000000"), hex(count), new byte[64]);
+            WireFormatException e = Fuzz.refusedWithoutAllocating(WireFormatException.class, () -> decodeTagged(b));
+            assertTrue(e.getMessage().startsWith("gr-zeromq header: " + Long.toUnsignedString(Long.reverseBytes(
+                    Long.parseUnsignedLong(count, 16))) + " tags declared but only 64 bytes follow"), e.getMessage());
+        }
+    }
+
+    @Test
     void rawFramesDecodeToTheirSamplesOrAreRefused() {
         Random rand = new Random(SEED + 1);
         List<byte[]> valid = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.grmodelfree.wire.Endpoints;
 
 /**
  * The one declaration of a block: its name, its ports and its parameters. Everything else about
@@ -62,7 +63,7 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
                 return p;
             }
         }
-        throw new IllegalArgumentException("block '" + name + "' has no port '" + id + "' (it has: "
+        throw new IllegalArgumentException("block '" + name + "' has no port " + ParamSpec.quote(id) + " (it has: "
                 + String.join(", ", ports.stream().map(PortSpec::id).toList()) + ")");
     }
 
@@ -100,20 +101,27 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
 
     /** The declared parameter, or an IllegalArgumentException listing the known ones. */
     public ParamSpec param(String id) {
+        return param(id, id);
+    }
+
+    /** As {@link #param(String)}, naming the parameter as the user wrote it ({@code given}) when it is unknown. */
+    private ParamSpec param(String id, String given) {
         for (ParamSpec p : params) {
             if (p.id().equals(id)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("block '" + name + "' has no parameter '" + id + "' (it has: "
+        throw new IllegalArgumentException("block '" + name + "' has no parameter " + ParamSpec.quote(given) + " (it has: "
                 + String.join(", ", params.stream().map(ParamSpec::id).toList()) + ")");
     }
 
     /**
      * Parses command-line arguments of the form {@code --id value} (or {@code --id=value}): every
      * declared parameter not given takes its default; a port id takes the ZeroMQ address of that
-     * port ({@code tcp://host:port}); unknown, repeated, valueless or invalid ones are rejected
-     * with a message naming them.
+     * port ({@code tcp://host:port}, checked for connecting to for an input and for binding for an
+     * output); unknown, repeated, valueless or invalid ones are rejected with an
+     * IllegalArgumentException whose one-line message names them (long or multi-line values are
+     * quoted short, on one line).
      */
     public Params parse(List<String> args) {
         Map<String, Object> values = new LinkedHashMap<>();
@@ -122,29 +130,28 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--") || a.length() == 2) {
-                throw new IllegalArgumentException("block '" + name + "': expected --parameter value, got '" + a + "'");
+                throw new IllegalArgumentException("block '" + name + "': expected --parameter value, got " + ParamSpec.quote(a));
             }
-            String id;
-            String value;
             int eq = a.indexOf('=');
+            String id = eq > 0 ? a.substring(2, eq) : a.substring(2);
+            String key = id.replace('-', '_');
+            PortSpec port = hasPort(key) ? port(key) : null;
+            ParamSpec p = port == null ? param(key, id) : null; // an unknown id is named before its value is looked for
+            String value;
             if (eq > 0) {
-                id = a.substring(2, eq);
                 value = a.substring(eq + 1);
             } else {
-                id = a.substring(2);
                 if (i + 1 >= args.size()) {
                     throw new IllegalArgumentException("block '" + name + "': --" + id + " needs a value");
                 }
                 value = args.get(++i);
             }
-            String key = id.replace('-', '_');
-            if (hasPort(key)) {
-                if (addresses.put(key, value) != null) {
+            if (port != null) {
+                if (addresses.put(key, address(id, port, value)) != null) {
                     throw new IllegalArgumentException("block '" + name + "': --" + id + " is given twice");
                 }
                 continue;
             }
-            ParamSpec p = param(key);
             if (!given.add(p.id())) {
                 throw new IllegalArgumentException("block '" + name + "': --" + id + " is given twice");
             }
@@ -155,6 +162,21 @@ public record BlockSpec(String name, String label, String doc, List<PortSpec> po
             all.put(p.id(), values.containsKey(p.id()) ? values.get(p.id()) : p.parse(p.defaultValue()));
         }
         return new Params(this, all, addresses);
+    }
+
+    /**
+     * The address given for a port, checked as the runner will use it: an input connects (a host
+     * and a port other than 0), an output binds ({@code *} and port 0 allowed). A bad one is refused
+     * here, naming the port, rather than when the runner opens the socket.
+     */
+    private String address(String flag, PortSpec port, String value) {
+        try {
+            return Endpoints.requireTcp(value, port.direction() == PortSpec.Direction.OUT);
+        } catch (IllegalArgumentException e) {
+            // Endpoints quotes the address whole; quote it short and on one line instead
+            throw new IllegalArgumentException("block '" + name + "': --" + flag + ": "
+                    + e.getMessage().replace("'" + value + "'", ParamSpec.quote(value)), e);
+        }
     }
 
     /** The block as an ordered map for {@code --describe} (printed as JSON). */

@@ -139,7 +139,7 @@ public record ParamSpec(String id, String label, Kind kind, String defaultValue,
                 try {
                     n = Long.parseLong(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("parameter '" + id + "': '" + raw + "' is not a whole number");
+                    throw new IllegalArgumentException("parameter '" + id + "': " + quote(raw) + " is not a whole number");
                 }
                 checkLimits(id, n, min, max);
                 yield n;
@@ -149,10 +149,10 @@ public record ParamSpec(String id, String label, Kind kind, String defaultValue,
                 try {
                     d = Double.parseDouble(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("parameter '" + id + "': '" + raw + "' is not a number");
+                    throw new IllegalArgumentException("parameter '" + id + "': " + quote(raw) + " is not a number");
                 }
                 if (!Double.isFinite(d)) {
-                    throw new IllegalArgumentException("parameter '" + id + "': '" + raw + "' is not a finite number");
+                    throw new IllegalArgumentException("parameter '" + id + "': " + quote(raw) + " is not a finite number");
                 }
                 checkLimits(id, d, min, max);
                 yield d;
@@ -160,17 +160,50 @@ public record ParamSpec(String id, String label, Kind kind, String defaultValue,
             case STRING -> raw;
             case ENUM -> {
                 if (!options.contains(v)) {
-                    throw new IllegalArgumentException("parameter '" + id + "': '" + raw + "' is not one of " + options);
+                    throw new IllegalArgumentException("parameter '" + id + "': " + quote(raw) + " is not one of " + options);
                 }
                 yield v;
             }
             case BOOL -> {
                 if (!v.equals("true") && !v.equals("false")) {
-                    throw new IllegalArgumentException("parameter '" + id + "': '" + raw + "' is not true or false");
+                    throw new IllegalArgumentException("parameter '" + id + "': " + quote(raw) + " is not true or false");
                 }
                 yield Boolean.parseBoolean(v);
             }
         };
+    }
+
+    /** Longest argument an error message quotes whole. */
+    private static final int QUOTED = 64;
+
+    /**
+     * An argument as an error message quotes it: on one line (control characters escaped, as
+     * {@code \n} or {@code \u0000}) and short (a longer one cut after {@value #QUOTED} characters,
+     * saying how long it was), so a hostile value cannot flood or split the one-line error.
+     */
+    static String quote(String raw) {
+        StringBuilder b = new StringBuilder("'");
+        int n = Math.min(raw.length(), QUOTED);
+        for (int i = 0; i < n; i++) {
+            char c = raw.charAt(i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        if (raw.length() > QUOTED) {
+            b.append("...' (").append(raw.length()).append(" characters)");
+            return b.toString();
+        }
+        return b.append('\'').toString();
     }
 
     private static void checkLimits(String id, double v, Double min, Double max) {

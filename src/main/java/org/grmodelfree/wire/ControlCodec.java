@@ -49,8 +49,10 @@ import org.msgpack.value.ValueType;
  * be unique strings, every key the type needs must be present with the right msgpack type, no
  * other key may appear, the version must be {@value #VERSION}, and the values must satisfy the
  * {@link ControlMessage} constructors (non-negative ids, finite losses and samples, an even
- * number of sample floats, ...). Anything else raises {@link WireFormatException} with a
- * message starting {@code "control message: "}.
+ * number of sample floats, ...). An array or map, never a valid value, is skipped without
+ * recursion to report its key, and refused at once when it nests deeper than
+ * {@value #MAX_NESTING} levels or declares more values than bytes follow. Anything else raises
+ * {@link WireFormatException} with a message starting {@code "control message: "}.
  */
 public final class ControlCodec {
 
@@ -65,6 +67,8 @@ public final class ControlCodec {
     private static final String COUNT = "count";
     /** Optional in a 'sent' message: the exploration variance of its samples (float64). */
     private static final String SIGMA2 = "sigma2";
+    /** Deepest nesting of arrays and maps a value may have (none is valid; they are skipped). */
+    static final int MAX_NESTING = 32;
 
     private ControlCodec() {}
 
@@ -237,10 +241,51 @@ public final class ControlCodec {
                 checkPayload(u, len, n);
                 return new Field(type, u.readPayload(n));
             }
+            case ARRAY:
+            case MAP:
+                skipContainer(u, len, key); // only their type matters here: no key holds one
+                return new Field(type, null);
             default:
-                u.skipValue(); // arrays, maps, extensions: only their type matters here
+                u.skipValue(); // an extension: its payload, no nesting
                 return new Field(type, null);
         }
+    }
+
+    /**
+     * Skips the array or map at the cursor, in a loop rather than by recursion, with the count of
+     * values still to skip kept per level as a long: a container may nest at most
+     * {@value #MAX_NESTING} levels and may not declare more values than bytes follow (each takes at
+     * least one). msgpack's own skipValue counted in an int, so a map of 2^30 entries (2^31 values)
+     * wrapped it negative and the skip ended there, reading the map's contents as the next keys.
+     */
+    private static void skipContainer(MessageUnpacker u, int len, String key) throws IOException {
+        long[] left = new long[MAX_NESTING];
+        int depth = -1;
+        do {
+            ValueType type = u.getNextFormat().getValueType();
+            if (type == ValueType.ARRAY || type == ValueType.MAP) {
+                if (depth + 1 == MAX_NESTING) {
+                    throw fail("key '" + key + "' nests deeper than " + MAX_NESTING + " levels");
+                }
+                long n = type == ValueType.ARRAY ? u.unpackArrayHeader() : u.unpackMapHeader();
+                long values = type == ValueType.ARRAY ? n : 2 * n;
+                long bytesLeft = len - u.getTotalReadBytes();
+                if (values > bytesLeft) {
+                    throw fail("key '" + key + "' holds " + (type == ValueType.ARRAY ? "an array of " + n + " items"
+                            : "a map of " + n + " entries") + " but only " + bytesLeft + " bytes follow");
+                }
+                left[++depth] = values;
+            } else {
+                u.skipValue(); // a scalar, string, binary or extension: no nesting
+                left[depth]--;
+            }
+            while (depth >= 0 && left[depth] == 0) {
+                depth--;
+                if (depth >= 0) {
+                    left[depth]--; // the container just finished was one value of its parent
+                }
+            }
+        } while (depth >= 0);
     }
 
     private static String readString(MessageUnpacker u, int len) throws IOException {

@@ -64,6 +64,9 @@ public sealed interface Pmt {
 
     /** A cons cell; the building block of lists and of PDUs. */
     record PmtPair(Pmt car, Pmt cdr) implements Pmt {
+        /** Cells of a list {@link #toString} shows. */
+        private static final int SHOWN = 16;
+
         /**
          * @param car the first element
          * @param cdr the second element, or the rest of a list
@@ -71,6 +74,59 @@ public sealed interface Pmt {
         public PmtPair {
             Objects.requireNonNull(car, "car");
             Objects.requireNonNull(cdr, "cdr");
+        }
+
+        /**
+         * Compares along the cdr chain in a loop: a list is a chain as long as it has items (the
+         * wire writes it without nesting, so a frame of 200 KB holds a list of 100 000), and the
+         * record's own equals recursed along it into a StackOverflowError.
+         */
+        @Override
+        public boolean equals(Object o) {
+            Pmt a = this;
+            Object b = o;
+            while (a instanceof PmtPair pa && b instanceof PmtPair pb) {
+                if (pa == pb) {
+                    return true;
+                }
+                if (!pa.car.equals(pb.car)) {
+                    return false;
+                }
+                a = pa.cdr;
+                b = pb.cdr;
+            }
+            return !(a instanceof PmtPair) && a.equals(b); // a pair never equals a non-pair
+        }
+
+        /** Hashes along the cdr chain in a loop (see {@link #equals}). */
+        @Override
+        public int hashCode() {
+            int h = 1;
+            Pmt cur = this;
+            while (cur instanceof PmtPair p) {
+                h = 31 * h + p.car.hashCode();
+                cur = p.cdr;
+            }
+            return 31 * h + cur.hashCode();
+        }
+
+        /** The first {@value #SHOWN} cells and the tail; longer chains say how many cells they skip. */
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("PmtPair[");
+            Pmt cur = this;
+            int cells = 0;
+            while (cur instanceof PmtPair p) {
+                if (cells < SHOWN) {
+                    s.append(cells == 0 ? "" : ", ").append(p.car);
+                }
+                cells++;
+                cur = p.cdr;
+            }
+            if (cells > SHOWN) {
+                s.append(", ... ").append(cells - SHOWN).append(" more");
+            }
+            return s.append(" . ").append(cur).append(']').toString();
         }
     }
 

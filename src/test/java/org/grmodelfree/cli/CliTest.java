@@ -238,7 +238,7 @@ class CliTest {
         assertOneLineError(run("block", "receiver", "--sigma2", "0.1"), 2, "block 'receiver' has no parameter 'sigma2'");
         assertOneLineError(run("block", "channel", "--snr_db", "loud"), 2, "'loud' is not a number");
         assertOneLineError(run("block", "channel", "--peer_timeout", "1"), 1, "input 'in' needs --in tcp://host:port");
-        assertOneLineError(run("block", "channel", "--in", "udp://x:1"), 1, "is not of the form tcp://host:port");
+        assertOneLineError(run("block", "channel", "--in", "udp://x:1"), 2, "is not of the form tcp://host:port");
         assertOneLineError(run("block", "transmitter", "--mode", "stream"), 1, "stream mode needs --model");
     }
 }

@@ -153,10 +153,8 @@ final class FrameSocket implements AutoCloseable {
                 curve.apply(socket, zapDomain);
             }
             if (watchConnection || zapDomain != null) {
-                socket.setEventHook(this::onEvent, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_CONNECT_DELAYED
-                        | ZMQ.EVENT_CONNECT_RETRIED | ZMQ.EVENT_DISCONNECTED
-                        | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-                        | zmq.ZMQ.ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+                // all events: the public API names no mask for the handshake failures; they are rare
+                socket.setEventHook(this::onEvent, ZMQ.EVENT_ALL);
             }
             this.endpoint = bind ? Endpoints.bind(socket, address) : Endpoints.connect(socket, address);
         } catch (RuntimeException e) {

@@ -44,10 +44,22 @@ public final class BlockParams {
             "message ports: msgpack maps between gr-modelfree blocks (DEALER sockets),"
                     + " or the same messages as PDUs over PUSH/PULL, for GNU Radio message ports").inAdvanced();
 
+    public static final ParamSpec CURVE_SECRET = ParamSpec.string("curve_secret", "CURVE key pair", "",
+            "file with this block's CURVE key pair (NAME.key_secret, written by ./modelfree keys, mode 0600): its"
+                    + " msgpack message ports are encrypted and authenticated (docs/security.md); empty: plain"
+                    + " ZeroMQ. Not with msg_format pdu").inAdvanced();
+    public static final ParamSpec CURVE_CLIENTS = ParamSpec.string("curve_clients", "CURVE clients", "",
+            "with curve_secret: directory of the public key files (NAME.key) of the blocks allowed to connect to"
+                    + " this block's message outputs; any other peer is refused and logged").inAdvanced();
+    public static final ParamSpec CURVE_SERVERS = ParamSpec.string("curve_servers", "CURVE servers", "",
+            "with curve_secret: port=FILE,... for each message input, the public key file (NAME.key) of the"
+                    + " block whose output it connects to").inAdvanced();
+
     /** The parameters every block with only stream ports has, for the runner. */
     public static final List<ParamSpec> STREAM_RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS);
     /** The parameters every block with message ports has, for the runner. */
-    public static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS, MSG_FORMAT);
+    public static final List<ParamSpec> RUNNER = List.of(PEER_TIMEOUT, PASS_TAGS, MSG_FORMAT, CURVE_SECRET,
+            CURVE_CLIENTS, CURVE_SERVERS);
 
     private BlockParams() {
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
+import org.grmodelfree.wire.CurveAuth;
 import org.grmodelfree.wire.InputPoller;
 import org.grmodelfree.wire.PeerTimeoutException;
 import org.grmodelfree.wire.StreamIn;
@@ -26,6 +27,11 @@ import org.zeromq.ZContext;
  * input is logged and skipped; a peer that sends nothing for peer_timeout while the block waits,
  * or stops taking output for as long, ends the run with a {@link PeerTimeoutException} naming the
  * port and what the block was waiting for.
+ *
+ * <p>With {@link BlockParams#CURVE_SECRET} set, the msgpack message ports use CURVE
+ * ({@link CurveSettings}, docs/security.md): every peer a bound message output refuses is
+ * logged (the first ten, then sparsely), and a message input whose handshake with its server
+ * failed ends the run with an error naming the server and its key file.
  */
 public final class BlockRunner {
     /** The longest single wait, so a stop request is seen promptly. */
@@ -123,6 +129,56 @@ public final class BlockRunner {
         final Map<String, ControlLink> messageIn = new HashMap<>();
         final Map<String, ControlLink> messageOut = new HashMap<>();
         final Map<String, Long> rejected = new HashMap<>();
+        /** The message ports as arrays, for the per-iteration checks (no iterator per loop). */
+        ControlLink[] inLinks = new ControlLink[0];
+        ControlLink[] outLinks = new ControlLink[0];
+        String[] outIds = new String[0];
+        long[] refusedLogged = new long[0];
+        /** The ZAP handler of the CURVE outputs, or null. */
+        CurveAuth auth;
+
+        /** Called once the ports are set up. */
+        void freezeLinks() {
+            inLinks = messageIn.values().toArray(new ControlLink[0]);
+            outIds = messageOut.keySet().toArray(new String[0]);
+            outLinks = new ControlLink[outIds.length];
+            for (int i = 0; i < outIds.length; i++) {
+                outLinks[i] = messageOut.get(outIds[i]);
+            }
+            refusedLogged = new long[outIds.length];
+        }
+
+        /**
+         * Logs the peers the message outputs refused since the last call (sparsely, as rejected
+         * messages), and throws if a message input lost its connection for good (a failed CURVE
+         * handshake, an oversize message).
+         */
+        void watchLinks() {
+            for (int i = 0; i < outLinks.length; i++) {
+                long r = outLinks[i].refusedCount();
+                if (r != refusedLogged[i]) {
+                    if (BlockIo.worthLogging(refusedLogged[i], r)) {
+                        log.accept("refused on '" + outIds[i] + "': " + outLinks[i].lastRefusal() + " [" + r
+                                + " so far]");
+                    }
+                    refusedLogged[i] = r;
+                }
+            }
+            for (ControlLink l : inLinks) {
+                l.checkConnection();
+            }
+        }
+
+        /**
+         * Closes the CURVE outputs, then their ZAP handler: JeroMQ lets every CURVE client in once a
+         * context has none. Runs before the context closes (the other sockets).
+         */
+        void closeCurve() {
+            if (auth != null) {
+                messageOut.values().forEach(ControlLink::close);
+                auth.close();
+            }
+        }
 
         /** The port's id if the block declares it; otherwise an IllegalArgumentException naming both. */
         private String id(PortSpec port) {
@@ -246,8 +302,11 @@ public final class BlockRunner {
         boolean pdu = params.declares(BlockParams.MSG_FORMAT)
                 && params.choice(BlockParams.MSG_FORMAT, BlockParams.MsgFormat.class) == BlockParams.MsgFormat.PDU;
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, peerTimeoutNanos / 1_000_000);
+        CurveSettings curve = CurveSettings.of(block.spec(), params, pdu);
         SocketIo io = new SocketIo();
-        try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context)) {
+        try (ZContext context = new ZContext(); InputPoller poller = new InputPoller(context);
+                Closer curveFirst = io::closeCurve) {
+            io.auth = curve == null ? null : curve.startAuth(context);
             List<String> inputs = new ArrayList<>();
             for (PortSpec p : block.spec().ports()) {
                 String address = params.address(p.id());
@@ -302,7 +361,8 @@ public final class BlockRunner {
                             ? ControlLink.pdu(context, address, !in, !in, timeoutMillis,
                                     ControlLink.DEFAULT_MAX_MESSAGE_BYTES)
                             : new ControlLink(context, address, !in, timeoutMillis,
-                                    ControlLink.DEFAULT_MAX_MESSAGE_BYTES);
+                                    ControlLink.DEFAULT_MAX_MESSAGE_BYTES,
+                                    curve == null ? null : curve.forPort(p, io.auth));
                     (in ? io.messageIn : io.messageOut).put(p.id(), l);
                     if (in) {
                         poller.add(l);
@@ -313,8 +373,10 @@ public final class BlockRunner {
                 if (in) {
                     inputs.add(p.id() + " <- " + endpoint);
                 }
-                log.accept((in ? "input '" : "output '") + p.id() + "' " + (in ? "connects to " : "binds ") + endpoint);
+                log.accept((in ? "input '" : "output '") + p.id() + "' " + (in ? "connects to " : "binds ") + endpoint
+                        + (curve != null && p.domain() == PortSpec.Domain.MESSAGE ? curve.describe(p) : ""));
             }
+            io.freezeLinks();
             if (held) {
                 log.accept("ports set up; waiting for the start");
                 awaitRelease();
@@ -346,12 +408,19 @@ public final class BlockRunner {
         }
     }
 
+    /** A resource closed by try-with-resources that throws nothing checked. */
+    private interface Closer extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private Block.Status loop(SocketIo io, InputPoller poller, List<String> inputs) {
         long lastProgress = System.nanoTime();
         graceUntil = Long.MIN_VALUE;
         long lastStats = lastProgress;
         while (!stopRequested) {
             applySettings();
+            io.watchLinks();
             Block.Status s = block.work(io);
             long now = System.nanoTime();
             if (now - lastStats > STATS_EVERY_NANOS) {

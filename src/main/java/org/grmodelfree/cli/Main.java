@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         description = "Model-free end-to-end learning of a radio transmitter and receiver.",
         resourceBundle = "org.grmodelfree.cli.options",
         subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
-                BlockCommand.class, FlowgraphCommand.class, ExportCommand.class, GrSetupCommand.class, SemanticCommand.class})
+                BlockCommand.class, FlowgraphCommand.class, ExportCommand.class, GrSetupCommand.class, SemanticCommand.class,
+                KeysCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

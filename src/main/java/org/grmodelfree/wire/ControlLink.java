@@ -22,6 +22,12 @@ import org.zeromq.ZContext;
  * and without exceptions: it returns null when no valid message has arrived, for a runner that
  * waits on several inputs with an {@link InputPoller}.
  *
+ * <p>Security: with a {@link Curve}, the link is encrypted and authenticated (CurveZMQ); the bound
+ * end is the CURVE server and lets in only the clients its {@link CurveAuth} allows, counting the
+ * others ({@link #refusedCount()}, {@link #lastRefusal()}); the connecting end is the client and
+ * fails with a {@link CurveHandshakeException} once its handshake has failed
+ * ({@link #checkConnection()}), since ZeroMQ would not try again and the link would stay silent. Without one, it is plain ZeroMQ, as GNU Radio's blocks speak.
+ *
  * <p>{@link #pdu} makes the variant a GNU Radio flowgraph can sit in: the same messages as native
  * PDUs ({@link ControlPdu}) over PUSH/PULL, so they travel through ordinary message ports.
  *
@@ -53,16 +59,33 @@ public final class ControlLink implements AutoCloseable, InputPoller.Input {
      */
     public ControlLink(ZContext context, String address, boolean bind, int sendTimeoutMillis,
             int maxMessageBytes) {
-        this(context, SocketType.DEALER, "control link", false, address, bind, sendTimeoutMillis, maxMessageBytes);
+        this(context, address, bind, sendTimeoutMillis, maxMessageBytes, null);
+    }
+
+    /**
+     * As above, with CURVE security (null: plain): a server when binding, a client when
+     * connecting.
+     *
+     * @throws IllegalArgumentException if curve's role does not match {@code bind}
+     */
+    public ControlLink(ZContext context, String address, boolean bind, int sendTimeoutMillis,
+            int maxMessageBytes, Curve curve) {
+        this(context, SocketType.DEALER, curve == null ? "control link" : "CURVE control link", false, address, bind,
+                sendTimeoutMillis, maxMessageBytes, curve);
     }
 
     private ControlLink(ZContext context, SocketType type, String label, boolean pdu, String address, boolean bind,
-                        int sendTimeoutMillis, int maxMessageBytes) {
+                        int sendTimeoutMillis, int maxMessageBytes, Curve curve) {
         if (maxMessageBytes < 1) {
             throw new IllegalArgumentException(label + ": max message bytes " + maxMessageBytes + " < 1");
         }
+        if (curve != null && curve.isServer() != bind) {
+            throw new IllegalArgumentException(label + ": the end that binds is the CURVE server, the one that"
+                    + " connects the client; got a " + (curve.isServer() ? "server" : "client") + " that "
+                    + (bind ? "binds" : "connects"));
+        }
         this.frames = new FrameSocket(context, type, label, address, bind, sendTimeoutMillis, maxMessageBytes,
-                LINGER_MILLIS);
+                LINGER_MILLIS, 0, curve);
         this.encoder = pdu ? ControlPdu::encode : ControlCodec::encode;
         this.decoder = pdu ? PDU_DECODER : DECODER;
     }
@@ -79,7 +102,7 @@ public final class ControlLink implements AutoCloseable, InputPoller.Input {
                                   int sendTimeoutMillis, int maxMessageBytes) {
         return new ControlLink(context, output ? SocketType.PUSH : SocketType.PULL,
                 output ? "PDU message output" : "PDU message input", true, address, bind, sendTimeoutMillis,
-                maxMessageBytes);
+                maxMessageBytes, null);
     }
 
     /** Binds {@code address} (null: loopback, free port) with the default limits. */
@@ -162,6 +185,27 @@ public final class ControlLink implements AutoCloseable, InputPoller.Input {
     /** @return why the last bad frame was skipped, naming the endpoint, or "" if none was */
     public String lastRejection() {
         return frames.lastRejection();
+    }
+
+    /** @return clients this CURVE server refused so far (0 for a client or a plain link); thread-safe */
+    public long refusedCount() {
+        return frames.refusedCount();
+    }
+
+    /** @return why the last client was refused, naming the endpoint, or "" if none was */
+    public String lastRefusal() {
+        return frames.lastRefusal();
+    }
+
+    /**
+     * Throws if the connecting end has lost its connection for good: its CURVE handshake failed
+     * ({@link CurveHandshakeException}, naming the server and the file of its key), or the peer
+     * sent a message over the limit (IllegalStateException), after which ZeroMQ does not
+     * reconnect. Nothing otherwise. Receiving and sending check it too; a runner that waits calls
+     * it to fail promptly.
+     */
+    public void checkConnection() {
+        frames.checkConnection();
     }
 
     /** @return the endpoint bound (with the real port) or connected to */

@@ -1,18 +1,43 @@
 package org.grmodelfree.wire;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMonitor;
 
 /**
  * The one place sockets are set up, sent on and received from (docs/architecture.md). Holds one
  * JeroMQ socket, bound or connected, with a send timeout and a preallocated receive buffer.
  * Internal; not thread-safe, like the socket it owns.
  *
- * <p>Oversize frames: JeroMQ's {@code recv(byte[], int, int, int)} copies
+ * <p>Oversize frames: a receiving socket has ZeroMQ's ZMQ_MAXMSGSIZE set, so JeroMQ reads a frame's
+ * length first and drops the connection of a peer that announces a longer one before buffering
+ * any of it. Without it, JeroMQ received every frame whole and the limit was checked after, so a
+ * peer's 100 MB frames took 100 MB each. JeroMQ's limit is the larger of the frame limit
+ * plus {@value #CURVE_FRAME_OVERHEAD} bytes (over CURVE it applies to the encrypted frame) and
+ * {@value #MIN_JEROMQ_LIMIT} bytes (the handshake's own frames must pass it). So frames a little
+ * over the limit still arrive, and JeroMQ's {@code recv(byte[], int, int, int)} copies
  * {@code min(len, frame size)} bytes and returns that count, dropping the rest of the frame
- * without telling (checked by a test). So the receive buffer has one byte more than the limit:
- * a frame that fills it is over the limit and is rejected, never handed on truncated.
+ * without telling (checked by a test): the receive buffer has one byte more than the limit, and a
+ * frame that fills it is rejected, never handed on truncated.
+ *
+ * <p>A dropped connection: a bound socket's peer reconnects by itself. A connecting socket does
+ * not: on a protocol error (an oversize frame, a failed handshake) JeroMQ ends its session for
+ * good and says nothing. So a connecting socket that receives watches its connection's events,
+ * and once it has been dropped without a reconnect following, every send and receive throws,
+ * naming the peer and the likely cause, instead of the block waiting in silence (over CURVE,
+ * JeroMQ issue 676: a client with a wrong server key; JeroMQ 0.6.0 tries once and then never
+ * again). {@link #checkConnection()} makes the same check.
+ *
+ * <p>CURVE ({@link Curve}): a server counts the clients it refuses ({@link #refusedCount()}):
+ * those its {@link CurveAuth} turns away and those whose handshake breaks (a wrong key for this
+ * server). A plain ZeroMQ client is refused too, but JeroMQ reports nothing of it to the server.
+ * A CURVE socket's receive queue has no high-water mark: when it is full, JeroMQ 0.6.0 hands the
+ * application the next message still encrypted and loses it (JeroMQ issue 1009, checked by a
+ * test), so a CURVE link relies on its peer, an authorised block, not to flood it; each message is
+ * still bounded by the size limit.
  */
 final class FrameSocket implements AutoCloseable {
 
@@ -23,6 +48,22 @@ final class FrameSocket implements AutoCloseable {
     interface Decoder<T> {
         T decode(byte[] buf, int off, int len);
     }
+
+    /**
+     * Bytes a CURVE MESSAGE command adds to a frame: the command name (8), nonce (8), flags (1) and
+     * the authenticator (16), rounded up.
+     */
+    static final int CURVE_FRAME_OVERHEAD = 64;
+    /** Smallest ZMQ_MAXMSGSIZE: a CURVE handshake's commands are up to about 300 bytes. */
+    static final int MIN_JEROMQ_LIMIT = 1024;
+    /**
+     * How long after a connecting socket's connection is dropped a reconnect must have begun: JeroMQ
+     * schedules it (CONNECT_RETRIED) at once, on the same thread that reports the drop, so this is
+     * a wide margin, and the longest an error waits to be reported.
+     */
+    private static final long RECONNECT_GRACE_NANOS = 2_000_000_000L;
+    /** What JeroMQ 0.6.0 hands on of a CURVE message it failed to decrypt (JeroMQ issue 1009). */
+    private static final byte[] CURVE_MESSAGE_COMMAND = {7, 'M', 'E', 'S', 'S', 'A', 'G', 'E'};
 
     private final ZMQ.Socket socket;
     private final String endpoint;
@@ -35,6 +76,21 @@ final class FrameSocket implements AutoCloseable {
     private long rejected;
     private String lastRejection = "";
     private boolean closed;
+    private final Curve curve;
+    /** A CURVE server's ZAP domain, null otherwise. */
+    private final String zapDomain;
+    /** Clients a CURVE server refused. */
+    private final AtomicLong refused = new AtomicLong();
+    private volatile String lastRefusal = "";
+    /** A connecting socket's handshake failure reported by JeroMQ ("" while none). */
+    private volatile String handshakeFailure = "";
+    /** When a connecting socket's connection was dropped with no reconnect (yet); 0 while connected or retrying. */
+    private volatile long droppedAt;
+    /** Whether a frame arrived on the current connection (set on the block's thread). */
+    private volatile boolean frameSinceConnect;
+    /** Whether a frame had arrived on the connection when it was dropped. */
+    private volatile boolean droppedAfterFrames;
+    private final boolean watchConnection;
 
     /**
      * @param role what the link is, for messages, e.g. "stream output"
@@ -53,6 +109,16 @@ final class FrameSocket implements AutoCloseable {
      */
     FrameSocket(ZContext context, SocketType type, String role, String address, boolean bind,
             int sendTimeoutMillis, int maxFrameBytes, int lingerMillis, int highWaterMark) {
+        this(context, type, role, address, bind, sendTimeoutMillis, maxFrameBytes, lingerMillis, highWaterMark,
+                null);
+    }
+
+    /**
+     * As above, with CURVE security (null: none, plain ZeroMQ). A CURVE server's {@link CurveAuth}
+     * must serve {@code context} and be open.
+     */
+    FrameSocket(ZContext context, SocketType type, String role, String address, boolean bind,
+            int sendTimeoutMillis, int maxFrameBytes, int lingerMillis, int highWaterMark, Curve curve) {
         if (sendTimeoutMillis < 0) {
             throw new IllegalArgumentException(role + ": send timeout " + sendTimeoutMillis
                     + " ms is negative");
@@ -65,6 +131,13 @@ final class FrameSocket implements AutoCloseable {
             throw new IllegalArgumentException(role + ": an address is needed to connect");
         }
         Endpoints.requireTcp(address == null ? Endpoints.DEFAULT_BIND : address, bind);
+        if (curve != null && curve.isServer() && !curve.auth().serves(context)) {
+            throw new IllegalArgumentException(role + ": its CURVE authenticator is closed or serves another"
+                    + " ZeroMQ context (without one, JeroMQ would let every client in)");
+        }
+        this.curve = curve;
+        this.watchConnection = !bind && (maxFrameBytes > 0 || curve != null);
+        this.zapDomain = curve != null && curve.isServer() ? curve.auth().register(this::refuse) : null;
         this.socket = context.createSocket(type);
         try {
             socket.setSendTimeOut(sendTimeoutMillis);
@@ -72,10 +145,24 @@ final class FrameSocket implements AutoCloseable {
                 socket.setSndHWM(highWaterMark);
                 socket.setRcvHWM(highWaterMark);
             }
+            if (maxFrameBytes > 0) {
+                socket.setMaxMsgSize(Math.max(MIN_JEROMQ_LIMIT, (long) maxFrameBytes + CURVE_FRAME_OVERHEAD));
+            }
+            if (curve != null) {
+                socket.setRcvHWM(0); // JeroMQ issue 1009, see the class comment
+                curve.apply(socket, zapDomain);
+            }
+            if (watchConnection || zapDomain != null) {
+                // all events: the public API names no mask for the handshake failures; they are rare
+                socket.setEventHook(this::onEvent, ZMQ.EVENT_ALL);
+            }
             this.endpoint = bind ? Endpoints.bind(socket, address) : Endpoints.connect(socket, address);
         } catch (RuntimeException e) {
             socket.setLinger(0);
             socket.close();
+            if (zapDomain != null) {
+                curve.auth().unregister(zapDomain);
+            }
             throw e;
         }
         this.label = role + " " + endpoint;
@@ -119,6 +206,84 @@ final class FrameSocket implements AutoCloseable {
         return lastRejection;
     }
 
+    /** Clients a CURVE server refused so far (0 for other sockets); thread-safe. */
+    long refusedCount() {
+        return refused.get();
+    }
+
+    /** Why the last client was refused, naming the endpoint, or "" if none was. */
+    String lastRefusal() {
+        String r = lastRefusal;
+        return r.isEmpty() ? r : label + ": " + r;
+    }
+
+    /** Counts a refused client (from ZAP's or the I/O thread). */
+    private void refuse(String why) {
+        lastRefusal = why;
+        refused.incrementAndGet();
+    }
+
+    /**
+     * Connection events, on JeroMQ's I/O thread (see the class comment). JeroMQ 0.6.0 reports no
+     * HANDSHAKE_SUCCEEDED, and a CURVE server's ZAP refusals reach {@link CurveAuth}, not here.
+     */
+    private void onEvent(ZEvent e) {
+        ZMonitor.Event type = e.getEvent();
+        boolean failed = type == ZMonitor.Event.HANDSHAKE_FAILED_AUTH || type == ZMonitor.Event.HANDSHAKE_FAILED_PROTOCOL
+                || type == ZMonitor.Event.HANDSHAKE_FAILED_NO_DETAIL;
+        if (zapDomain != null) {
+            if (failed) {
+                refuse("a client failed the CURVE handshake (" + e.getValue() + "): it does not have this"
+                        + " block's public key");
+            }
+            return;
+        }
+        switch (type) {
+            case CONNECTED -> {
+                frameSinceConnect = false;
+                droppedAt = 0;
+            }
+            case CONNECT_DELAYED, CONNECT_RETRIED -> droppedAt = 0;
+            case DISCONNECTED -> {
+                droppedAfterFrames = frameSinceConnect;
+                droppedAt = Math.max(1, System.nanoTime());
+            }
+            default -> {
+                if (failed && handshakeFailure.isEmpty()) {
+                    handshakeFailure = type + " " + e.getValue();
+                }
+            }
+        }
+    }
+
+    /**
+     * Throws if this connecting socket has lost its connection for good (see the class comment):
+     * a {@link CurveHandshakeException} when a CURVE handshake failed, naming the server and the
+     * file of its key; an IllegalStateException naming the peer otherwise. Does nothing for
+     * other sockets. Cheap: two volatile reads.
+     */
+    void checkConnection() {
+        String failure = handshakeFailure;
+        long dropped = droppedAt;
+        boolean gone = dropped != 0 && System.nanoTime() - dropped > RECONNECT_GRACE_NANOS;
+        if (failure.isEmpty() && !gone) {
+            return;
+        }
+        if (curve != null && (!failure.isEmpty() || !droppedAfterFrames)) {
+            throw new CurveHandshakeException(label + ": the server at " + endpoint + " refused this block's key,"
+                    + " or its key is not the one in " + curve.serverKeySource() + " (the CURVE handshake failed: "
+                    + (failure.isEmpty() ? "the server dropped the connection" : failure)
+                    + "; ZeroMQ does not try again)");
+        }
+        if (!failure.isEmpty()) {
+            throw new IllegalStateException(label + ": the ZeroMQ handshake with " + endpoint + " failed (" + failure
+                    + "); does the peer use CURVE? This link is plain. ZeroMQ does not try again");
+        }
+        throw new IllegalStateException(label + ": the connection to " + endpoint + " was dropped for a protocol"
+                + " error and ZeroMQ does not reconnect after one: most likely the peer sent a message longer than"
+                + " the limit of " + maxFrameBytes + " bytes (or the peer uses CURVE and this link is plain)");
+    }
+
     /**
      * Sends {@code b[0, len)} as one frame.
      *
@@ -127,7 +292,9 @@ final class FrameSocket implements AutoCloseable {
      */
     void send(byte[] b, int len, String what) {
         checkOpen();
+        checkConnection();
         if (!socket.send(b, 0, len, 0)) {
+            checkConnection();
             throw new PeerTimeoutException(endpoint, sendTimeoutMillis, label + ": no peer took "
                     + what + " within " + sendTimeoutMillis + " ms (no peer connected, or it"
                     + " stopped reading)");
@@ -156,7 +323,11 @@ final class FrameSocket implements AutoCloseable {
                 throw new IllegalStateException(label + ": receive failed, "
                         + ZMQ.Error.findByCode(errno));
             }
+            checkConnection();
             return -1;
+        }
+        if (watchConnection && !frameSinceConnect) {
+            frameSinceConnect = true;
         }
         if (socket.hasReceiveMore()) {
             int parts = 1;
@@ -166,6 +337,12 @@ final class FrameSocket implements AutoCloseable {
             } while (socket.hasReceiveMore());
             throw rejected(label + ": a message of " + parts
                     + " frames, expected one frame per message; dropped");
+        }
+        if (curve != null && n >= CURVE_MESSAGE_COMMAND.length
+                && java.util.Arrays.equals(buf, 0, CURVE_MESSAGE_COMMAND.length, CURVE_MESSAGE_COMMAND, 0,
+                        CURVE_MESSAGE_COMMAND.length)) {
+            throw rejected(label + ": a message arrived still encrypted (JeroMQ issue 1009, a full receive"
+                    + " queue); it is lost");
         }
         if (n > maxFrameBytes) {
             throw rejected(label + ": frame longer than the receive limit of "
@@ -294,6 +471,9 @@ final class FrameSocket implements AutoCloseable {
             closed = true;
             socket.setLinger(lingerMillis);
             socket.close();
+            if (zapDomain != null) {
+                curve.auth().unregister(zapDomain);
+            }
         }
     }
 }

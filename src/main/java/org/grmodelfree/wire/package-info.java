@@ -24,5 +24,13 @@
  * thread waits on all of them with one {@link org.grmodelfree.wire.InputPoller}, then takes
  * what arrived with the inputs' non-blocking {@code poll} methods, which return 0 or null
  * rather than throw when nothing has.
+ *
+ * <p>Security (docs/security.md): a {@link org.grmodelfree.wire.ControlLink} between JVM blocks
+ * can run over CURVE ({@link org.grmodelfree.wire.Curve}): key pairs in czmq's certificate files
+ * ({@link org.grmodelfree.wire.CurveKeys}), the clients a bound end admits decided by a context's
+ * ZAP handler ({@link org.grmodelfree.wire.CurveAuth}), and a connecting end whose handshake
+ * failed reporting it ({@link org.grmodelfree.wire.CurveHandshakeException}). Stream links and
+ * PDU links stay plain, as GNU Radio's ZeroMQ blocks are. Every receiving socket has JeroMQ refuse
+ * frames over its limit before buffering them.
  */
 package org.grmodelfree.wire;

@@ -189,31 +189,46 @@ public final class TrainingBench {
             }
             int its = zmqWarmup + iterations;
             TrainConfig z = timedConfig(Method.ALTERNATING, its, 1000);
-            java.io.StringWriter log = new java.io.StringWriter();
-            double zmqMs;
-            double wholeMs;
-            try (ZmqTraining.Link l = ZmqTraining.start(z, dir.resolve("link"), ZmqTraining.LinkOptions.defaults(),
-                    new java.io.PrintWriter(log))) {
-                l.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER), 3600);
-                List<LearningCurve.Point> pts = org.grmodelfree.store.BlockCheckpointFile.load(l.txCheckpoint).state()
-                        .history().points();
-                LearningCurve.Point first = pts.get(0);
-                LearningCurve.Point a = pts.get(zmqWarmup - 1);
-                LearningCurve.Point b = pts.get(pts.size() - 1);
-                zmqMs = (b.seconds() - a.seconds()) * 1e3 / (b.iteration() - a.iteration());
-                wholeMs = (b.seconds() - first.seconds()) * 1e3 / (b.iteration() - first.iteration());
-            }
+            double[] curve = zmqTimes(z, dir.resolve("link"), true);
+            double[] plain = zmqTimes(z, dir.resolve("plain"), false);
+            double zmqMs = curve[0];
+            double wholeMs = curve[1];
             o.put("zmq_ms_b1000", zmqMs);
             o.put("zmq_overhead", zmqMs / embeddedMs - 1);
             o.put("zmq_warmup_iterations", zmqWarmup);
             o.put("zmq_ms_b1000_whole_run", wholeMs);
+            o.put("zmq_ms_b1000_plain", plain[0]);
+            o.put("curve_overhead", zmqMs / plain[0] - 1);
             if (!json) {
                 out.printf(Locale.ROOT, "alternating B=1000 over ZeroMQ (5 processes): %.3f ms/iteration, %+.0f%% against"
                         + " embedded (after %d warm-up iterations; %.3f ms/iteration over the whole run)%n", zmqMs,
                         100 * (zmqMs / embeddedMs - 1), zmqWarmup, wholeMs);
+                out.printf(Locale.ROOT, "the same with plain message links: %.3f ms/iteration; CurveZMQ costs %+.0f%%%n",
+                        plain[0], 100 * (zmqMs / plain[0] - 1));
             }
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Times the link over ZeroMQ (train --transport zmq's five processes on loopback), its message
+     * links over CurveZMQ or plain; returns {ms per iteration after the warm-up, over the whole run}.
+     */
+    private double[] zmqTimes(TrainConfig z, Path dir, boolean curve) throws Exception {
+        java.io.StringWriter log = new java.io.StringWriter();
+        ZmqTraining.LinkOptions o = ZmqTraining.LinkOptions.defaults();
+        java.io.PrintWriter w = new java.io.PrintWriter(log);
+        try (ZmqTraining.Link l = curve ? ZmqTraining.start(z, dir, o, w)
+                : ZmqTraining.start(z, dir, o, w, ZmqTraining.Layout.loopback())) {
+            l.processes.awaitSuccess(List.of(ZmqTraining.TX, ZmqTraining.RX, ZmqTraining.SAMPLER), 3600);
+            List<LearningCurve.Point> pts = org.grmodelfree.store.BlockCheckpointFile.load(l.txCheckpoint).state()
+                    .history().points();
+            LearningCurve.Point first = pts.get(0);
+            LearningCurve.Point a = pts.get(zmqWarmup - 1);
+            LearningCurve.Point b = pts.get(pts.size() - 1);
+            return new double[] {(b.seconds() - a.seconds()) * 1e3 / (b.iteration() - a.iteration()),
+                (b.seconds() - first.seconds()) * 1e3 / (b.iteration() - first.iteration())};
         }
     }
 

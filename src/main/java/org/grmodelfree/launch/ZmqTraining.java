@@ -25,6 +25,7 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
+import org.grmodelfree.wire.CurveKeys;
 
 /**
  * {@code train --transport zmq}: the link as five processes on loopback, wired as a GNU Radio
@@ -68,9 +69,12 @@ public final class ZmqTraining {
         public final BlockProcesses processes;
         public final Path txCheckpoint;
         public final Path rxCheckpoint;
+        /** Where the processes run and the addresses they use. */
+        public final Layout layout;
 
-        Link(BlockProcesses processes, Path dir) {
+        Link(BlockProcesses processes, Path dir, Layout layout) {
             this.processes = processes;
+            this.layout = layout;
             this.txCheckpoint = checkpoint(dir, TX);
             this.rxCheckpoint = checkpoint(dir, RX);
         }
@@ -117,6 +121,18 @@ public final class ZmqTraining {
                     fb, fb, true, Map.of(), Map.of());
         }
 
+        /** The same layout with these arguments added to each block's. */
+        public Layout withExtraArgs(Map<String, List<String>> more) {
+            Map<String, List<String>> all = new LinkedHashMap<>();
+            for (String label : List.of(TX, SAMPLER, CHANNEL, RX, FEEDBACK)) {
+                List<String> a = new ArrayList<>(extra(label));
+                a.addAll(more.getOrDefault(label, List.of()));
+                all.put(label, List.copyOf(a));
+            }
+            return new Layout(txOut, samplerOut, samplerSent, channelOut, receiverLosses, feedbackOut, feedbackIn,
+                    channelProcess, launchers, all);
+        }
+
         List<String> launcher(String label) {
             return launchers.getOrDefault(label, List.of());
         }
@@ -126,9 +142,48 @@ public final class ZmqTraining {
         }
     }
 
-    /** Starts the five processes on loopback; checkpoints and block state go to dir. */
+    /**
+     * Key pairs for the link's message links (CurveZMQ, docs/security.md), made in keysDir: one per
+     * block with message ports, and a folder of allowed clients per block that binds a message
+     * output (the policy sampler's 'sent' admits the transmitter, the receiver's 'losses' the loss
+     * feedback, the loss feedback's 'out' the transmitter). Returns each block's key arguments, for
+     * {@link Layout#extraArgs}. Any earlier keys in keysDir are replaced.
+     */
+    public static Map<String, List<String>> curve(Path keysDir) throws IOException {
+        List<String> names = List.of(TX, SAMPLER, RX, FEEDBACK);
+        CurveKeys.generate(keysDir, names, true);
+        Map<String, List<String>> clients = Map.of(SAMPLER, List.of(TX), RX, List.of(FEEDBACK), FEEDBACK, List.of(TX));
+        Map<String, List<String>> args = new LinkedHashMap<>();
+        for (String n : names) {
+            List<String> a = new ArrayList<>(List.of(BlockParams.CURVE_SECRET.flag(),
+                    CurveKeys.secretFile(keysDir, n).toString()));
+            if (clients.containsKey(n)) {
+                Path d = keysDir.resolve("clients-" + n);
+                Files.createDirectories(d);
+                for (String client : clients.get(n)) {
+                    Files.copy(CurveKeys.publicFile(keysDir, client), d.resolve(client + CurveKeys.PUBLIC_SUFFIX),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                a.addAll(List.of(BlockParams.CURVE_CLIENTS.flag(), d.toString()));
+            }
+            args.put(n, a);
+        }
+        args.get(TX).addAll(List.of(BlockParams.CURVE_SERVERS.flag(), TransmitterBlock.SENT.id() + "="
+                + CurveKeys.publicFile(keysDir, SAMPLER) + "," + TransmitterBlock.FEEDBACK.id() + "="
+                + CurveKeys.publicFile(keysDir, FEEDBACK)));
+        args.get(FEEDBACK).addAll(List.of(BlockParams.CURVE_SERVERS.flag(), LossFeedbackBlock.IN.id() + "="
+                + CurveKeys.publicFile(keysDir, RX)));
+        return args;
+    }
+
+    /**
+     * Starts the five processes on loopback, their message links over CurveZMQ with keys made for
+     * the run in dir/keys (so no other process on the host can join or read them); checkpoints and
+     * block state go to dir.
+     */
     public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err) throws IOException {
-        return start(c, dir, o, err, Layout.loopback());
+        Files.createDirectories(dir);
+        return start(c, dir, o, err, Layout.loopback().withExtraArgs(curve(dir.resolve("keys"))));
     }
 
     /**
@@ -146,7 +201,7 @@ public final class ZmqTraining {
         Files.createDirectories(dir);
         String peer = Double.toString(o.peerTimeoutSeconds());
         BlockProcesses p = new BlockProcesses(err, List.of());
-        Link link = new Link(p, dir);
+        Link link = new Link(p, dir, l);
         try {
             p.start(TX, TX, args(l.extra(TX), TrainingParams.arguments(TransmitterBlock.SPEC, c),
                     TransmitterBlock.OUT.flag(), l.txOut(), TransmitterBlock.SENT.flag(), l.samplerSent(),
@@ -203,7 +258,7 @@ public final class ZmqTraining {
         Map<String, Object> blocks = new LinkedHashMap<>();
         try (Link link = start(c, dir, o, err)) {
             progress.message(String.format(Locale.ROOT, "training over ZeroMQ: %d iterations, 5 block processes"
-                    + " on loopback (channel %s at %.1f dB, shift %d, hold-back %d)", c.iterations(),
+                    + " on loopback, message links over CurveZMQ (channel %s at %.1f dB, shift %d, hold-back %d)", c.iterations(),
                     c.channel().id(), c.snrDb(), o.shift(), o.holdBack()));
             link.processes.awaitSuccess(List.of(TX, RX, SAMPLER), 7 * 24 * 3600L);
             for (String b : List.of(TX, SAMPLER, RX)) {

@@ -189,7 +189,7 @@ class CliTest {
         JsonNode j = JSON.readTree(r.out());
         for (String k : List.of("alternating_ms_b1000", "supervised_ms_b1000", "alternating_ms_b128", "supervised_ms_b128",
                 "alloc_bytes_per_iteration", "zmq_ms_b1000", "zmq_overhead", "zmq_warmup_iterations",
-                "zmq_ms_b1000_whole_run")) {
+                "zmq_ms_b1000_whole_run", "zmq_ms_b1000_plain", "curve_overhead")) {
             assertTrue(j.has(k), k + " in " + r.out());
         }
         assertTrue(j.get("alternating_ms_b1000").asDouble() > 0);

@@ -150,17 +150,22 @@ final class ThreeHosts implements AutoCloseable {
         }
     }
 
-    /** Sends SIGSTOP or SIGCONT to a process and every descendant. */
-    static void signal(ProcessHandle p, String signal) throws IOException, InterruptedException {
-        List<ProcessHandle> all = new ArrayList<>();
-        all.add(p);
-        p.descendants().forEach(all::add);
-        for (ProcessHandle h : all) {
-            Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(h.pid())).redirectErrorStream(true)
-                    .start();
-            k.getInputStream().readAllBytes();
-            k.waitFor(10, TimeUnit.SECONDS);
-        }
+    /** A listening address of the link and how host x reaches it. */
+    record Route(String address, NetworkHosts.Link via) {
+    }
+
+    /**
+     * Joins host x to each of the three hosts and routes it to every listening address (each is on a
+     * link x is not on): what a fourth machine on the same network could reach.
+     */
+    List<Route> routesFromX() throws IOException, InterruptedException {
+        NetworkHosts.Link toTx = hosts.link("x", TX);
+        NetworkHosts.Link toCh = hosts.link("x", CH);
+        NetworkHosts.Link toRx = hosts.link("x", RX);
+        hosts.route("x", txCh.aAddress(), toTx.bAddress());
+        hosts.route("x", chRx.aAddress(), toCh.bAddress());
+        hosts.route("x", rxTx.aAddress(), toRx.bAddress());
+        return List.of(new Route(samplerOut(), toTx), new Route(channelOut(), toCh), new Route(feedbackOut(), toRx));
     }
 
     static String seconds(long t0) {

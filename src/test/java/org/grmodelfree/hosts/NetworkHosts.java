@@ -102,6 +102,16 @@ public final class NetworkHosts implements AutoCloseable {
         run("ip", "-n", link.b().namespace(), "link", "set", link.bDevice(), state);
     }
 
+    /** Sends a signal (STOP, CONT, KILL ...) to every process running on a host. */
+    public void signal(String host, String signal) throws IOException, InterruptedException {
+        Result pids = tryRun("ip", "netns", "pids", host(host).namespace());
+        for (String pid : pids.output.strip().split("\\s+")) {
+            if (pid.matches("[0-9]+")) {
+                tryRun("kill", "-" + signal, pid);
+            }
+        }
+    }
+
     /** Removes every namespace of this set (their veth pairs go with them). Idempotent. */
     @Override
     public void close() {

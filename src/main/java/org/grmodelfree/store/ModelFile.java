@@ -318,6 +318,10 @@ public final class ModelFile {
             }
         } catch (MessageSizeException e) {
             throw new ModelFormatException("a length header is larger than any model file", e);
+        } catch (MessagePackException | java.io.EOFException e) {
+            // a byte that is no msgpack tag (0xc1), or a value cut off by the end of the input
+            throw new ModelFormatException("truncated or not msgpack (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
     }
 

@@ -92,10 +92,12 @@ public final class SemanticBlockCheckpoint {
         }
         Map<String, Double> counters = new LinkedHashMap<>();
         for (Map.Entry<Value, Value> e : ModelFile.map(m, "counters").entrySet()) {
-            if (!e.getKey().isStringValue()) {
-                throw new ModelFormatException("counter names must be strings");
+            String name;
+            try {
+                name = e.getKey().asStringValue().asString();
+            } catch (org.msgpack.core.MessagePackException notText) {
+                throw new ModelFormatException("counter names must be strings of valid UTF-8", notText);
             }
-            String name = e.getKey().asStringValue().asString();
             counters.put(name, ModelFile.num(e.getValue(), "counter " + name));
         }
         return new Loaded(block, agent, config, step, tensors, shapes, opts.get(0), counters);

@@ -30,15 +30,19 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (0 ok, 1 failure, 2 bad usage). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(new CommandLine(new Main()), args, out, err);
+    }
+
+    /**
+     * Runs a command line of the given commands (tests add one) as {@link #run(String[], PrintWriter,
+     * PrintWriter)} does. An {@link Error} from anywhere in a command, an OutOfMemoryError above
+     * all, ends in one line naming what ran out and what to change, and status 1.
+     */
+    static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
         System.setProperty("java.awt.headless", "true");
-        CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("modelfree: " + ex.getMessage());
-            err.println("Try 'modelfree " + commandPath(ex.getCommandLine()) + "--help' for usage.");
-            return 2;
-        });
+        cl.setParameterExceptionHandler((ex, a) -> usageError(ex, err));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("MODELFREE_DEBUG") != null) {
                 ex.printStackTrace(err);
@@ -46,7 +50,68 @@ public final class Main implements Runnable {
             err.println("modelfree: error: " + describe(ex));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            if (System.getenv("MODELFREE_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+            err.println("modelfree: error: " + describe(e));
+            err.flush();
+            return 1;
+        }
+    }
+
+    /** One line for an Error: what ran out and what to change, or what broke and how to see more. */
+    private static String describeError(Error e) {
+        if (e instanceof OutOfMemoryError) {
+            return String.format(java.util.Locale.ROOT, "out of memory (%s; the JVM may use %.1f GB here): give it"
+                    + " more with MODELFREE_JAVA_OPTS=-Xmx<size>, e.g. -Xmx8g, or make the sizes smaller (train:"
+                    + " --messages, --hidden, --symbols, --batch-rx, --batch-tx; semantic train: --batch,"
+                    + " --train-images)", e.getMessage() == null ? "OutOfMemoryError" : e.getMessage(),
+                    Runtime.getRuntime().maxMemory() / 1e9);
+        }
+        if (e instanceof StackOverflowError) {
+            return "the call stack ran out (StackOverflowError): give threads a larger stack with"
+                    + " MODELFREE_JAVA_OPTS=-Xss16m, and report it (MODELFREE_DEBUG=1 prints where it happened)";
+        }
+        return "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + " (MODELFREE_DEBUG=1 prints where it happened)";
+    }
+
+    /**
+     * Parses a command line and runs only its command's {@link Validated#validate}: 0 when the
+     * flags make a run, 2 with the usage error printed as {@link #run} prints it. Starts no work
+     * and creates nothing.
+     */
+    static int check(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        try {
+            CommandLine.ParseResult pr = cl.parseArgs(args);
+            while (pr.hasSubcommand()) {
+                pr = pr.subcommand();
+            }
+            if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested()) {
+                return 0;
+            }
+            Object command = pr.commandSpec().userObject();
+            if (command instanceof Validated v) {
+                v.validate();
+            } else if (command instanceof Runnable r && !(command instanceof java.util.concurrent.Callable<?>)) {
+                r.run(); // the command groups (modelfree, semantic) only say that a subcommand is missing
+            }
+            return 0;
+        } catch (CommandLine.ParameterException ex) {
+            return usageError(ex, err);
+        }
+    }
+
+    private static int usageError(CommandLine.ParameterException ex, PrintWriter err) {
+        err.println("modelfree: " + ex.getMessage());
+        err.println("Try 'modelfree " + commandPath(ex.getCommandLine()) + "--help' for usage.");
+        return 2;
     }
 
     /** The process's standard input (only Main touches the standard streams). */
@@ -63,6 +128,11 @@ public final class Main implements Runnable {
     }
 
     private static String describe(Throwable ex) {
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof Error e) { // e.g. from a worker thread, wrapped in an ExecutionException
+                return describeError(e);
+            }
+        }
         Throwable t = ex;
         while (t.getMessage() == null && t.getCause() != null) {
             t = t.getCause();

@@ -27,6 +27,9 @@ public record SnrRange(double[] values) {
                 double start = Double.parseDouble(p[0]);
                 double step = Double.parseDouble(p[1]);
                 double stop = Double.parseDouble(p[2]);
+                if (!Double.isFinite(start) || !Double.isFinite(step) || !Double.isFinite(stop)) {
+                    throw new NumberFormatException(); // NaN gave an empty range
+                }
                 if (!(step > 0) || stop < start || (stop - start) / step > 1000) {
                     throw new IllegalArgumentException("SNR range '" + value
                             + "' needs a positive step, stop >= start and at most 1000 points");

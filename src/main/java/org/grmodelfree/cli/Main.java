@@ -40,14 +40,13 @@ public final class Main implements Runnable {
      */
     static int run(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
         System.setProperty("java.awt.headless", "true");
-        cl.setOut(out);
-        cl.setErr(err);
+        configure(cl, out, err);
         cl.setParameterExceptionHandler((ex, a) -> usageError(ex, err));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("MODELFREE_DEBUG") != null) {
                 ex.printStackTrace(err);
             }
-            err.println("modelfree: error: " + describe(ex));
+            err.println("modelfree: error: " + oneLine(describe(ex)));
             return 1;
         });
         try {
@@ -85,9 +84,12 @@ public final class Main implements Runnable {
      * and creates nothing.
      */
     static int check(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setOut(out);
-        cl.setErr(err);
+        return check(new CommandLine(new Main()), args, out, err);
+    }
+
+    /** The same on a command line that may be reused (picocli resets every option before it parses). */
+    static int check(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+        configure(cl, out, err);
         try {
             CommandLine.ParseResult pr = cl.parseArgs(args);
             while (pr.hasSubcommand()) {
@@ -108,8 +110,21 @@ public final class Main implements Runnable {
         }
     }
 
+    /** Streams, and paths converted with a plain message (picocli's names the JDK exception). */
+    private static void configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            try {
+                return java.nio.file.Path.of(s);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new CommandLine.TypeConversionException("'" + s + "' is no path here (" + e.getReason() + ")");
+            }
+        });
+    }
+
     private static int usageError(CommandLine.ParameterException ex, PrintWriter err) {
-        err.println("modelfree: " + ex.getMessage());
+        err.println("modelfree: " + oneLine(ex.getMessage()));
         err.println("Try 'modelfree " + commandPath(ex.getCommandLine()) + "--help' for usage.");
         return 2;
     }
@@ -117,6 +132,20 @@ public final class Main implements Runnable {
     /** The process's standard input (only Main touches the standard streams). */
     static java.io.InputStream standardInput() {
         return System.in;
+    }
+
+    /** The message on one line: control characters and line separators (e.g. in a quoted argument) escaped. */
+    static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            if (Character.isISOControl(c) || c == (char) 0x2028 || c == (char) 0x2029) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     private static String commandPath(CommandLine cl) {

@@ -172,11 +172,15 @@ final class SemanticCommand implements Runnable {
                 double hi = d.snrHighDb();
                 if (snrRange != null) {
                     String[] p = snrRange.split(":");
-                    if (p.length != 2) {
+                    try {
+                        if (p.length != 2) {
+                            throw new NumberFormatException();
+                        }
+                        lo = Double.parseDouble(p[0]);
+                        hi = Double.parseDouble(p[1]);
+                    } catch (NumberFormatException e) {
                         throw new IllegalArgumentException("--snr-range must be low:high, not '" + snrRange + "'");
                     }
-                    lo = Double.parseDouble(p[0]);
-                    hi = Double.parseDouble(p[1]);
                 }
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
@@ -185,9 +189,19 @@ final class SemanticCommand implements Runnable {
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                String m = e.getMessage();
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (m.contains("--") ? "" : Validated.flagsOf(spec, m, FLAGS_BY_WORDING)) + m);
             }
         }
+
+        /** Which flags set the quantity a configuration message names (SemanticConfig's wording). */
+        private static final String[][] FLAGS_BY_WORDING = {
+            {"dataset", "--dataset"}, {"method must", "--method"}, {"unknown baseline", "--baseline"},
+            {"image counts", "--train-images", "--test-images"}, {"batch", "--batch"}, {"learning rate", "--lr"},
+            {"snr", "--snr-range"}, {"s^2", "--sigma2"}, {"receiver and transmitter steps", "--rx-steps", "--tx-steps"},
+            {"epochs", "--epochs", "--fine-tune-epochs"},
+        };
 
         private static <T> T or(T v, T d) {
             return v != null ? v : d;

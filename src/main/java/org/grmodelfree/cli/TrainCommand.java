@@ -297,34 +297,19 @@ final class TrainCommand implements Callable<Integer>, Validated {
         return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
     }
 
-    /**
-     * The flags behind a configuration message, e.g. "--batch-rx, --batch-tx: " for "batch sizes
-     * must be positive": those given on the command line, else all that set the quantity.
-     */
+    /** Which flags set the quantity a configuration message names (TrainConfig's wording). */
+    private static final String[][] FLAGS_BY_WORDING = {
+        {"unknown channel", "--channel"}, {"unknown method", "--method"}, {"unknown baseline", "--baseline"},
+        {"final learning-rate", "--lr-final"}, {"learning rate", "--lr-rx", "--lr-tx"},
+        {"final exploration", "--sigma2-final"}, {"exploration variance", "--sigma2"},
+        {"batch", "--batch-rx", "--batch-tx"}, {"messages", "--messages"}, {"symbols", "--symbols"},
+        {"2n", "--symbols"}, {"n = ", "--symbols"}, {"hidden", "--hidden"}, {"iterations", "--iterations"},
+        {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
+        {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
+    };
+
     private String flagsOf(String message) {
-        String m = message.toLowerCase(java.util.Locale.ROOT);
-        List<String> flags = new java.util.ArrayList<>();
-        String[][] table = {
-            {"unknown channel", "--channel"}, {"unknown method", "--method"}, {"unknown baseline", "--baseline"},
-            {"final learning-rate", "--lr-final"}, {"learning rate", "--lr-rx", "--lr-tx"},
-            {"final exploration", "--sigma2-final"}, {"exploration variance", "--sigma2"},
-            {"batch", "--batch-rx", "--batch-tx"}, {"messages", "--messages"}, {"symbols", "--symbols"},
-            {"2n", "--symbols"}, {"n = ", "--symbols"}, {"hidden", "--hidden"}, {"iterations", "--iterations"},
-            {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
-            {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
-        };
-        for (String[] row : table) {
-            if (m.contains(row[0])) {
-                List<String> named = List.of(row).subList(1, row.length);
-                List<String> typed = Validated.given(spec, named);
-                for (String f : typed.isEmpty() ? named : typed) {
-                    if (!flags.contains(f)) {
-                        flags.add(f);
-                    }
-                }
-            }
-        }
-        return flags.isEmpty() ? "" : String.join(", ", flags) + ": ";
+        return Validated.flagsOf(spec, message, FLAGS_BY_WORDING);
     }
 
     TrainConfig config() {

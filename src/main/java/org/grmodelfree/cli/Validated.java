@@ -52,4 +52,26 @@ interface Validated {
                 + (changing.size() == 1 ? "it" : "them") + " out (only " + applies + " applies), or train into a new"
                 + " --out";
     }
+
+    /**
+     * The flags behind a configuration message, e.g. "--batch-rx, --batch-tx: " for "batch sizes
+     * must be positive": rows of table are a wording (lower case) and the flags that set it; of
+     * those, the ones given on the command line, else all. "" when no wording matches.
+     */
+    static String flagsOf(picocli.CommandLine.Model.CommandSpec spec, String message, String[][] table) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        java.util.List<String> flags = new java.util.ArrayList<>();
+        for (String[] row : table) {
+            if (m.contains(row[0])) {
+                java.util.List<String> named = java.util.List.of(row).subList(1, row.length);
+                java.util.List<String> typed = given(spec, named);
+                for (String f : typed.isEmpty() ? named : typed) {
+                    if (!flags.contains(f)) {
+                        flags.add(f);
+                    }
+                }
+            }
+        }
+        return flags.isEmpty() ? "" : String.join(", ", flags) + ": ";
+    }
 }

@@ -35,8 +35,12 @@ public record SnrRange(double[] values) {
                             + "' needs a positive step, stop >= start and at most 1000 points");
                 }
                 List<Double> out = new ArrayList<>();
-                for (int i = 0; start + i * step <= stop + 1e-9; i++) {
-                    out.add(Math.round((start + i * step) * 1e9) / 1e9);
+                // counted, not compared: at 1e308 a step of 1 does not move start, and the list grew without end
+                long points = (long) Math.floor((stop - start) / step + 1e-9) + 1;
+                for (int i = 0; i < points; i++) {
+                    double x = start + i * step;
+                    // rounded to 1e-9 dB against 0.1-step drift; beyond a long's range the rounding saturated
+                    out.add(Math.abs(x) < 1e9 ? Math.round(x * 1e9) / 1e9 : x);
                 }
                 return out.stream().mapToDouble(Double::doubleValue).toArray();
             }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.experiments.GradientAccuracy;
 import org.grmodelfree.experiments.MethodComparison;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.gnuradio.FlowgraphRun;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;

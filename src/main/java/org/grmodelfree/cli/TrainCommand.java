@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.run.Progress;

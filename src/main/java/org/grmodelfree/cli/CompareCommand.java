@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
+import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.experiments.GradientAccuracy;
 import org.grmodelfree.experiments.MethodComparison;
 import org.grmodelfree.train.Baseline;
@@ -24,7 +26,7 @@ import picocli.CommandLine.Spec;
                 + "deviation), alternating vs supervised, AWGN and RBF, and BLER vs SNR after training.",
             "With --gradient: cosine similarity and relative error of the policy-gradient estimate against the true "
                 + "gradient, as functions of s^2 and batch size."})
-final class CompareCommand implements Callable<Integer> {
+final class CompareCommand implements Callable<Integer>, Validated {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -73,12 +75,54 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ProgressOptions progressOptions;
 
+    /** Flags that only the gradient study reads. */
+    static final List<String> GRADIENT_ONLY = List.of("--model", "--sigma2-list", "--batches", "--trials", "--baseline");
+
+    @Override
+    public void validate() {
+        if (seeds < 1 || iterations < 1 || evalEvery < 1 || evalMessages < 1 || maxMessages < 1 || trials < 2) {
+            throw usage("--seeds, --iterations, --eval-every, --eval-messages and --max-messages must be positive,"
+                    + " --trials at least 2");
+        }
+        if (!gradient) {
+            List<String> ignored = Validated.given(spec, GRADIENT_ONLY);
+            if (!ignored.isEmpty()) {
+                throw usage(String.join(", ", ignored) + (ignored.size() == 1 ? " applies" : " apply")
+                        + " only with --gradient");
+            }
+            for (String ch : channels) {
+                try {
+                    ChannelKind.parse(ch.trim());
+                } catch (IllegalArgumentException e) {
+                    throw usage("--channels: " + e.getMessage());
+                }
+            }
+            return;
+        }
+        try {
+            Baseline.parse(baseline);
+        } catch (IllegalArgumentException e) {
+            throw usage("--baseline: " + e.getMessage());
+        }
+        for (double s2 : sigma2s) {
+            if (!(s2 > 0 && s2 < 1)) {
+                throw usage("--sigma2-list values must lie in (0, 1), got " + s2);
+            }
+        }
+        for (int bb : batches) {
+            if (bb < 1) {
+                throw usage("--batches must be positive, got " + bb);
+            }
+        }
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (seeds < 1 || iterations < 1 || evalEvery < 1 || evalMessages < 1 || maxMessages < 1 || trials < 2) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--seeds, --iterations, --eval-every, --eval-messages and --max-messages must be positive, --trials at least 2");
-        }
+        validate();
         Path out = output.orElse(Path.of("out/compare"));
         Files.createDirectories(out);
         PrintWriter stdout = spec.commandLine().getOut();
@@ -88,25 +132,10 @@ final class CompareCommand implements Callable<Integer> {
                 return new MethodComparison(seeds, iterations, channels, evalEvery, evalMessages, maxMessages, out,
                         stdout, err, progressOptions.quiet).run();
             } catch (MethodComparison.UsageException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw usage(e.getMessage());
             }
         }
-        Baseline b;
-        try {
-            b = Baseline.parse(baseline);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-        for (double s2 : sigma2s) {
-            if (!(s2 > 0 && s2 < 1)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sigma2-list values must lie in (0, 1), got " + s2);
-            }
-        }
-        for (int bb : batches) {
-            if (bb < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batches must be positive, got " + bb);
-            }
-        }
-        return new GradientAccuracy(model, sigma2s, batches, trials, b, out, stdout, err, progressOptions.quiet).run();
+        return new GradientAccuracy(model, sigma2s, batches, trials, Baseline.parse(baseline), out, stdout, err,
+                progressOptions.quiet).run();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.run.ModelEvaluation;
 import org.grmodelfree.run.SnrRange;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code modelfree evaluate}: BLER vs SNR of a trained model. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print and write the BLER table of a trained model (fixed codebook, no exploration).")
-final class EvaluateCommand implements Callable<Integer> {
+final class EvaluateCommand implements Callable<Integer>, Validated {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -43,18 +44,25 @@ final class EvaluateCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Override
-    public Integer call() throws Exception {
+    public void validate() {
         if (maxMessages < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--max-messages must be positive");
         }
+        if (channel != null) {
+            try {
+                ChannelKind.parse(channel);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--channel: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
         ModelFile.Loaded loaded = ModelFile.load(model);
         Trainer t = ModelFile.restore(loaded);
-        ChannelKind ch;
-        try {
-            ch = channel == null ? loaded.config().channel() : ChannelKind.parse(channel);
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        ChannelKind ch = channel == null ? loaded.config().channel() : ChannelKind.parse(channel);
         if (ch != t.receiver().kind()) {
             spec.commandLine().getErr().println("note: the model's receiver was built for " + t.receiver().kind().id()
                     + ", evaluating on " + ch.id());

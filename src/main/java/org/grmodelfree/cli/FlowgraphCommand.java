@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.gnuradio.FlowgraphRun;
 import org.grmodelfree.report.Json;
 import org.grmodelfree.run.Progress;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Unmatched;
                 + " a file with a Model-free Transmitter and Receiver: train and evaluate; evaluate, evaluate_*: BLER"
                 + " of --model; qpsk_reference: GNU Radio's QPSK link, and with --model the learned link beside it);"
                 + " unknown flags go to the flowgraph, e.g. --iterations 500")
-final class FlowgraphCommand implements Callable<Integer> {
+final class FlowgraphCommand implements Callable<Integer>, Validated {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -69,16 +70,29 @@ final class FlowgraphCommand implements Callable<Integer> {
     List<String> flowgraphFlags = new ArrayList<>();
 
     @Override
-    public Integer call() throws Exception {
+    public void validate() {
         if (frames < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--frames must be positive");
+        }
+        if (testMessages < 1 || maxMessages < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--test-messages and --max-messages must be positive");
         }
         try {
             FlowgraphRun.checkName(name);
         } catch (FlowgraphRun.UsageException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
         Path dir = output.orElse(Path.of("runs", "flowgraph-" + FlowgraphRun.label(name)));
+        Path made = null; // the topmost folder this command creates, if any
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            made = p;
+        }
         Files.createDirectories(dir);
         Progress progress = progressOptions.progress(spec.commandLine().getErr());
         Map<String, Object> summary;
@@ -86,10 +100,26 @@ final class FlowgraphCommand implements Callable<Integer> {
             summary = new FlowgraphRun(name, snrDb, model, frames, testMessages, maxMessages, flowgraphFlags)
                     .run(dir, progress);
         } catch (FlowgraphRun.UsageException e) {
+            // the flowgraph itself or its flags do not make a headless run (found once it was read or
+            // compiled): the folder this command made for it holds nothing of use
+            if (made != null) {
+                deleteTree(made);
+            }
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         spec.commandLine().getOut().println(Json.toCompactString(summary));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Best effort: removes a folder this command made, with what a refused run left in it. */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException ignored) {
+            // the usage error is what the user needs to see
+        }
     }
 }

@@ -15,13 +15,23 @@ final class OutputOptions {
     Path out;
 
     /** An empty folder name is refused: it wrote every output into the working directory. */
-    @Option(names = "--out", descriptionKey = "out", paramLabel = "<out>")
+    @Option(names = "--out", descriptionKey = "out", paramLabel = "<out>",
+            defaultValue = picocli.CommandLine.Option.NULL_VALUE)
     void out(String folder) {
+        if (folder == null) { // the default, applied on every parse: a reused command line forgets the last --out
+            out = null;
+            return;
+        }
         if (folder.isBlank()) {
             throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
                     "--out needs a folder name, got an empty one (it would write into the working directory)");
         }
-        out = Path.of(folder);
+        try {
+            out = Path.of(folder);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                    "--out: '" + folder + "' is no folder name here (" + e.getReason() + ")");
+        }
     }
 
     /** The folder given, else the command's default. */

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
 import org.grmodelfree.semantic.model.SemanticConfig;
 import org.grmodelfree.semantic.model.SemanticMethod;
 import org.grmodelfree.semantic.run.SemanticSession;
+import org.grmodelfree.semantic.store.SemanticModelFile;
 import org.grmodelfree.train.Baseline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +36,7 @@ final class SemanticCommand implements Runnable {
 
     @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Train the four agents and the receiver; write summary.json, the model, learning curves and plots.")
-    static final class Train implements Callable<Integer> {
+    static final class Train implements Callable<Integer>, Validated {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -108,10 +110,54 @@ final class SemanticCommand implements Runnable {
         @Mixin
         ProgressOptions progressOptions;
 
+        /** Flags that set the run's configuration, which --resume takes from the file (all but --epochs). */
+        static final List<String> CONFIG_FLAGS = List.of("--dataset", "--method", "--reduced", "--fine-tune-epochs",
+                "--batch", "--lr", "--sigma2", "--learn-sigma2", "--baseline", "--mirrored", "--rx-steps", "--tx-steps",
+                "--snr-range", "--train-images", "--test-images", "--seed");
+
+        private Path dir(SemanticConfig requested) {
+            return output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
+        }
+
+        /** The configuration, and on --resume a file to resume whose configuration no flag changes. */
+        @Override
+        public void validate() {
+            SemanticConfig requested = config();
+            if (!resume) {
+                return;
+            }
+            Path model = dir(requested).resolve(SemanticSession.MODEL);
+            if (!java.nio.file.Files.exists(model)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume: there is no " + model
+                        + " to continue (train into this --out first)");
+            }
+            List<String> given = Validated.given(spec, CONFIG_FLAGS);
+            if (given.isEmpty()) {
+                return;
+            }
+            Map<String, Object> file;
+            try {
+                file = SemanticModelFile.configMap(SemanticModelFile.load(model).config());
+            } catch (java.io.IOException | RuntimeException e) {
+                return; // the run reports a file it cannot read, naming it
+            }
+            String conflict = Validated.resumeConflict(model, given, Train::configKeys,
+                    SemanticModelFile.configMap(requested), file, "--epochs");
+            if (conflict != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), conflict);
+            }
+        }
+
+        private static List<String> configKeys(String flag) {
+            return flag.equals("--snr-range") ? List.of("snr_low_db", "snr_high_db")
+                    : List.of(flag.substring(2).replace('-', '_'));
+        }
+
         @Override
         public Integer call() throws Exception {
+            validate();
             SemanticConfig requested = config();
-            Path dir = output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
+            Path dir = dir(requested);
             double[] snrs = curveSnrs != null ? curveSnrs.values() : SnrRange.parse("-10:2:20");
             Progress progress = progressOptions.progress(spec.commandLine().getErr());
             Map<String, Object> summary = SemanticSession.run(requested, dir, resume, epochs, snrs, progress);
@@ -127,11 +173,15 @@ final class SemanticCommand implements Runnable {
                 double hi = d.snrHighDb();
                 if (snrRange != null) {
                     String[] p = snrRange.split(":");
-                    if (p.length != 2) {
+                    try {
+                        if (p.length != 2) {
+                            throw new NumberFormatException();
+                        }
+                        lo = Double.parseDouble(p[0]);
+                        hi = Double.parseDouble(p[1]);
+                    } catch (NumberFormatException e) {
                         throw new IllegalArgumentException("--snr-range must be low:high, not '" + snrRange + "'");
                     }
-                    lo = Double.parseDouble(p[0]);
-                    hi = Double.parseDouble(p[1]);
                 }
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
@@ -140,9 +190,19 @@ final class SemanticCommand implements Runnable {
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                String m = e.getMessage();
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        (m.contains("--") ? "" : Validated.flagsOf(spec, m, FLAGS_BY_WORDING)) + m);
             }
         }
+
+        /** Which flags set the quantity a configuration message names (SemanticConfig's wording). */
+        private static final String[][] FLAGS_BY_WORDING = {
+            {"dataset", "--dataset"}, {"method must", "--method"}, {"unknown baseline", "--baseline"},
+            {"image counts", "--train-images", "--test-images"}, {"batch", "--batch"}, {"learning rate", "--lr"},
+            {"snr", "--snr-range"}, {"s^2", "--sigma2"}, {"receiver and transmitter steps", "--rx-steps", "--tx-steps"},
+            {"epochs", "--epochs", "--fine-tune-epochs"},
+        };
 
         private static <T> T or(T v, T d) {
             return v != null ? v : d;

@@ -1,9 +1,11 @@
 package org.grmodelfree.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.run.Progress;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code modelfree train}: one embedded training run with a built-in channel. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a transmitter and receiver end to end over a built-in channel (embedded, one JVM).")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, Validated {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -139,37 +141,176 @@ final class TrainCommand implements Callable<Integer> {
             defaultValue = "0")
     int feedbackBits;
 
+    /** Flags that only the ZeroMQ link reads (its test channel process and its loss feedback). */
+    static final List<String> ZMQ_ONLY = List.of("--channel-shift", "--channel-hold-back", "--feedback-delay-ms",
+            "--feedback-drop", "--feedback-bits");
+    /** Flags that set the run's configuration, which --resume takes from the file (all but --iterations). */
+    static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
+            "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
+            "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
+            "--patience");
+
     @Override
     public Integer call() throws Exception {
-        Path out = output.orElse(Path.of("out/train"));
+        validate();
+        Path out = out();
         TrainConfig c = config();
-        if (testMessages < 1 || maxMessages < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--test-messages and --max-messages must be positive");
-        }
         double[] snrs = curveSnrs != null ? curveSnrs.values()
                 : SnrRange.parse(SnrRange.defaultCurve(c.channel()));
         Progress progress = progressOptions.progress(spec.commandLine().getErr());
         TrainingSession.Settings settings = new TrainingSession.Settings(snrs, testMessages, maxMessages, 30);
         Map<String, Object> summary;
         if (transport.equals("zmq")) {
-            if (resume) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--resume works with the embedded transport; block processes resume from their own checkpoints");
-            }
             ZmqTraining.LinkOptions d = ZmqTraining.LinkOptions.defaults();
             ZmqTraining.LinkOptions o = new ZmqTraining.LinkOptions(channelShift, channelHoldBack, feedbackDelayMs,
                     feedbackDrop, feedbackBits, d.peerTimeoutSeconds(), d.feedbackTimeoutSeconds(),
                     d.checkpointSeconds());
             summary = ZmqTraining.run(c, out, o, settings, progress, spec.commandLine().getErr());
-        } else if (transport.equals("embedded")) {
-            summary = TrainingSession.run(c, out, resume, resume ? iterations : null, settings, progress);
         } else {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--transport must be embedded or zmq, not '" + transport + "'");
+            summary = TrainingSession.run(c, out, resume, resume ? iterations : null, settings, progress);
         }
         printSummary(spec.commandLine().getOut(), summary, out);
         return 0;
+    }
+
+    private Path out() {
+        return output.orElse(Path.of("out/train"));
+    }
+
+    /**
+     * Every check of the flags, before any folder exists: the configuration (naming the flags
+     * behind a bad value) and whether it fits the JVM's memory, the transport and the flags only
+     * it reads, and on --resume that no flag would change the resumed run's configuration.
+     */
+    @Override
+    public void validate() {
+        TrainConfig c = config();
+        if (testMessages < 1 || maxMessages < 1) {
+            throw usage("--test-messages and --max-messages must be positive");
+        }
+        boolean zmq = transport.equals("zmq");
+        if (!zmq && !transport.equals("embedded")) {
+            throw usage("--transport must be embedded or zmq, not '" + transport + "'");
+        }
+        List<String> zmqOnly = Validated.given(spec, ZMQ_ONLY);
+        if (!zmq && !zmqOnly.isEmpty()) {
+            throw usage(String.join(", ", zmqOnly) + (zmqOnly.size() == 1 ? " applies" : " apply")
+                    + " only to --transport zmq (the embedded run has no test channel process and no feedback link)");
+        }
+        if (resume) {
+            if (zmq) {
+                throw usage("--resume works with the embedded transport; block processes resume from their own"
+                        + " checkpoints");
+            }
+            checkResume(c);
+            return;
+        }
+        if (zmq) {
+            checkZmq(c);
+        }
+        try {
+            c.requireFits(Runtime.getRuntime().maxMemory());
+        } catch (IllegalArgumentException e) {
+            throw usage(flagsOf(e.getMessage()) + e.getMessage());
+        }
+    }
+
+    /**
+     * --resume continues the file's configuration (only --iterations applies): a flag that would
+     * change it is refused, naming the file's value. A flag that repeats the file's value is fine.
+     */
+    private void checkResume(TrainConfig requested) {
+        Path model = TrainingSession.modelPath(out());
+        if (!java.nio.file.Files.exists(model)) {
+            throw usage("--resume: there is no " + model + " to continue (train into this --out first)");
+        }
+        List<String> given = Validated.given(spec, CONFIG_FLAGS);
+        if (given.isEmpty()) {
+            return;
+        }
+        Map<String, Object> file;
+        try {
+            file = org.grmodelfree.store.ModelFile.configMap(org.grmodelfree.store.ModelFile.load(model).config());
+        } catch (java.io.IOException | RuntimeException e) {
+            return; // the run reports a file it cannot read, naming it
+        }
+        String conflict = Validated.resumeConflict(model, given, TrainCommand::configKeys,
+                org.grmodelfree.store.ModelFile.configMap(requested), file, "--iterations");
+        if (conflict != null) {
+            throw usage(conflict);
+        }
+    }
+
+    /** The configuration keys a flag sets. */
+    private static List<String> configKeys(String flag) {
+        return switch (flag) {
+            case "--channel" -> List.of("channel");
+            case "--snr-db" -> List.of("snr_db");
+            case "--method" -> List.of("method");
+            case "--messages" -> List.of("messages");
+            case "--symbols" -> List.of("symbols");
+            case "--hidden" -> List.of("tx_hidden", "rx_hidden");
+            case "--batch-rx" -> List.of("batch_rx");
+            case "--batch-tx" -> List.of("batch_tx");
+            case "--rx-steps" -> List.of("rx_steps");
+            case "--tx-steps" -> List.of("tx_steps");
+            case "--lr-rx" -> List.of("lr_rx");
+            case "--lr-tx" -> List.of("lr_tx");
+            case "--lr-final" -> List.of("lr_final_factor");
+            case "--sigma2" -> List.of("sigma2");
+            case "--sigma2-final" -> List.of("sigma2_final");
+            case "--baseline" -> List.of("baseline");
+            case "--fine-tune" -> List.of("fine_tune_steps");
+            case "--seed" -> List.of("seed");
+            case "--eval-every" -> List.of("eval_every");
+            case "--patience" -> List.of("patience");
+            default -> List.of(); // --paper: a recipe, not one value
+        };
+    }
+
+    /** What the ZeroMQ link supports, and its flags within the limits of the blocks that read them. */
+    private void checkZmq(TrainConfig c) {
+        if (c.method() != Method.ALTERNATING) {
+            throw usage("--method " + c.method().id() + " does not work with --transport zmq: it trains model-free"
+                    + " (alternating); the supervised method needs a gradient through the channel");
+        }
+        if (c.fineTuneSteps() > 0 || c.patience() > 0) {
+            throw usage("--fine-tune and --patience do not work with --transport zmq yet");
+        }
+        checkBlockParam("--snr-db", org.grmodelfree.block.ChannelBlock.SNR_DB, c.snrDb());
+        checkBlockParam("--symbols", org.grmodelfree.block.ChannelBlock.SYMBOLS, c.symbols());
+        checkBlockParam("--channel-shift", org.grmodelfree.block.ChannelBlock.SHIFT, channelShift);
+        checkBlockParam("--channel-hold-back", org.grmodelfree.block.ChannelBlock.HOLD_BACK, channelHoldBack);
+        checkBlockParam("--feedback-delay-ms", org.grmodelfree.block.LossFeedbackBlock.DELAY_MS, feedbackDelayMs);
+        checkBlockParam("--feedback-drop", org.grmodelfree.block.LossFeedbackBlock.DROP, feedbackDrop);
+        checkBlockParam("--feedback-bits", org.grmodelfree.block.LossFeedbackBlock.QUANTIZE_BITS, feedbackBits);
+    }
+
+    private void checkBlockParam(String flag, org.grmodelfree.block.ParamSpec p, Number value) {
+        try {
+            p.parse(value instanceof Double d ? Double.toString(d) : value.toString());
+        } catch (IllegalArgumentException e) {
+            throw usage(flag + ": " + e.getMessage());
+        }
+    }
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Which flags set the quantity a configuration message names (TrainConfig's wording). */
+    private static final String[][] FLAGS_BY_WORDING = {
+        {"unknown channel", "--channel"}, {"unknown method", "--method"}, {"unknown baseline", "--baseline"},
+        {"final learning-rate", "--lr-final"}, {"learning rate", "--lr-rx", "--lr-tx"},
+        {"final exploration", "--sigma2-final"}, {"exploration variance", "--sigma2"},
+        {"batch", "--batch-rx", "--batch-tx"}, {"messages", "--messages"}, {"symbols", "--symbols"},
+        {"2n", "--symbols"}, {"n = ", "--symbols"}, {"hidden", "--hidden"}, {"iterations", "--iterations"},
+        {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
+        {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
+    };
+
+    private String flagsOf(String message) {
+        return Validated.flagsOf(spec, message, FLAGS_BY_WORDING);
     }
 
     TrainConfig config() {
@@ -190,7 +331,7 @@ final class TrainCommand implements Callable<Integer> {
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
                     .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience())).build();
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }
     }
 

@@ -27,13 +27,20 @@ public record SnrRange(double[] values) {
                 double start = Double.parseDouble(p[0]);
                 double step = Double.parseDouble(p[1]);
                 double stop = Double.parseDouble(p[2]);
+                if (!Double.isFinite(start) || !Double.isFinite(step) || !Double.isFinite(stop)) {
+                    throw new NumberFormatException(); // NaN gave an empty range
+                }
                 if (!(step > 0) || stop < start || (stop - start) / step > 1000) {
                     throw new IllegalArgumentException("SNR range '" + value
                             + "' needs a positive step, stop >= start and at most 1000 points");
                 }
                 List<Double> out = new ArrayList<>();
-                for (int i = 0; start + i * step <= stop + 1e-9; i++) {
-                    out.add(Math.round((start + i * step) * 1e9) / 1e9);
+                // counted, not compared: at 1e308 a step of 1 does not move start, and the list grew without end
+                long points = (long) Math.floor((stop - start) / step + 1e-9) + 1;
+                for (int i = 0; i < points; i++) {
+                    double x = start + i * step;
+                    // rounded to 1e-9 dB against 0.1-step drift; beyond a long's range the rounding saturated
+                    out.add(Math.abs(x) < 1e9 ? Math.round(x * 1e9) / 1e9 : x);
                 }
                 return out.stream().mapToDouble(Double::doubleValue).toArray();
             }

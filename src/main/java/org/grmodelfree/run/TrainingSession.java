@@ -39,7 +39,6 @@ public final class TrainingSession {
      */
     public static Map<String, Object> run(TrainConfig requested, Path out, boolean resume, Integer iterationsOverride,
                                    Settings s, Progress progress) throws IOException {
-        Files.createDirectories(out);
         Trainer trainer;
         LearningCurve curve;
         double previousSeconds;
@@ -57,6 +56,7 @@ public final class TrainingSession {
             curve = new LearningCurve();
             previousSeconds = 0;
         }
+        Files.createDirectories(out); // only once the run can start: a refused one leaves no folder
         TrainConfig c = trainer.config();
         Evaluator validation = new Evaluator(c.seed() + VALIDATION_SEED, Long.MAX_VALUE, c.evalMessages(),
                 c.evalMessages(), 10_000);

@@ -13,7 +13,8 @@ import org.grmodelfree.train.TrainConfig;
 /**
  * The checkpoint of one learning block of a split run (the transmitter or the receiver process):
  * the layout of {@link ModelFile} with format "gr-modelfree/block-checkpoint", the block's name,
- * the id of the next batch it will handle, and only that block's tensors and optimiser. Written
+ * the id of the next batch it will handle, only that block's tensors and optimiser, and the
+ * checksum. Written
  * atomically, so a process killed at any moment leaves the previous checkpoint or the new one, and
  * a restarted block resumes from it.
  */
@@ -52,23 +53,28 @@ public final class BlockCheckpointFile {
     public static Loaded load(Path file) throws IOException {
         byte[] bytes = ModelFile.read(file, "checkpoint");
         try {
-            Map<String, Object> extra = new LinkedHashMap<>();
-            extra.put("block", "");
-            extra.put("next_batch", 0L);
-            ModelFile.Loaded state = ModelFile.decode(bytes, FORMAT, extra);
-            if (!(extra.get("block") instanceof String block) || !(extra.get("next_batch") instanceof Long next)) {
-                throw new ModelFormatException("'block' must be a string and 'next_batch' an integer");
-            }
-            if (next < 0) {
-                throw new ModelFormatException("next batch " + next + " is negative");
-            }
-            if (state.optimisers().size() != 1) {
-                throw new ModelFormatException(state.optimisers().size() + " optimiser states, a block has one");
-            }
-            return new Loaded(block, next, state);
+            return decode(bytes);
         } catch (ModelFormatException e) {
             throw new ModelFormatException("checkpoint " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Decodes and validates a checkpoint's bytes; a ModelFormatException names the problem. */
+    static Loaded decode(byte[] bytes) throws IOException {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("block", "");
+        extra.put("next_batch", 0L);
+        ModelFile.Loaded state = ModelFile.decode(bytes, FORMAT, extra);
+        if (!(extra.get("block") instanceof String block) || !(extra.get("next_batch") instanceof Long next)) {
+            throw new ModelFormatException("'block' must be a string and 'next_batch' an integer");
+        }
+        if (next < 0) {
+            throw new ModelFormatException("next batch " + next + " is negative");
+        }
+        if (state.optimisers().size() != 1) {
+            throw new ModelFormatException(state.optimisers().size() + " optimiser states, a block has one");
+        }
+        return new Loaded(block, next, state);
     }
 
     /**

@@ -33,11 +33,23 @@ import org.msgpack.value.Value;
  * snake_case), {@code iteration}, {@code train_seconds}, {@code tensors} (list of maps name, rows,
  * cols, data = little-endian float32 bytes; transmitter then receiver parameters),
  * {@code optimisers} (list of maps steps, moments = list of float32 byte strings) and
- * {@code history} (list of [iteration, seconds, rx_loss, tx_loss, bler]).
+ * {@code history} (list of [iteration, seconds, rx_loss, tx_loss, bler]), and last {@code crc32c}.
+ *
+ * <p>Since version 2 every file of this layout (link models, block checkpoints, semantic models and
+ * checkpoints) ends with the entry {@code crc32c}: the CRC-32C of every byte before it, written
+ * with a fixed width (the key as a fixstr, the value as a uint32), so a file is still one plain
+ * msgpack map that any msgpack reader opens. A file whose checksum does not match, or a version-2
+ * file without one, is refused as corrupt. Version-1 files (written before the checksum) are still
+ * read, without the check: they hold runs that may have taken hours and cannot be regenerated
+ * without retraining, and one bit flip cannot turn a version-2 file into one (that needs both the
+ * version and the checksum entry changed).
  */
 public final class ModelFile {
     public static final String FORMAT = "gr-modelfree/link-model";
-    public static final int VERSION = 1;
+    /** The version written: 2, with the checksum. */
+    public static final int VERSION = 2;
+    /** The version before the checksum, still read. */
+    public static final int VERSION_WITHOUT_CHECKSUM = 1;
 
     /** A model file read back: enough to rebuild and resume the trainer. */
     public record Loaded(TrainConfig config, int iteration, double trainSeconds,
@@ -95,7 +107,7 @@ public final class ModelFile {
                 p.packArrayHeader(5).packInt(pt.iteration()).packDouble(pt.seconds()).packDouble(pt.rxLoss())
                         .packDouble(pt.txLoss()).packDouble(pt.bler());
             }
-            return p.toByteArray();
+            return seal(p.toByteArray());
         }
     }
 
@@ -306,6 +318,10 @@ public final class ModelFile {
             }
         } catch (MessageSizeException e) {
             throw new ModelFormatException("a length header is larger than any model file", e);
+        } catch (MessagePackException | java.io.EOFException e) {
+            // a byte that is no msgpack tag (0xc1), or a value cut off by the end of the input
+            throw new ModelFormatException("truncated or not msgpack (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
     }
 
@@ -323,6 +339,10 @@ public final class ModelFile {
      * format and version checked; anything else is a ModelFormatException.
      */
     public static Map<Value, Value> root(byte[] bytes, String expectedFormat) throws IOException {
+        boolean sealed = hasChecksum(bytes);
+        if (sealed) {
+            verifyChecksum(bytes);
+        }
         checkLengths(bytes);
         Value root;
         try (MessageUnpacker u = MessagePack.newDefaultUnpacker(bytes)) {
@@ -343,11 +363,83 @@ public final class ModelFile {
             throw new ModelFormatException("format is '" + format + "', expected '" + expectedFormat + "'");
         }
         long version = integer(m, "version");
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_CHECKSUM) {
             throw new ModelFormatException("format version " + version + " is not supported (this build reads "
-                    + VERSION + ")");
+                    + VERSION_WITHOUT_CHECKSUM + " and " + VERSION + ")");
+        }
+        if (version >= VERSION && !sealed) {
+            throw new ModelFormatException("corrupt: a version-" + version + " file must end with its crc32c"
+                    + " checksum, and this one does not (damaged or cut after it was written)");
         }
         return m;
+    }
+
+    /** The bytes that end every sealed file before the checksum: the key "crc32c" (fixstr), then uint32's tag. */
+    private static final byte[] CHECKSUM_ENTRY = {(byte) 0xa6, 'c', 'r', 'c', '3', '2', 'c', (byte) 0xce};
+    /** Length of the checksum entry: key, tag and the 4 big-endian bytes of the CRC-32C. */
+    static final int CHECKSUM_BYTES = CHECKSUM_ENTRY.length + 4;
+
+    /**
+     * One msgpack map (without a checksum) with the entry {@code crc32c} appended: its map header
+     * counts one entry more, and the CRC-32C covers every byte before the entry. map not modified.
+     */
+    public static byte[] seal(byte[] map) throws IOException {
+        int tag = map.length == 0 ? -1 : map[0] & 0xff;
+        long entries;
+        int headerBytes;
+        if (tag >= 0x80 && tag <= 0x8f) {
+            entries = tag & 0x0f;
+            headerBytes = 1;
+        } else if (tag == 0xde && map.length >= 3) {
+            entries = ByteBuffer.wrap(map, 1, 2).getShort() & 0xffff;
+            headerBytes = 3;
+        } else if (tag == 0xdf && map.length >= 5) {
+            entries = ByteBuffer.wrap(map, 1, 4).getInt() & 0xffffffffL;
+            headerBytes = 5;
+        } else {
+            throw new IllegalArgumentException("only a msgpack map can be sealed");
+        }
+        byte[] header;
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(Math.toIntExact(entries + 1));
+            header = p.toByteArray();
+        }
+        int body = map.length - headerBytes;
+        byte[] out = new byte[header.length + body + CHECKSUM_BYTES];
+        System.arraycopy(header, 0, out, 0, header.length);
+        System.arraycopy(map, headerBytes, out, header.length, body);
+        System.arraycopy(CHECKSUM_ENTRY, 0, out, header.length + body, CHECKSUM_ENTRY.length);
+        writeChecksum(out);
+        return out;
+    }
+
+    /** Recomputes the checksum of a sealed file in place (tests damage the content behind it). */
+    static void writeChecksum(byte[] sealed) {
+        int at = sealed.length - 4;
+        ByteBuffer.wrap(sealed, at, 4).putInt(crc32c(sealed, sealed.length - CHECKSUM_BYTES));
+    }
+
+    /** Whether the bytes end with a checksum entry. */
+    static boolean hasChecksum(byte[] b) {
+        int at = b.length - CHECKSUM_BYTES;
+        return at > 0 && java.util.Arrays.equals(b, at, at + CHECKSUM_ENTRY.length, CHECKSUM_ENTRY, 0,
+                CHECKSUM_ENTRY.length);
+    }
+
+    private static void verifyChecksum(byte[] b) {
+        int stored = ByteBuffer.wrap(b, b.length - 4, 4).getInt();
+        int computed = crc32c(b, b.length - CHECKSUM_BYTES);
+        if (stored != computed) {
+            throw new ModelFormatException(String.format(java.util.Locale.ROOT, "corrupt: its crc32c checksum is"
+                    + " %08x but its content's is %08x (the bytes changed after the file was written; use a copy"
+                    + " or train again)", stored, computed));
+        }
+    }
+
+    private static int crc32c(byte[] b, int length) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b, 0, length);
+        return (int) crc.getValue();
     }
 
     private static Loaded decodeChecked(byte[] bytes, String expectedFormat, Map<String, Object> extra)

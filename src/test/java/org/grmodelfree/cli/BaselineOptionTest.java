@@ -44,6 +44,6 @@ class BaselineOptionTest {
         assertFalse(semantic("--baseline", "none").config().baseline());
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
                 () -> semantic("--baseline", "median").config());
-        assertEquals("unknown baseline 'median', expected none or mean", e.getMessage());
+        assertEquals("--baseline: unknown baseline 'median', expected none or mean", e.getMessage()); // names the flag
     }
 }

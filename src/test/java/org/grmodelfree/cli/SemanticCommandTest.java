@@ -53,7 +53,9 @@ class SemanticCommandTest {
         assertOneLineError(run("semantic", "train", "--dataset", "cifar"), 2, "dataset must be mnist or fashion");
         assertOneLineError(run("semantic", "train", "--snr-range", "6"), 2, "--snr-range must be low:high");
         assertOneLineError(run("semantic", "train", "--sigma2", "1.5"), 2, "s^2 must lie in (0, 1)");
-        assertOneLineError(run("semantic", "train", "--resume", "--out", dir.toString()), 1, "does not exist");
+        // nothing to resume is bad usage, refused before the run makes any folder
+        assertOneLineError(run("semantic", "train", "--resume", "--out", dir.toString()), 2,
+                "--resume: there is no " + dir.resolve("semantic-model.msgpack"));
         assertOneLineError(run("semantic", "compare", dir.toString()), 1, "not a finished semantic run");
     }
 }

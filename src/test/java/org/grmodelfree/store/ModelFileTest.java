@@ -133,6 +133,65 @@ class ModelFileTest {
         assertTrue(e.getMessage().contains("bad.msgpack") && e.getMessage().contains("truncated"), e.getMessage());
     }
 
+    // ------------------------------------------------------------ checksum
+
+    /** Every single bit flipped anywhere in a file is refused as corrupt: the weights and rates loaded silently. */
+    @Test
+    void every_single_bit_flip_is_refused_as_corrupt() {
+        assertTrue(ModelFile.hasChecksum(good));
+        int refused = 0;
+        for (int bit = 0; bit < 8 * good.length; bit++) {
+            byte[] b = good.clone();
+            b[bit / 8] ^= (byte) (1 << (bit % 8));
+            try {
+                ModelFile.decode(b);
+                fail("bit " + bit + " flipped: accepted");
+            } catch (ModelFormatException e) {
+                assertTrue(e.getMessage().contains("corrupt") || e.getMessage().contains("checksum")
+                        || bit / 8 >= good.length - ModelFile.CHECKSUM_BYTES, "bit " + bit + ": " + e.getMessage());
+                refused++;
+            } catch (IOException e) {
+                fail("bit " + bit + ": " + e);
+            }
+        }
+        assertEquals(8 * good.length, refused);
+    }
+
+    /** A flipped bit in a file on disk: one line naming the file, saying corrupt, stored and computed sums. */
+    @Test
+    void a_corrupt_file_is_named_with_both_checksums(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("model.msgpack");
+        byte[] b = good.clone();
+        b[good.length / 2] ^= 0x10; // inside a weight
+        Files.write(file, b);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.load(file));
+        String stored = HexFormat.of().formatHex(good, good.length - 4, good.length);
+        assertTrue(e.getMessage().startsWith("model file " + file + ": corrupt: its crc32c checksum is " + stored
+                + " but its content's is "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    /** A version-1 file (before the checksum) still loads, so runs trained before it are not lost. */
+    @Test
+    void a_version_1_file_without_checksum_still_loads() throws IOException {
+        Value root;
+        try (MessageUnpacker u = MessagePack.newDefaultUnpacker(good)) {
+            root = u.unpackValue();
+        }
+        Map<Value, Value> m = new LinkedHashMap<>(root.asMapValue().map());
+        m.remove(key("crc32c"));
+        m.put(key("version"), ValueFactory.newInteger(1));
+        byte[] v1 = pack(ValueFactory.newMap(m));
+        assertFalse(ModelFile.hasChecksum(v1));
+        ModelFile.Loaded l = ModelFile.decode(v1);
+        assertEquals(CONFIG, l.config());
+        assertArrayEquals(ModelFile.decode(good).tensors().get("tx.embedding.table"), l.tensors().get("tx.embedding.table"));
+
+        m.put(key("version"), ValueFactory.newInteger(2));
+        expectFormatError("version 2 without its checksum", pack(ValueFactory.newMap(m)),
+                "must end with its crc32c checksum");
+    }
+
     // ------------------------------------------------------------ damaged bytes
 
     @Test
@@ -242,7 +301,7 @@ class ModelFileTest {
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {0, 2, -1, 1000})
+    @ValueSource(ints = {0, 3, -1, 1000})
     void wrongVersionIsAFormatError(int version) throws IOException {
         byte[] b = edit(m -> m.put(key("version"), ValueFactory.newInteger(version)));
         expectFormatError("version " + version, b, "version " + version + " is not supported");
@@ -500,8 +559,9 @@ class ModelFileTest {
             root = u.unpackValue();
         }
         Map<Value, Value> m = new LinkedHashMap<>(root.asMapValue().map());
+        m.remove(key("crc32c"));
         change.accept(m);
-        return pack(ValueFactory.newMap(m));
+        return ModelFile.seal(pack(ValueFactory.newMap(m)));
     }
 
     private static byte[] editTensor(int index, Consumer<Map<Value, Value>> change) throws IOException {

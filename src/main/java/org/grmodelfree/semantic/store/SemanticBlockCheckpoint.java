@@ -21,7 +21,8 @@ import org.msgpack.value.Value;
  * {@code agent} (the agent's index, -1 for the receiver), {@code config} (as in
  * {@link SemanticModelFile}), {@code step} (the next batch the block will handle),
  * {@code tensors} (the block's parameters, then its batch-norm running statistics),
- * {@code optimisers} (its one Adam) and {@code counters} (a flat map of numbers). Written
+ * {@code optimisers} (its one Adam), {@code counters} (a flat map of numbers) and the checksum
+ * {@code crc32c} (as in {@link ModelFile}). Written
  * atomically, so a process killed at any moment leaves the previous checkpoint or the new one.
  */
 public final class SemanticBlockCheckpoint {
@@ -63,7 +64,7 @@ public final class SemanticBlockCheckpoint {
             ModelFile.packOptimisers(p, List.of(optimiser));
             p.packString("counters");
             ModelFile.packFlatMap(p, counters);
-            bytes = p.toByteArray();
+            bytes = ModelFile.seal(p.toByteArray());
         }
         ModelFile.write(file, bytes);
     }
@@ -91,10 +92,12 @@ public final class SemanticBlockCheckpoint {
         }
         Map<String, Double> counters = new LinkedHashMap<>();
         for (Map.Entry<Value, Value> e : ModelFile.map(m, "counters").entrySet()) {
-            if (!e.getKey().isStringValue()) {
-                throw new ModelFormatException("counter names must be strings");
+            String name;
+            try {
+                name = e.getKey().asStringValue().asString();
+            } catch (org.msgpack.core.MessagePackException notText) {
+                throw new ModelFormatException("counter names must be strings of valid UTF-8", notText);
             }
-            String name = e.getKey().asStringValue().asString();
             counters.put(name, ModelFile.num(e.getValue(), "counter " + name));
         }
         return new Loaded(block, agent, config, step, tensors, shapes, opts.get(0), counters);

@@ -24,7 +24,8 @@ import org.msgpack.value.Value;
  * {@link ModelFile} with format "gr-modelfree/semantic-model": {@code version}, {@code config}
  * (the {@link SemanticConfig} in snake_case), {@code epoch}, {@code step}, {@code train_seconds},
  * {@code cpu_seconds}, {@code tensors} (every parameter, then the batch-norm running statistics),
- * {@code optimisers} and {@code history} (rows of {@link SemanticCurve#COLUMNS}). Written atomically
+ * {@code optimisers}, {@code history} (rows of {@link SemanticCurve#COLUMNS}) and the checksum
+ * {@code crc32c} (as in {@link ModelFile}). Written atomically
  * after every epoch, so a run killed at any moment resumes from the last whole epoch.
  */
 public final class SemanticModelFile {
@@ -63,7 +64,7 @@ public final class SemanticModelFile {
                     p.packDouble(d);
                 }
             }
-            bytes = p.toByteArray();
+            bytes = ModelFile.seal(p.toByteArray());
         }
         AtomicFiles.write(file, out -> out.write(bytes));
     }

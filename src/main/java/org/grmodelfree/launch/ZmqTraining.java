@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grmodelfree.block.BlockKeys;
 import org.grmodelfree.block.BlockParams;
 import org.grmodelfree.block.ChannelBlock;
 import org.grmodelfree.block.LossFeedbackBlock;
@@ -25,7 +26,6 @@ import org.grmodelfree.train.LearningCurve;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
 import org.grmodelfree.train.Trainer;
-import org.grmodelfree.wire.CurveKeys;
 
 /**
  * {@code train --transport zmq}: the link as five processes on loopback, wired as a GNU Radio
@@ -151,28 +151,20 @@ public final class ZmqTraining {
      */
     public static Map<String, List<String>> curve(Path keysDir) throws IOException {
         List<String> names = List.of(TX, SAMPLER, RX, FEEDBACK);
-        CurveKeys.generate(keysDir, names, true);
+        BlockKeys keys = BlockKeys.generate(keysDir, names);
         Map<String, List<String>> clients = Map.of(SAMPLER, List.of(TX), RX, List.of(FEEDBACK), FEEDBACK, List.of(TX));
         Map<String, List<String>> args = new LinkedHashMap<>();
         for (String n : names) {
-            List<String> a = new ArrayList<>(List.of(BlockParams.CURVE_SECRET.flag(),
-                    CurveKeys.secretFile(keysDir, n).toString()));
+            List<String> a = new ArrayList<>(List.of(BlockParams.CURVE_SECRET.flag(), keys.secret(n).toString()));
             if (clients.containsKey(n)) {
-                Path d = keysDir.resolve("clients-" + n);
-                Files.createDirectories(d);
-                for (String client : clients.get(n)) {
-                    Files.copy(CurveKeys.publicFile(keysDir, client), d.resolve(client + CurveKeys.PUBLIC_SUFFIX),
-                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-                a.addAll(List.of(BlockParams.CURVE_CLIENTS.flag(), d.toString()));
+                a.addAll(List.of(BlockParams.CURVE_CLIENTS.flag(), keys.clients(n, clients.get(n)).toString()));
             }
             args.put(n, a);
         }
         args.get(TX).addAll(List.of(BlockParams.CURVE_SERVERS.flag(), TransmitterBlock.SENT.id() + "="
-                + CurveKeys.publicFile(keysDir, SAMPLER) + "," + TransmitterBlock.FEEDBACK.id() + "="
-                + CurveKeys.publicFile(keysDir, FEEDBACK)));
+                + keys.publicKey(SAMPLER) + "," + TransmitterBlock.FEEDBACK.id() + "=" + keys.publicKey(FEEDBACK)));
         args.get(FEEDBACK).addAll(List.of(BlockParams.CURVE_SERVERS.flag(), LossFeedbackBlock.IN.id() + "="
-                + CurveKeys.publicFile(keysDir, RX)));
+                + keys.publicKey(RX)));
         return args;
     }
 

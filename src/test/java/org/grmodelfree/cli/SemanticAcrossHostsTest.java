@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grmodelfree.block.BlockKeys;
 import org.grmodelfree.block.BlockParams;
 import org.grmodelfree.hosts.NetworkHosts;
 import org.grmodelfree.launch.BlockProcesses;
 import org.grmodelfree.semantic.block.SemanticAgentBlock;
-import org.grmodelfree.wire.CurveKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,32 +41,28 @@ class SemanticAcrossHostsTest {
         try (NetworkHosts h = NetworkHosts.create("a01", "a23", "rx")) {
             NetworkHosts.Link l01 = h.link("a01", "rx");
             NetworkHosts.Link l23 = h.link("a23", "rx");
-            Path keys = dir.resolve("keys");
             List<String> names = new ArrayList<>(List.of(RX));
             for (int a = 0; a < 4; a++) {
                 names.add(agent(a));
             }
-            CurveKeys.generate(keys, names, false);
-            Path rxClients = Files.createDirectories(dir.resolve("clients-rx"));
-            Path agentClients = Files.createDirectories(dir.resolve("clients-agents"));
-            Files.copy(CurveKeys.publicFile(keys, RX), agentClients.resolve(RX + CurveKeys.PUBLIC_SUFFIX));
+            BlockKeys keys = BlockKeys.generate(dir.resolve("keys"), names);
+            Path rxClients = keys.clients(RX, names.subList(1, 5));
+            Path agentClients = keys.clients("agents", List.of(RX));
             List<String> outs = new ArrayList<>();
             List<String> feedbacks = new ArrayList<>();
             StringBuilder servers = new StringBuilder();
             for (int a = 0; a < 4; a++) {
-                Files.copy(CurveKeys.publicFile(keys, agent(a)), rxClients.resolve(agent(a) + CurveKeys.PUBLIC_SUFFIX));
                 NetworkHosts.Link l = a < 2 ? l01 : l23;
                 outs.add(ThreeHosts.tcp(l.aAddress(), 6000 + a));
                 feedbacks.add(ThreeHosts.tcp(l.bAddress(), 6100 + a));
-                servers.append(a == 0 ? "" : ",").append("in").append(a)
-                        .append('=').append(CurveKeys.publicFile(keys, agent(a)));
+                servers.append(a == 0 ? "" : ",").append("in").append(a).append('=').append(keys.publicKey(agent(a)));
             }
             try (BlockProcesses p = new BlockProcesses(new PrintWriter(log, true), List.of("-Dmodelfree.threads=1"))) {
                 List<String> rx = new ArrayList<>(SCHEDULE);
                 for (int a = 0; a < 4; a++) {
                     rx.addAll(List.of("--in" + a, outs.get(a), "--feedback" + a, feedbacks.get(a)));
                 }
-                rx.addAll(List.of(BlockParams.CURVE_SECRET.flag(), CurveKeys.secretFile(keys, RX).toString(),
+                rx.addAll(List.of(BlockParams.CURVE_SECRET.flag(), keys.secret(RX).toString(),
                         BlockParams.CURVE_CLIENTS.flag(), rxClients.toString(), BlockParams.CURVE_SERVERS.flag(),
                         servers.toString()));
                 p.start("rx", "semantic-receiver", rx, List.of(), h.host("rx").launcher());
@@ -76,10 +71,10 @@ class SemanticAcrossHostsTest {
                     List<String> args = new ArrayList<>(SCHEDULE);
                     args.addAll(List.of("--agent", Integer.toString(a), SemanticAgentBlock.OUT.flag(), outs.get(a),
                             SemanticAgentBlock.FEEDBACK.flag(), feedbacks.get(a),
-                            BlockParams.CURVE_SECRET.flag(), CurveKeys.secretFile(keys, agent(a)).toString(),
+                            BlockParams.CURVE_SECRET.flag(), keys.secret(agent(a)).toString(),
                             BlockParams.CURVE_CLIENTS.flag(), agentClients.toString(),
                             BlockParams.CURVE_SERVERS.flag(), SemanticAgentBlock.FEEDBACK.id() + "="
-                                    + CurveKeys.publicFile(keys, RX)));
+                                    + keys.publicKey(RX)));
                     p.start("agent" + a, "semantic-agent", args, List.of(),
                             h.host(a < 2 ? "a01" : "a23").launcher());
                     labels.add("agent" + a);
@@ -94,7 +89,7 @@ class SemanticAcrossHostsTest {
                     assertEquals(fedBack, ((Number) s.get("batches_learned")).longValue(), "agent" + a + ": " + s);
                     assertEquals(100, ((Number) s.get("batches_sent")).longValue(), "agent" + a + ": " + s);
                 }
-                assertTrue(log.toString().contains("agent0: output 'out' binds " + outs.get(0)), log.toString());
+                assertTrue(log.toString().contains("output 'out' binds " + outs.get(0)), log.toString());
                 double acc = ((Number) r.get("last_epoch_accuracy")).doubleValue();
                 System.out.println(String.format(Locale.ROOT, "semantic across three hosts: accuracy %.4f", acc));
                 assertTrue(acc > 0.18, "receiver accuracy in the fine-tuning epoch " + acc + "\n" + log);

@@ -31,13 +31,14 @@ import org.zeromq.ZMQ;
 class StrayPeerTest {
     @Test
     void a_run_survives_stray_peers_on_its_outputs_and_learns_nothing_from_them(@TempDir Path dir) throws Exception {
-        TrainConfig c = ZmqLinkTest.small(600);
+        TrainConfig c = ZmqLinkTest.small(1200);
         StringWriter log = new StringWriter();
         ZmqTraining.LinkOptions o = new ZmqTraining.LinkOptions(3, 5, 0, 0, 0, 20, 1, 1);
         long stolen = 0;
         int forged = 0;
         try (ZmqTraining.Link link = ZmqTraining.start(c, dir, o, new PrintWriter(log, true));
                 ZContext ctx = new ZContext()) {
+            ThreeHostFaultTest.awaitReceiverBatch(link, 200, 300); // under way
             ZmqTraining.Layout l = link.layout;
             ZMQ.Socket pull = ctx.createSocket(SocketType.PULL);
             pull.connect(l.txOut());
@@ -78,7 +79,7 @@ class StrayPeerTest {
                     + " messages (none accepted); the receiver reported %s batches lost, the transmitter learned"
                     + " from %d and skipped %d", stolen, forged, rx.get("batches_lost"), learned, skipped));
             assertTrue(stolen > 0, "the stray PULL took frames");
-            assertEquals(600, learned + skipped, tx.toString());
+            assertEquals(1200, learned + skipped, tx.toString());
             assertTrue(((Number) rx.get("batches_lost")).longValue() > 0, "the frames taken were reported lost: " + rx);
             assertEquals(0L, ((Number) tx.get("inconsistent_sent")).longValue(), tx.toString());
             double lastLoss = ((Number) tx.get("last_tx_loss")).doubleValue();

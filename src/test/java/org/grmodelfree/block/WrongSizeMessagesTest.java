@@ -17,6 +17,41 @@ import org.junit.jupiter.api.Test;
 class WrongSizeMessagesTest {
     private static final List<String> RUN = BlockGraphTest.replace(BlockGraphTest.SMALL, "--iterations", "1");
 
+    private static final PortSpec SENT = PortSpec.messageOut("sent", false, "to the transmitter's 'sent'");
+    private static final PortSpec LOSSES = PortSpec.messageOut("losses", false, "to the transmitter's 'feedback'");
+
+    /** One loss of 1.0 per message of the transmitter-phase batch 1, the batch all runs here wait for. */
+    private static ControlMessage.Losses ones() {
+        float[] l = new float[512];
+        java.util.Arrays.fill(l, 1f);
+        return new ControlMessage.Losses(1, 0, l);
+    }
+
+    /**
+     * Runs the transmitter with a peer on its 'sent' and 'feedback' that sends, at its k-th work call,
+     * the messages of step k (to 'sent' a Sent, to 'feedback' anything else), then ends; returns the log.
+     */
+    private static List<String> run(TransmitterBlock tx, List<List<ControlMessage>> steps) {
+        BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a hostile peer, then the real one", List.of(SENT, LOSSES),
+                List.of());
+        int[] calls = {0};
+        Block peer = TestBlocks.withWork(peerSpec, io -> {
+            if (calls[0] == steps.size()) {
+                return Block.Status.DONE;
+            }
+            for (ControlMessage m : steps.get(calls[0]++)) {
+                io.send(m instanceof ControlMessage.Sent ? SENT : LOSSES, m);
+            }
+            return Block.Status.WORKED;
+        });
+        List<String> log = new ArrayList<>();
+        new LocalGraph().add("tx", tx).add("peer", peer).log(log::add)
+                .connect("peer", SENT, "tx", TransmitterBlock.SENT)
+                .connect("peer", LOSSES, "tx", TransmitterBlock.FEEDBACK)
+                .run("tx", "peer");
+        return log;
+    }
+
     /**
      * What a policy sampler sends for transmitter-phase batch id of this run: x_p = sqrt(1 - s^2) x + w,
      * x what the run's transmitter (same configuration, same initial weights) encodes for it.
@@ -46,28 +81,9 @@ class WrongSizeMessagesTest {
     @Test
     void samples_that_are_not_the_batchs_are_never_learned_from() {
         TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
-        PortSpec sent = PortSpec.messageOut("sent", false, "to the transmitter's 'sent'");
-        PortSpec losses = PortSpec.messageOut("losses", false, "to the transmitter's 'feedback'");
-        BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a peer with another batch's samples", List.of(sent, losses),
-                List.of());
-        int[] calls = {0};
         float[] other = sampled(0, 0.1); // batch 0's messages (a receiver-phase batch of 512), cut to size
         float[] wrong = java.util.Arrays.copyOf(other, sampled(1, 0.1).length);
-        Block peer = TestBlocks.withWork(peerSpec, io -> {
-            if (++calls[0] == 1) {
-                io.send(sent, new ControlMessage.Sent(1, 0, wrong, 0.1));
-                float[] l = new float[512];
-                java.util.Arrays.fill(l, 1f);
-                io.send(losses, new ControlMessage.Losses(1, 0, l));
-                return Block.Status.WORKED;
-            }
-            return Block.Status.DONE;
-        });
-        List<String> log = new ArrayList<>();
-        LocalGraph g = new LocalGraph().add("tx", tx).add("peer", peer).log(log::add)
-                .connect("peer", sent, "tx", TransmitterBlock.SENT)
-                .connect("peer", losses, "tx", TransmitterBlock.FEEDBACK);
-        g.run("tx", "peer");
+        List<String> log = run(tx, List.of(List.of(new ControlMessage.Sent(1, 0, wrong, 0.1), ones())));
         assertEquals(0L, tx.stats().get("batches_learned"), tx.stats().toString());
         assertEquals(1L, tx.stats().get("inconsistent_sent"), tx.stats().toString());
         assertEquals(1L, tx.stats().get("batches_skipped"), tx.stats().toString());
@@ -78,35 +94,11 @@ class WrongSizeMessagesTest {
     @Test
     void wrong_size_losses_and_samples_are_logged_and_skipped() {
         TransmitterBlock tx = new TransmitterBlock(BlockGraphTest.params(TransmitterBlock.SPEC, RUN));
-        int values = 2 * 512 * 2;
-        PortSpec sent = PortSpec.messageOut("sent", false, "to the transmitter's 'sent'");
-        PortSpec losses = PortSpec.messageOut("losses", false, "to the transmitter's 'feedback'");
-        BlockSpec peerSpec = new BlockSpec("peer", "Peer", "a hostile peer, then the real one", List.of(sent, losses),
-                List.of());
-        int[] calls = {0};
         // the transmitter's first work call sends batches 0 (receiver phase) and 1 (transmitter
         // phase); then the wrong-size messages for batch 1, then the right ones
-        Block peer = TestBlocks.withWork(peerSpec, io -> {
-            calls[0]++;
-            if (calls[0] == 1) {
-                io.send(losses, new ControlMessage.Losses(1, 0, new float[3]));
-                io.send(sent, new ControlMessage.Sent(1, 0, new float[6], 0.1));
-                return Block.Status.WORKED;
-            }
-            if (calls[0] == 2) {
-                io.send(sent, new ControlMessage.Sent(1, 0, sampled(1, 0.1), 0.1));
-                float[] l = new float[512];
-                java.util.Arrays.fill(l, 1f);
-                io.send(losses, new ControlMessage.Losses(1, 0, l));
-                return Block.Status.WORKED;
-            }
-            return Block.Status.DONE;
-        });
-        List<String> log = new ArrayList<>();
-        LocalGraph g = new LocalGraph().add("tx", tx).add("peer", peer).log(log::add)
-                .connect("peer", sent, "tx", TransmitterBlock.SENT)
-                .connect("peer", losses, "tx", TransmitterBlock.FEEDBACK);
-        g.run("tx", "peer");
+        List<String> log = run(tx, List.of(
+                List.of(new ControlMessage.Losses(1, 0, new float[3]), new ControlMessage.Sent(1, 0, new float[6], 0.1)),
+                List.of(new ControlMessage.Sent(1, 0, sampled(1, 0.1), 0.1), ones())));
         assertEquals(1L, tx.stats().get("batches_learned"), tx.stats().toString());
         assertEquals(0L, tx.stats().get("batches_skipped"), tx.stats().toString());
         assertEquals(2L, tx.stats().get("rejected_messages"), tx.stats().toString());

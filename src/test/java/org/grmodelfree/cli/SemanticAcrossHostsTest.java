@@ -1,6 +1,5 @@
 package org.grmodelfree.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.grmodelfree.block.BlockKeys;
 import org.grmodelfree.block.BlockParams;
 import org.grmodelfree.hosts.NetworkHosts;
@@ -26,9 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * one host (SemanticBlocksTest): every batch sent and learned from.
  */
 class SemanticAcrossHostsTest {
-    private static final List<String> SCHEDULE = List.of("--dataset", "mnist", "--train_images", "1000",
-            "--batch", "50", "--epochs", "4", "--fine_tune_epochs", "1", "--rx_steps", "2", "--tx_steps", "2",
-            "--lr", "3e-3", "--baseline", "true", "--mirrored", "true", "--seed", "3", "--peer_timeout", "120");
     private static final String RX = "semantic-receiver";
 
     private static String agent(int a) {
@@ -58,7 +53,7 @@ class SemanticAcrossHostsTest {
                 servers.append(a == 0 ? "" : ",").append("in").append(a).append('=').append(keys.publicKey(agent(a)));
             }
             try (BlockProcesses p = new BlockProcesses(new PrintWriter(log, true), List.of("-Dmodelfree.threads=1"))) {
-                List<String> rx = new ArrayList<>(SCHEDULE);
+                List<String> rx = new ArrayList<>(SemanticBlocksTest.SCHEDULE);
                 for (int a = 0; a < 4; a++) {
                     rx.addAll(List.of("--in" + a, outs.get(a), "--feedback" + a, feedbacks.get(a)));
                 }
@@ -68,7 +63,7 @@ class SemanticAcrossHostsTest {
                 p.start("rx", "semantic-receiver", rx, List.of(), h.host("rx").launcher());
                 List<String> labels = new ArrayList<>(List.of("rx"));
                 for (int a = 0; a < 4; a++) {
-                    List<String> args = new ArrayList<>(SCHEDULE);
+                    List<String> args = new ArrayList<>(SemanticBlocksTest.SCHEDULE);
                     args.addAll(List.of("--agent", Integer.toString(a), SemanticAgentBlock.OUT.flag(), outs.get(a),
                             SemanticAgentBlock.FEEDBACK.flag(), feedbacks.get(a),
                             BlockParams.CURVE_SECRET.flag(), keys.secret(agent(a)).toString(),
@@ -80,19 +75,9 @@ class SemanticAcrossHostsTest {
                     labels.add("agent" + a);
                 }
                 p.awaitSuccess(labels, 600);
-                Map<String, Object> r = ZmqLinkTest.stats(p, "rx");
-                long fedBack = ((Number) r.get("losses_fed_back")).longValue();
-                assertEquals(100, ((Number) r.get("batches")).longValue(), r.toString());
-                assertEquals(40, fedBack, r.toString());
-                for (int a = 0; a < 4; a++) {
-                    Map<String, Object> s = ZmqLinkTest.stats(p, "agent" + a);
-                    assertEquals(fedBack, ((Number) s.get("batches_learned")).longValue(), "agent" + a + ": " + s);
-                    assertEquals(100, ((Number) s.get("batches_sent")).longValue(), "agent" + a + ": " + s);
-                }
                 assertTrue(log.toString().contains("output 'out' binds " + outs.get(0)), log.toString());
-                double acc = ((Number) r.get("last_epoch_accuracy")).doubleValue();
+                double acc = SemanticBlocksTest.trained(p, log.toString());
                 System.out.println(String.format(Locale.ROOT, "semantic across three hosts: accuracy %.4f", acc));
-                assertTrue(acc > 0.18, "receiver accuracy in the fine-tuning epoch " + acc + "\n" + log);
             }
         }
     }

@@ -117,7 +117,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
     ProgressOptions progressOptions;
 
     @Option(names = "--transport", description = "embedded (one JVM, built-in channel) or zmq (the blocks as"
-            + " separate processes over ZeroMQ on loopback, with a test channel process) (default: ${DEFAULT-VALUE})",
+            + " separate processes over ZeroMQ on loopback, with a test channel process or, with --to-channel and"
+            + " --from-channel, a channel elsewhere) (default: ${DEFAULT-VALUE})",
             defaultValue = "embedded")
     String transport;
 
@@ -141,9 +142,20 @@ final class TrainCommand implements Callable<Integer>, Validated {
             defaultValue = "0")
     int feedbackBits;
 
+    @Option(names = "--to-channel", paramLabel = "tcp://ADDRESS:PORT", description = "zmq, with --from-channel: the"
+            + " channel runs elsewhere (e.g. flowgraphs/channel_host.grc on another host); the policy sampler's"
+            + " output binds this address for it to read (this host's address on the link to it, never *)")
+    String toChannel;
+
+    @Option(names = "--from-channel", paramLabel = "tcp://HOST:PORT", description = "zmq, with --to-channel: the"
+            + " address the channel elsewhere binds for the receiver to read")
+    String fromChannel;
+
     /** Flags that only the ZeroMQ link reads (its test channel process and its loss feedback). */
     static final List<String> ZMQ_ONLY = List.of("--channel-shift", "--channel-hold-back", "--feedback-delay-ms",
-            "--feedback-drop", "--feedback-bits");
+            "--feedback-drop", "--feedback-bits", "--to-channel", "--from-channel");
+    /** Flags of the test channel process, which a channel elsewhere replaces. */
+    static final List<String> TEST_CHANNEL = List.of("--channel-shift", "--channel-hold-back");
     /** Flags that set the run's configuration, which --resume takes from the file (all but --iterations). */
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
@@ -165,7 +177,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
             ZmqTraining.LinkOptions o = new ZmqTraining.LinkOptions(channelShift, channelHoldBack, feedbackDelayMs,
                     feedbackDrop, feedbackBits, d.peerTimeoutSeconds(), d.feedbackTimeoutSeconds(),
                     d.checkpointSeconds());
-            summary = ZmqTraining.run(c, out, o, settings, progress, spec.commandLine().getErr());
+            summary = ZmqTraining.run(c, out, o, settings, progress, spec.commandLine().getErr(),
+                    toChannel == null ? null : new ZmqTraining.ExternalChannel(toChannel, fromChannel));
         } else {
             summary = TrainingSession.run(c, out, resume, resume ? iterations : null, settings, progress);
         }
@@ -276,6 +289,23 @@ final class TrainCommand implements Callable<Integer>, Validated {
         }
         if (c.fineTuneSteps() > 0 || c.patience() > 0) {
             throw usage("--fine-tune and --patience do not work with --transport zmq yet");
+        }
+        if ((toChannel == null) != (fromChannel == null)) {
+            throw usage("--to-channel and --from-channel go together: the two ends of a channel that runs elsewhere");
+        }
+        if (toChannel != null) {
+            try {
+                org.grmodelfree.wire.Endpoints.requireTcp(toChannel, true);
+                org.grmodelfree.wire.Endpoints.requireTcp(fromChannel, false);
+            } catch (IllegalArgumentException e) {
+                throw usage((e.getMessage().contains("'" + toChannel + "'") ? "--to-channel: " : "--from-channel: ")
+                        + e.getMessage());
+            }
+            List<String> test = Validated.given(spec, TEST_CHANNEL);
+            if (!test.isEmpty()) {
+                throw usage(String.join(", ", test) + " set the test channel process, which --to-channel and"
+                        + " --from-channel replace with the channel elsewhere");
+            }
         }
         checkBlockParam("--snr-db", org.grmodelfree.block.ChannelBlock.SNR_DB, c.snrDb());
         checkBlockParam("--symbols", org.grmodelfree.block.ChannelBlock.SYMBOLS, c.symbols());

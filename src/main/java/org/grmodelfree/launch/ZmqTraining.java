@@ -64,6 +64,13 @@ public final class ZmqTraining {
         }
     }
 
+    /**
+     * A channel that runs elsewhere: toChannel is where the policy sampler's output binds for it to
+     * read (a host's address and a port), fromChannel the output it binds for the receiver.
+     */
+    public record ExternalChannel(String toChannel, String fromChannel) {
+    }
+
     /** A started link: its processes and where its checkpoints go. */
     public static final class Link implements AutoCloseable {
         public final BlockProcesses processes;
@@ -119,6 +126,12 @@ public final class ZmqTraining {
                     BlockProcesses.loopback(BlockProcesses.freePort()), BlockProcesses.loopback(BlockProcesses.freePort()),
                     BlockProcesses.loopback(BlockProcesses.freePort()), BlockProcesses.loopback(BlockProcesses.freePort()),
                     fb, fb, true, Map.of(), Map.of());
+        }
+
+        /** The same layout with the channel elsewhere: no channel process, the sampler and receiver at its ends. */
+        public Layout withChannel(ExternalChannel c) {
+            return new Layout(txOut, c.toChannel(), samplerSent, c.fromChannel(), receiverLosses, feedbackOut,
+                    feedbackIn, false, launchers, extraArgs);
         }
 
         /** The same layout with these arguments added to each block's. */
@@ -242,16 +255,34 @@ public final class ZmqTraining {
     /** Trains over the processes, then writes the outputs as an embedded run does. */
     public static Map<String, Object> run(TrainConfig c, Path out, LinkOptions o, TrainingSession.Settings s,
                                    Progress progress, PrintWriter err) throws Exception {
+        return run(c, out, o, s, progress, err, null);
+    }
+
+    /**
+     * The same with the channel elsewhere when channel is not null: the policy sampler binds
+     * channel.toChannel() for it to read, the receiver reads channel.fromChannel(), and no test
+     * channel process runs (a GNU Radio flowgraph on another host, e.g. flowgraphs/channel_host.grc).
+     */
+    public static Map<String, Object> run(TrainConfig c, Path out, LinkOptions o, TrainingSession.Settings s,
+                                   Progress progress, PrintWriter err, ExternalChannel channel) throws Exception {
         Files.createDirectories(out);
         Path dir = out.resolve("blocks");
         Files.deleteIfExists(Link.checkpoint(dir, TX));
         Files.deleteIfExists(Link.checkpoint(dir, RX));
         long t0 = System.nanoTime();
         Map<String, Object> blocks = new LinkedHashMap<>();
-        try (Link link = start(c, dir, o, err)) {
-            progress.message(String.format(Locale.ROOT, "training over ZeroMQ: %d iterations, 5 block processes"
-                    + " on loopback, message links over CurveZMQ (channel %s at %.1f dB, shift %d, hold-back %d)", c.iterations(),
-                    c.channel().id(), c.snrDb(), o.shift(), o.holdBack()));
+        Files.createDirectories(dir);
+        Layout layout = Layout.loopback();
+        if (channel != null) {
+            layout = layout.withChannel(channel);
+        }
+        try (Link link = start(c, dir, o, err, layout.withExtraArgs(curve(dir.resolve("keys"))))) {
+            progress.message(channel == null ? String.format(Locale.ROOT, "training over ZeroMQ: %d iterations, 5"
+                    + " block processes on loopback, message links over CurveZMQ (channel %s at %.1f dB, shift %d,"
+                    + " hold-back %d)", c.iterations(), c.channel().id(), c.snrDb(), o.shift(), o.holdBack())
+                    : String.format(Locale.ROOT, "training over ZeroMQ: %d iterations, 4 block processes, message links"
+                    + " over CurveZMQ; samples to the channel from %s, from the channel at %s", c.iterations(),
+                    channel.toChannel(), channel.fromChannel()));
             link.processes.awaitSuccess(List.of(TX, RX, SAMPLER), 7 * 24 * 3600L);
             for (String b : List.of(TX, SAMPLER, RX)) {
                 blocks.put(b, parseResult(link.processes.child(b).result));
@@ -261,8 +292,13 @@ public final class ZmqTraining {
             LearningCurve curve = joinCurves(link);
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("transport", "zmq");
-            extra.put("channel_shift", o.shift());
-            extra.put("channel_hold_back", o.holdBack());
+            if (channel == null) {
+                extra.put("channel_shift", o.shift());
+                extra.put("channel_hold_back", o.holdBack());
+            } else {
+                extra.put("to_channel", channel.toChannel());
+                extra.put("from_channel", channel.fromChannel());
+            }
             extra.put("blocks", blocks);
             return TrainingSession.finish(trainer, curve, seconds, "iterations", out, s, progress, extra);
         }

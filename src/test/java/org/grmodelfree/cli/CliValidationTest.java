@@ -71,6 +71,21 @@ class CliValidationTest {
     }
 
     @Test
+    void a_channel_elsewhere_needs_both_ends_and_replaces_the_test_channel(@TempDir Path tmp) {
+        Path out = tmp.resolve("run");
+        assertOneLineError(run("train", "--transport", "zmq", "--to-channel", "tcp://127.0.0.1:5001", "--quiet",
+                "--out", out.toString()), 2, "--to-channel and --from-channel go together");
+        assertOneLineError(run("train", "--transport", "zmq", "--to-channel", "tcp://127.0.0.1:5001",
+                "--from-channel", "tcp://127.0.0.1:0", "--quiet", "--out", out.toString()), 2, "--from-channel: ");
+        assertOneLineError(run("train", "--transport", "zmq", "--to-channel", "tcp://127.0.0.1:5001",
+                "--from-channel", "tcp://127.0.0.1:5003", "--channel-shift", "2", "--quiet", "--out",
+                out.toString()), 2, "--channel-shift set the test channel process");
+        assertOneLineError(run("train", "--to-channel", "tcp://127.0.0.1:5001", "--from-channel",
+                "tcp://127.0.0.1:5003", "--quiet", "--out", out.toString()), 2, "only to --transport zmq");
+        assertFalse(Files.exists(out), "a refused run made its folder");
+    }
+
+    @Test
     void sizes_that_cannot_be_built_name_the_flag_and_make_no_folder(@TempDir Path tmp) {
         Path out = tmp.resolve("x");
         assertOneLineError(run("train", "--symbols", "100000", "--quiet", "--out", out.toString()), 2, "--symbols");

@@ -3,11 +3,17 @@ package org.grmodelfree.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.grmodelfree.gnuradio.GnuRadio;
+import org.grmodelfree.hosts.NetworkHosts;
 import org.grmodelfree.launch.ZmqTraining;
+import org.grmodelfree.run.Progress;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.Evaluator;
@@ -97,6 +103,58 @@ class ThreeHostTrainingTest {
             System.out.println(String.format(Locale.ROOT, "three hosts: BLER %.4g (%d/%d) in %s; embedded %.4g (%d/%d)",
                     hosts.bler(), hosts.errors(), hosts.messages(), took, one.bler(), one.errors(), one.messages()));
             assertTrue(withinMonteCarlo(hosts, one), "three hosts " + hosts + ", embedded " + one);
+        }
+    }
+
+    /**
+     * ./modelfree train --transport zmq with the channel on another host: the command runs on one host
+     * (its four block processes with it), flowgraphs/channel_host.grc on a second; --to-channel is
+     * where the sampler binds on the first host's link, --from-channel where the flowgraph binds on
+     * the second's. No test channel process runs, and the run writes its outputs as usual.
+     */
+    @Test
+    void train_takes_a_channel_on_another_host(@TempDir Path dir) throws Exception {
+        try (NetworkHosts h = NetworkHosts.create("tx", "ch")) {
+            NetworkHosts.Link l = h.link("tx", "ch");
+            String to = ThreeHosts.tcp(l.aAddress(), 5001);
+            String from = ThreeHosts.tcp(l.bAddress(), 5003);
+            GnuRadio gr = GnuRadio.locate();
+            Path script = gr.compile("channel_host", dir.resolve("channel"), new Progress(new PrintWriter(
+                    new StringWriter()), true));
+            List<String> ch = new ArrayList<>(h.host("ch").launcher());
+            ch.addAll(List.of(GnuRadio.PYTHON, script.toString(), "--source", to, "--sink", from, "--snr-db", "8"));
+            ProcessBuilder pb = new ProcessBuilder(ch).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("channel.log").toFile());
+            pb.environment().putAll(gr.environment());
+            pb.environment().put("HOME", dir.toString());
+            Process channel = pb.start();
+            try {
+                Path out = dir.resolve("train");
+                List<String> cmd = new ArrayList<>(h.host("tx").launcher());
+                cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp",
+                        System.getProperty("java.class.path"), Main.class.getName(), "train", "--transport", "zmq",
+                        "--to-channel", to, "--from-channel", from, "--snr-db", "8", "--iterations", "300",
+                        "--messages", "16", "--symbols", "2", "--hidden", "32", "--batch-rx", "256",
+                        "--batch-tx", "256", "--lr-rx", "1e-2", "--lr-tx", "1e-2", "--lr-final", "0.1", "--sigma2", "0.1",
+                        "--sigma2-final", "0.02", "--test-messages", "20000", "--max-messages", "20000", "--curve-snr-db", "8", "--out",
+                        out.toString(), "--quiet"));
+                Process train = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("train.log").toFile()).start();
+                assertTrue(train.waitFor(600, java.util.concurrent.TimeUnit.SECONDS), "train ended");
+                String log = ThreeHosts.read(dir.resolve("train.log"));
+                assertEquals(0, train.exitValue(), log);
+                Map<?, ?> summary = org.grmodelfree.report.Json.mapper().readValue(out.resolve("summary.json").toFile(),
+                        Map.class);
+                assertEquals(from, summary.get("from_channel"), summary.toString());
+                double bler = ((Number) summary.get("bler")).doubleValue();
+                System.out.println(String.format(Locale.ROOT, "train with the channel on another host: BLER %.4f"
+                        + " after 300 iterations", bler));
+                assertTrue(bler < 0.2, "BLER " + bler + " after 300 iterations through the channel host\n" + log);
+            } finally {
+                channel.destroy();
+                channel.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
         }
     }
 }

@@ -42,8 +42,12 @@ public final class NetworkHosts implements AutoCloseable {
 
     /** Makes a host (namespace) per name; skips the test if namespaces cannot be made here. */
     public static NetworkHosts create(String... names) throws IOException, InterruptedException {
-        int set = (int) (ProcessHandle.current().pid() % 200) + SETS.incrementAndGet();
-        NetworkHosts h = new NetworkHosts("mf" + set % 1000 + "-", 20 + set % 230);
+        int number = SETS.incrementAndGet();
+        int set = (int) (ProcessHandle.current().pid() % 200) + number;
+        // names unique to this JVM and set (two test runs at once never share a namespace);
+        // addresses need not be, as each set's links live in its own namespaces
+        NetworkHosts h = new NetworkHosts("mf" + ProcessHandle.current().pid() + "-" + number + "-",
+                20 + set % 230);
         try {
             for (String n : names) {
                 String ns = h.prefix + n;

@@ -1,5 +1,6 @@
 package org.grmodelfree.fuzz;
 
+import static org.grmodelfree.fuzz.Fuzz.concat;
 import static org.grmodelfree.fuzz.Fuzz.hex;
 import static org.grmodelfree.fuzz.Fuzz.repeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,20 +67,6 @@ class ControlCodecFuzzTest {
         h.add(concat(STOP_UP_TO_REASON, hex("c9 7fffffff 01 00")));
         h.add(concat(STOP_UP_TO_REASON, hex("c9 ffffffff 01 00")));
         return h;
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] b = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, b, at, p.length);
-            at += p.length;
-        }
-        return b;
     }
 
     @Test

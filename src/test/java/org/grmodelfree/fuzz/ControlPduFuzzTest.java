@@ -1,5 +1,6 @@
 package org.grmodelfree.fuzz;
 
+import static org.grmodelfree.fuzz.Fuzz.concat;
 import static org.grmodelfree.fuzz.Fuzz.hex;
 import static org.grmodelfree.fuzz.Fuzz.repeat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,10 +38,6 @@ class ControlPduFuzzTest {
         h.add(concat(head, hex("0a 08 7fffffff 01 00 00000000")));
         h.add(concat(head, hex("0a 08 00000001 ff 00 00000000")));
         return h;
-    }
-
-    static byte[] concat(byte[]... parts) {
-        return ControlCodecFuzzTest.concat(parts);
     }
 
     @Test

@@ -95,7 +95,7 @@ class FrameSyncFuzzTest {
         byte[] both = Arrays.copyOf(two, 2 * two.length);
         System.arraycopy(encodedFrame(10, randomPayload()), 0, both, two.length, two.length);
         valid.add(both);
-        List<byte[]> hostile = List.of(new byte[8 * 100_000], ControlCodecFuzzTest.concat(valid.get(0),
+        List<byte[]> hostile = List.of(new byte[8 * 100_000], Fuzz.concat(valid.get(0),
                 new byte[7]));
         // the fixed inputs (every truncation of every frame) are many; keep them and the random ones in step
         Fuzz.Stats s = Fuzz.run("link frames (complex64 + FrameSync)", SEED, Fuzz.INPUTS, valid, hostile,

@@ -345,6 +345,21 @@ final class Fuzz {
         return b;
     }
 
+    /** The parts one after another, in a new array. */
+    static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] b = new byte[n];
+        int at = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, b, at, p.length);
+            at += p.length;
+        }
+        return b;
+    }
+
     /** Parses hex with optional spaces. */
     static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replace(" ", ""));

@@ -1,5 +1,6 @@
 package org.grmodelfree.fuzz;
 
+import static org.grmodelfree.fuzz.Fuzz.concat;
 import static org.grmodelfree.fuzz.Fuzz.hex;
 import static org.grmodelfree.fuzz.Fuzz.repeat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -95,10 +96,6 @@ class StreamFrameFuzzTest {
                 repeat(new byte[0], hex("07 00"), 100_000, hex("06 00"))));
         h.add(concat(fixed, hex("0000000000000000"), new byte[8 * 100_000]));
         return h;
-    }
-
-    static byte[] concat(byte[]... parts) {
-        return ControlCodecFuzzTest.concat(parts);
     }
 
     @Test

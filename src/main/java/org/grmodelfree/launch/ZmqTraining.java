@@ -187,8 +187,15 @@ public final class ZmqTraining {
      * block state go to dir.
      */
     public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err) throws IOException {
+        return start(c, dir, o, err, (ExternalChannel) null);
+    }
+
+    /** The same with the channel elsewhere when channel is not null (see {@link Layout#withChannel}). */
+    public static Link start(TrainConfig c, Path dir, LinkOptions o, PrintWriter err, ExternalChannel channel)
+            throws IOException {
         Files.createDirectories(dir);
-        return start(c, dir, o, err, Layout.loopback().withExtraArgs(curve(dir.resolve("keys"))));
+        Layout l = channel == null ? Layout.loopback() : Layout.loopback().withChannel(channel);
+        return start(c, dir, o, err, l.withExtraArgs(curve(dir.resolve("keys"))));
     }
 
     /**
@@ -271,12 +278,7 @@ public final class ZmqTraining {
         Files.deleteIfExists(Link.checkpoint(dir, RX));
         long t0 = System.nanoTime();
         Map<String, Object> blocks = new LinkedHashMap<>();
-        Files.createDirectories(dir);
-        Layout layout = Layout.loopback();
-        if (channel != null) {
-            layout = layout.withChannel(channel);
-        }
-        try (Link link = start(c, dir, o, err, layout.withExtraArgs(curve(dir.resolve("keys"))))) {
+        try (Link link = start(c, dir, o, err, channel)) {
             progress.message(channel == null ? String.format(Locale.ROOT, "training over ZeroMQ: %d iterations, 5"
                     + " block processes on loopback, message links over CurveZMQ (channel %s at %.1f dB, shift %d,"
                     + " hold-back %d)", c.iterations(), c.channel().id(), c.snrDb(), o.shift(), o.holdBack())

@@ -10,10 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.grmodelfree.gnuradio.GnuRadio;
 import org.grmodelfree.hosts.NetworkHosts;
 import org.grmodelfree.launch.ZmqTraining;
-import org.grmodelfree.run.Progress;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.train.BlerPoint;
 import org.grmodelfree.train.Evaluator;
@@ -118,16 +116,8 @@ class ThreeHostTrainingTest {
             NetworkHosts.Link l = h.link("tx", "ch");
             String to = ThreeHosts.tcp(l.aAddress(), 5001);
             String from = ThreeHosts.tcp(l.bAddress(), 5003);
-            GnuRadio gr = GnuRadio.locate();
-            Path script = gr.compile("channel_host", dir.resolve("channel"), new Progress(new PrintWriter(
-                    new StringWriter()), true));
-            List<String> ch = new ArrayList<>(h.host("ch").launcher());
-            ch.addAll(List.of(GnuRadio.PYTHON, script.toString(), "--source", to, "--sink", from, "--snr-db", "8"));
-            ProcessBuilder pb = new ProcessBuilder(ch).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("channel.log").toFile());
-            pb.environment().putAll(gr.environment());
-            pb.environment().put("HOME", dir.toString());
-            Process channel = pb.start();
+            Process channel = ThreeHosts.channelFlowgraph(h.host("ch"), dir.resolve("channel"), to, from, 8, 7,
+                    new PrintWriter(new StringWriter()));
             try {
                 Path out = dir.resolve("train");
                 List<String> cmd = new ArrayList<>(h.host("tx").launcher());

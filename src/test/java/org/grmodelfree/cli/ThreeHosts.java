@@ -109,16 +109,25 @@ final class ThreeHosts implements AutoCloseable {
 
     /** Compiles flowgraphs/channel_host.grc into dir and starts it on the channel host. */
     void startChannel(Path dir, double snrDb, long noiseSeed) throws IOException, InterruptedException {
+        channel = channelFlowgraph(hosts.host(CH), dir, samplerOut(), channelOut(), snrDb, noiseSeed, err);
+    }
+
+    /**
+     * Compiles flowgraphs/channel_host.grc into dir and starts it on host: it reads source (connects)
+     * and binds sink; its output goes to dir/channel_host.log.
+     */
+    static Process channelFlowgraph(NetworkHosts.Host host, Path dir, String source, String sink, double snrDb,
+            long noiseSeed, PrintWriter err) throws IOException, InterruptedException {
         GnuRadio gr = GnuRadio.locate();
         Path script = gr.compile("channel_host", dir, new Progress(err, true));
-        List<String> cmd = new ArrayList<>(hosts.host(CH).launcher());
-        cmd.addAll(List.of(GnuRadio.PYTHON, script.toString(), "--source", samplerOut(), "--sink", channelOut(),
+        List<String> cmd = new ArrayList<>(host.launcher());
+        cmd.addAll(List.of(GnuRadio.PYTHON, script.toString(), "--source", source, "--sink", sink,
                 "--snr-db", Double.toString(snrDb), "--noise-seed", Long.toString(noiseSeed)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("channel_host.log").toFile());
         pb.environment().putAll(gr.environment());
         pb.environment().put("HOME", dir.toString());
-        channel = pb.start();
+        return pb.start();
     }
 
     /** Starts the link's four block processes on their hosts (the channel first: see startChannel). */

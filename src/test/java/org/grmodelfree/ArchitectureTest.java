@@ -77,6 +77,7 @@ class ArchitectureTest {
             .layer("semantic.run").definedBy(SEMANTIC_RUN)
             .layer("launch").definedBy("org.grmodelfree.launch..")
             .layer("gnuradio").definedBy("org.grmodelfree.gnuradio..")
+            .layer("sweep").definedBy("org.grmodelfree.sweep..")
             .layer("experiments").definedBy("org.grmodelfree.experiments..")
             .layer("bench").definedBy("org.grmodelfree.bench..")
             .layer("cli").definedBy(CLI)
@@ -99,11 +100,19 @@ class ArchitectureTest {
                     "semantic.block", "run")
             .whereLayer("gnuradio").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run", "launch",
                     "semantic.run")
-            .whereLayer("experiments").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run")
+            .whereLayer("sweep").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run")
+            .whereLayer("experiments").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "run", "sweep")
             .whereLayer("bench").mayOnlyAccessLayers("nn", "comm", "train", "store", "report", "wire", "block",
                     "run", "launch", "gnuradio")
             .because("docs/architecture.md: dependencies point one way; transport is the runner's (and the stream"
                     + " bench's); cli's commands sit on the run policies, launch, gnuradio, experiments and bench");
+
+    @ArchTest
+    static final ArchRule only_sweeps_see_spark = noClasses()
+            .that().resideOutsideOfPackage("org.grmodelfree.sweep..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+            .because("Spark is provided, not in the jar: train and the blocks must start without it, so only the"
+                    + " sweep package may load it");
 
     @ArchTest
     static final ArchRule no_package_cycles = slices().matching("org.grmodelfree.(**)").should().beFreeOfCycles()

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce the paper's comparison: learning curves averaged over seeds (mean and one standard "
-                + "deviation), alternating vs supervised, AWGN and RBF, and BLER vs SNR after training.",
+                + "deviation), alternating vs supervised, AWGN and RBF, and BLER vs SNR after training; the runs are the cells"
+                + " of a sweep on Apache Spark (--master for a cluster), and a rerun skips the finished ones.",
             "With --gradient: cosine similarity and relative error of the policy-gradient estimate against the true "
                 + "gradient, as functions of s^2 and batch size."})
 final class CompareCommand implements Callable<Integer>, Validated {
@@ -73,10 +74,15 @@ final class CompareCommand implements Callable<Integer>, Validated {
     String baseline;
 
     @Mixin
+    SweepOptions sweep;
+
+    @Mixin
     ProgressOptions progressOptions;
 
     /** Flags that only the gradient study reads. */
     static final List<String> GRADIENT_ONLY = List.of("--model", "--sigma2-list", "--batches", "--trials", "--baseline");
+    /** Flags of the sweep the comparison runs on. */
+    static final List<String> SWEEP_ONLY = List.of("--master", "--parallelism", "--retries", "--conf");
 
     @Override
     public void validate() {
@@ -84,6 +90,7 @@ final class CompareCommand implements Callable<Integer>, Validated {
             throw usage("--seeds, --iterations, --eval-every, --eval-messages and --max-messages must be positive,"
                     + " --trials at least 2");
         }
+        sweep.validate(spec);
         if (!gradient) {
             List<String> ignored = Validated.given(spec, GRADIENT_ONLY);
             if (!ignored.isEmpty()) {
@@ -98,6 +105,11 @@ final class CompareCommand implements Callable<Integer>, Validated {
                 }
             }
             return;
+        }
+        List<String> sweepOnly = Validated.given(spec, SWEEP_ONLY);
+        if (!sweepOnly.isEmpty()) {
+            throw usage(String.join(", ", sweepOnly) + (sweepOnly.size() == 1 ? " applies" : " apply")
+                    + " only without --gradient (the comparison runs as a sweep; the gradient study in this process)");
         }
         try {
             Baseline.parse(baseline);
@@ -130,9 +142,11 @@ final class CompareCommand implements Callable<Integer>, Validated {
         if (!gradient) {
             try {
                 return new MethodComparison(seeds, iterations, channels, evalEvery, evalMessages, maxMessages, out,
-                        stdout, err, progressOptions.quiet).run();
+                        stdout, err, progressOptions.quiet, sweep.settings(spec)).run();
             } catch (MethodComparison.UsageException e) {
                 throw usage(e.getMessage());
+            } catch (NoClassDefFoundError e) {
+                throw org.grmodelfree.sweep.SweepRun.sparkMissing(e);
             }
         }
         return new GradientAccuracy(model, sigma2s, batches, trials, Baseline.parse(baseline), out, stdout, err,

@@ -11,10 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "modelfree", mixinStandardHelpOptions = true, version = "gr-modelfree 0.1.0",
         description = "Model-free end-to-end learning of a radio transmitter and receiver.",
-        resourceBundle = "org.grmodelfree.cli.options",
         subcommands = {TrainCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
                 BlockCommand.class, FlowgraphCommand.class, ExportCommand.class, GrSetupCommand.class, SemanticCommand.class,
-                KeysCommand.class})
+                KeysCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -111,8 +110,14 @@ public final class Main implements Runnable {
         }
     }
 
-    /** Streams, and paths converted with a plain message (picocli's names the JDK exception). */
+    /**
+     * Streams, the help texts of shared options (loaded through this class's loader: under
+     * spark-submit, picocli may come from another), and paths converted with a plain message
+     * (picocli's names the JDK exception).
+     */
     private static void configure(CommandLine cl, PrintWriter out, PrintWriter err) {
+        cl.setResourceBundle(java.util.ResourceBundle.getBundle("org.grmodelfree.cli.options", java.util.Locale.ROOT,
+                Main.class.getClassLoader()));
         cl.setOut(out);
         cl.setErr(err);
         cl.registerConverter(java.nio.file.Path.class, s -> {

@@ -13,14 +13,17 @@ import org.grmodelfree.report.Json;
 import org.grmodelfree.report.Plots;
 import org.grmodelfree.report.Series;
 import org.grmodelfree.run.Outputs;
-import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
-import org.grmodelfree.run.TrainingSession;
 import org.grmodelfree.train.BlerPoint;
-import org.grmodelfree.train.Evaluator;
 import org.grmodelfree.train.Method;
 import org.grmodelfree.train.TrainConfig;
-import org.grmodelfree.train.Trainer;
+import org.grmodelfree.sweep.Cell;
+import org.grmodelfree.sweep.CellResult;
+import org.grmodelfree.sweep.CellTask;
+import org.grmodelfree.sweep.Measure;
+import org.grmodelfree.sweep.Sweep;
+import org.grmodelfree.sweep.SweepReport;
+import org.grmodelfree.sweep.SweepRun;
 
 /**
  * The paper's comparison of alternating (model-free) and supervised (model-aware) training with the
@@ -44,8 +47,9 @@ public final class MethodComparison {
     private final long maxMessages;
     private final Path out;
     private final PrintWriter stdout;
-    /** Progress notes on the error stream, unless quiet. */
-    private final Progress notes;
+    private final PrintWriter err;
+    private final boolean quiet;
+    private final Sweep.Settings settings;
 
     /**
      * @param seeds seeds per method and channel
@@ -56,10 +60,12 @@ public final class MethodComparison {
      * @param maxMessages message cap per point of the final BLER curves
      * @param out the output folder (it exists)
      * @param stdout where the findings go
-     * @param err where progress notes go unless quiet
+     * @param err where the sweep's progress goes unless quiet
+     * @param settings where the runs go (Spark: local mode or a cluster)
      */
     public MethodComparison(int seeds, int iterations, List<String> channels, int evalEvery, int evalMessages,
-                            long maxMessages, Path out, PrintWriter stdout, PrintWriter err, boolean quiet) {
+                            long maxMessages, Path out, PrintWriter stdout, PrintWriter err, boolean quiet,
+                            Sweep.Settings settings) {
         this.seeds = seeds;
         this.iterations = iterations;
         this.channels = List.copyOf(channels);
@@ -68,13 +74,10 @@ public final class MethodComparison {
         this.maxMessages = maxMessages;
         this.out = out;
         this.stdout = stdout;
-        this.notes = new Progress(err, quiet);
+        this.err = err;
+        this.quiet = quiet;
+        this.settings = settings;
     }
-
-    private void note(String s) {
-        notes.message(s);
-    }
-
 
     /**
      * Per-seed BLER and loss at each evaluation point, with their mean and standard deviation over
@@ -142,67 +145,83 @@ public final class MethodComparison {
     }
 
     /**
-     * Trains every seed of both methods on each channel, writes compare.json and the per-channel
-     * CSVs and plots into out, prints the findings and returns 0.
+     * Trains every seed of both methods on each channel as the cells of a sweep (into out/cells, so
+     * a rerun skips the finished ones), writes compare.json and the per-channel CSVs and plots into
+     * out, prints the findings and returns 0 (1 when a cell failed every attempt).
      *
-     * @throws UsageException naming a channel that is not awgn or rbf (the channels before it are done)
+     * @throws UsageException naming a channel that is not awgn or rbf
      */
     public int run() throws Exception {
         PrintWriter o = stdout;
         long t0 = System.nanoTime();
+        List<ChannelKind> kinds = new ArrayList<>();
+        for (String chName : channels) {
+            try {
+                kinds.add(ChannelKind.parse(chName.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (ChannelKind ch : kinds) {
+            double[] snrs = SnrRange.parse(SnrRange.defaultCurve(ch));
+            for (Method m : Method.values()) {
+                for (int s = 0; s < seeds; s++) {
+                    TrainConfig c = TrainConfig.paper(ch, m, iterations, s + 1).toBuilder().evalEvery(evalEvery)
+                            .evalMessages(evalMessages).build();
+                    LinkedHashMap<String, String> axes = new LinkedHashMap<>();
+                    axes.put("channel", ch.id());
+                    axes.put("method", m.id());
+                    axes.put(SweepReport.SEED, Integer.toString(s + 1));
+                    // the first seed's model is also measured at every SNR of the channel's curve
+                    cells.add(Cell.of(axes, c, new Measure(s == 0 ? snrs : new double[0], 0, maxMessages)));
+                }
+            }
+        }
+        Sweep.Outcome outcome = Sweep.run(cells, out, settings, CellTask.TRAIN, err, quiet);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("recipe", "paper: Adam 1e-3 fixed, B_R = B_T = 1000, s^2 = 0.02, one step per phase, no baseline");
         summary.put("seeds", seeds);
         summary.put("iterations", iterations);
-        int points = iterations / evalEvery;
-        for (String chName : channels) {
-            ChannelKind ch;
-            try {
-                ch = ChannelKind.parse(chName.trim());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
+        int k = 0;
+        for (ChannelKind ch : kinds) {
             Map<Method, Curves> curves = new LinkedHashMap<>();
-            Map<Method, Trainer> firstSeed = new LinkedHashMap<>();
+            Map<Method, CellResult> firstSeed = new LinkedHashMap<>();
             for (Method m : Method.values()) {
+                List<CellResult> runs = outcome.results().subList(k, k + seeds);
+                k += seeds;
+                if (runs.stream().anyMatch(r -> !r.done())) {
+                    SweepRun.printSummary(o, outcome, out);
+                    return 1;
+                }
+                int points = runs.get(0).curve().size();
+                double[] its = new double[points];
                 double[][] bler = new double[seeds][points];
                 double[][] loss = new double[seeds][points];
-                double[] its = new double[points];
                 for (int s = 0; s < seeds; s++) {
-                    long r0 = System.nanoTime();
-                    TrainConfig c = TrainConfig.paper(ch, m, iterations, s + 1);
-                    Trainer t = Trainer.create(c);
-                    Evaluator val = new Evaluator(c.seed() + TrainingSession.VALIDATION_SEED, Long.MAX_VALUE,
-                            evalMessages, evalMessages, 10_000);
-                    double lossSum = 0;
-                    for (int k = 0; k < points * evalEvery; k++) {
-                        lossSum += t.iterate().rxLoss();
-                        if ((k + 1) % evalEvery == 0) {
-                            int p = (k + 1) / evalEvery - 1;
-                            its[p] = k + 1;
-                            bler[s][p] = val.bler(t.transmitter().codebook(), t.receiver(), ch, c.snrDb()).bler();
-                            loss[s][p] = lossSum / evalEvery;
-                            lossSum = 0;
-                        }
+                    for (int p = 0; p < points; p++) {
+                        CellResult.CurvePoint cp = runs.get(s).curve().get(p);
+                        its[p] = cp.iteration();
+                        bler[s][p] = cp.bler();
+                        loss[s][p] = cp.rxLoss();
                     }
-                    if (s == 0) {
-                        firstSeed.put(m, t);
-                    }
-                    note(String.format(Locale.ROOT, "%s %-11s seed %2d/%d: BLER %.2e after %d iterations (%.1f s)",
-                            ch.id(), m.id(), s + 1, seeds, bler[s][points - 1], iterations, (System.nanoTime() - r0) / 1e9));
                 }
                 curves.put(m, Curves.of(its, bler, loss));
+                firstSeed.put(m, runs.get(0));
             }
             summary.put(ch.id(), channelResult(ch, curves, firstSeed, o));
         }
         summary.put("seconds", (System.nanoTime() - t0) / 1e9);
+        summary.put("cells_run_now", outcome.ran());
+        summary.put("cells_from_earlier_runs", outcome.skipped());
         Json.write(out.resolve("compare.json"), summary);
-        o.println("wrote " + out.toAbsolutePath().normalize() + "/{compare.json, compare_learning_*.csv/png, compare_bler_*.csv/png}");
+        o.println("wrote " + out.toAbsolutePath().normalize() + "/{compare.json, compare_learning_*.csv/png, compare_bler_*.csv/png,"
+                + " cells/}");
         o.flush();
         return 0;
     }
 
-    private Map<String, Object> channelResult(ChannelKind ch, Map<Method, Curves> curves, Map<Method, Trainer> firstSeed,
+    private Map<String, Object> channelResult(ChannelKind ch, Map<Method, Curves> curves, Map<Method, CellResult> firstSeed,
                                               PrintWriter o) throws Exception {
         Curves alt = curves.get(Method.ALTERNATING);
         Curves sup = curves.get(Method.SUPERVISED);
@@ -243,23 +262,20 @@ public final class MethodComparison {
         double[] snrs = SnrRange.parse(SnrRange.defaultCurve(ch));
         List<Series> blerSeries = new ArrayList<>();
         List<double[]> blerRows = new ArrayList<>();
-        Map<Method, List<BlerPoint>> after = new LinkedHashMap<>();
-        for (Map.Entry<Method, Trainer> e : firstSeed.entrySet()) {
-            Evaluator ev = new Evaluator(77, 100, Outputs.CURVE_MIN_MESSAGES, Math.max(Outputs.CURVE_MIN_MESSAGES, maxMessages), 10_000);
-            List<BlerPoint> pts = new ArrayList<>();
-            for (double s : snrs) {
-                pts.add(ev.bler(e.getValue().transmitter().codebook(), e.getValue().receiver(), ch, s));
-            }
+        Map<Method, List<CellResult.SnrPoint>> after = new LinkedHashMap<>();
+        for (Map.Entry<Method, CellResult> e : firstSeed.entrySet()) {
+            List<CellResult.SnrPoint> pts = e.getValue().snrCurve();
             after.put(e.getKey(), pts);
             double[] x = new double[pts.size()];
             double[] y = new double[pts.size()];
             double[] lo = new double[pts.size()];
             double[] hi = new double[pts.size()];
             for (int i = 0; i < x.length; i++) {
-                x[i] = pts.get(i).snrDb();
-                y[i] = pts.get(i).bler();
-                lo[i] = pts.get(i).ciLow();
-                hi[i] = pts.get(i).ciHigh();
+                BlerPoint p = BlerPoint.of(pts.get(i).snrDb(), pts.get(i).errors(), pts.get(i).messages());
+                x[i] = p.snrDb();
+                y[i] = p.bler();
+                lo[i] = p.ciLow();
+                hi[i] = p.ciHigh();
             }
             blerSeries.add(new Series(e.getKey().id() + " (seed 1, " + iterations + " iterations)", x, y, lo, hi, false));
         }
@@ -267,7 +283,7 @@ public final class MethodComparison {
         for (int i = 0; i < snrs.length; i++) {
             ref[i] = Outputs.reference(ch, snrs[i]);
             List<Double> r = new ArrayList<>(List.of(snrs[i]));
-            for (List<BlerPoint> pts : after.values()) {
+            for (List<CellResult.SnrPoint> pts : after.values()) {
                 r.add(pts.get(i).bler());
                 r.add((double) pts.get(i).errors());
                 r.add((double) pts.get(i).messages());

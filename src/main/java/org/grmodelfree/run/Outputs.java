@@ -70,12 +70,18 @@ public final class Outputs {
                 ? new Evaluator(seed + 1, 100, testMessages, Math.min(cap, 2_000_000), 10_000)
                         .blerMinDistance(codebook, channel, snrDb)
                 : null;
+        return new Evaluation(channel, test, md, curve(codebook, rx, channel, snrs, seed, maxMessages));
+    }
+
+    /** The BLER curve of a run (bler_curve.csv): at least 10 000 messages and 100 errors per point, or maxMessages. */
+    public static List<BlerPoint> curve(FMatrixRMaj codebook, Receiver rx, ChannelKind channel, double[] snrs, long seed,
+                                        long maxMessages) {
         List<BlerPoint> curve = new ArrayList<>();
         Evaluator ev = new Evaluator(seed + 2, 100, CURVE_MIN_MESSAGES, Math.max(CURVE_MIN_MESSAGES, maxMessages), 10_000);
         for (double s : snrs) {
             curve.add(ev.bler(codebook, rx, channel, s));
         }
-        return new Evaluation(channel, test, md, curve);
+        return curve;
     }
 
     public static void writeRun(Path out, Map<String, Object> summary, Evaluation ev, Transmitter tx, LearningCurve curve)

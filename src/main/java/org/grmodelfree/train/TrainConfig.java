@@ -38,7 +38,7 @@ public record TrainConfig(
         int iterations, int batchRx, int batchTx, int rxSteps, int txSteps,
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
-        long seed, int evalEvery, int evalMessages, int patience) {
+        long seed, int evalEvery, int evalMessages, int patience) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);

@@ -1,0 +1,72 @@
+package org.grmodelfree.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GridTest {
+    @TempDir
+    Path dir;
+
+    private Grid grid(String text) throws Exception {
+        Path f = dir.resolve("g.yaml");
+        Files.writeString(f, text);
+        return Grid.read(f);
+    }
+
+    private String error(String text) {
+        return assertThrows(IllegalArgumentException.class, () -> grid(text)).getMessage();
+    }
+
+    @Test
+    void axesExpandIntoEveryCombinationFirstAxisSlowest() throws Exception {
+        Grid g = grid("""
+                train: {paper: true, iterations: 500}
+                axes:
+                  channel: [awgn, rbf]
+                  snr_db: [8, 10.5]
+                  seed: 1..3
+                measure: {test-messages: 0}
+                """);
+        assertEquals("g", g.name());
+        assertEquals(List.of("channel", "snr-db", "seed"), List.copyOf(g.axes().keySet()));
+        List<java.util.LinkedHashMap<String, String>> cells = g.cells();
+        assertEquals(12, cells.size());
+        assertEquals(Map.of("channel", "awgn", "snr-db", "8", "seed", "1"), cells.get(0));
+        assertEquals(Map.of("channel", "awgn", "snr-db", "8", "seed", "2"), cells.get(1));
+        assertEquals(Map.of("channel", "rbf", "snr-db", "10.5", "seed", "3"), cells.get(11));
+        assertEquals(List.of("--paper", "--iterations", "500"), Grid.commandLine(g.train()));
+        assertEquals(List.of("--test-messages", "0"), Grid.commandLine(g.measure()));
+    }
+
+    @Test
+    void jsonGridsAndFalseSwitchesWork() throws Exception {
+        Path f = dir.resolve("named.json");
+        Files.writeString(f, "{\"name\": \"j\", \"train\": {\"paper\": false}, \"axes\": {\"method\": [\"supervised\"]}}");
+        Grid g = Grid.read(f);
+        assertEquals("j", g.name());
+        assertEquals(List.of(), Grid.commandLine(g.train()));
+        assertEquals(1, g.cells().size());
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertTrue(error("axis: {seed: [1]}").contains("unknown section 'axis'"));
+        assertTrue(error("axes: {seed: []}").contains("axis 'seed' has no values"));
+        assertTrue(error("axes: {seed: [1, 1]}").contains("repeats a value"));
+        assertTrue(error("axes: {seed: 5..1}").contains("must go up"));
+        assertTrue(error("train: {seed: 1}\naxes: {seed: [2, 3]}").contains("both an axis and a fixed flag"));
+        assertTrue(error("train: {seed: [1, 2]}").contains("a list belongs under axes"));
+        assertTrue(error("measure: {iterations: 5}").contains("'iterations' is not one of"));
+        assertTrue(error("axes: [seed]").contains("axes is a map"));
+        assertTrue(error("axes: {seed: [1, 2}").contains("is not a YAML or JSON grid"));
+        assertTrue(error("axes: {a: 1..1000, b: 1..1000, c: 1..10}").contains("more than 1000000 cells"));
+    }
+}

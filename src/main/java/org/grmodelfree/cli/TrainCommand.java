@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grmodelfree.cli.Main.Validated;
 import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.comm.EnergyScope;
 import org.grmodelfree.launch.ZmqTraining;
 import org.grmodelfree.run.Progress;
 import org.grmodelfree.run.SnrRange;
@@ -73,6 +74,11 @@ final class TrainCommand implements Callable<Integer>, Validated {
     @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
             description = "loss baseline: none or mean; --baseline alone is mean (default: mean; paper: none)")
     String baseline;
+
+    @Option(names = "--energy", description = "transmitter energy normalised over the codebook or, as the paper"
+            + " does, over each training batch: codebook or batch (default: codebook; the codebook is always"
+            + " normalised at inference)")
+    String energy;
 
     @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")
     Integer fineTune;
@@ -160,7 +166,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
             "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
-            "--patience");
+            "--patience", "--energy");
 
     @Override
     public Integer call() throws Exception {
@@ -277,6 +283,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
             case "--seed" -> List.of("seed");
             case "--eval-every" -> List.of("eval_every");
             case "--patience" -> List.of("patience");
+            case "--energy" -> List.of("energy");
             default -> List.of(); // --paper: a recipe, not one value
         };
     }
@@ -289,6 +296,10 @@ final class TrainCommand implements Callable<Integer>, Validated {
         }
         if (c.fineTuneSteps() > 0 || c.patience() > 0) {
             throw usage("--fine-tune and --patience do not work with --transport zmq yet");
+        }
+        if (c.energy() != EnergyScope.CODEBOOK) {
+            throw usage("--energy " + c.energy().id() + " does not work with --transport zmq: the transmitter block"
+                    + " normalises over its codebook");
         }
         if ((toChannel == null) != (fromChannel == null)) {
             throw usage("--to-channel and --from-channel go together: the two ends of a channel that runs elsewhere");
@@ -337,6 +348,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"2n", "--symbols"}, {"n = ", "--symbols"}, {"hidden", "--hidden"}, {"iterations", "--iterations"},
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
+        {"energy normalisation", "--energy"},
     };
 
     private String flagsOf(String message) {
@@ -359,7 +371,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
                     .sigma2(s2).sigma2Final(or(sigma2Final, sigma2 != null ? s2 : d.sigma2Final()))
                     .baseline(baseline == null ? d.baseline() : Baseline.parse(baseline))
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
-                    .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience())).build();
+                    .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience()))
+                    .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).build();
         } catch (IllegalArgumentException e) {
             throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }

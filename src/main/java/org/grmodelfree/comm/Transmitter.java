@@ -16,6 +16,9 @@ import org.grmodelfree.nn.Activations;
  * normalisation. Because its input is a message index, the whole transmitter is a codebook of M
  * points; the normalisation is taken over that codebook (mean energy one per complex symbol for
  * uniform messages), in training and at inference alike, so what is trained is what is deployed.
+ * With {@link EnergyScope#BATCH} (the paper's choice) a training batch is normalised over its own
+ * symbols instead, and its gradient passes through that batch's normalisation; the codebook (what
+ * is evaluated and deployed) stays normalised over all messages.
  *
  * <p>Order of use: {@link #codebook()} (recomputed lazily after parameters change), {@link #encode}
  * for a batch, {@link #backward} with dL/dx of that batch, an optimiser step, then
@@ -27,6 +30,12 @@ public final class Transmitter implements Layer {
     private final Embedding embedding;
     private final Dense dense;
     private final EnergyNormalization norm = new EnergyNormalization();
+    private final EnergyScope energy;
+    private final EnergyNormalization batchNorm = new EnergyNormalization();
+    /** BATCH: the unnormalised rows of the last encoded batch, and their gradient. */
+    private final FMatrixRMaj zb = new FMatrixRMaj(1, 1);
+    private final FMatrixRMaj gzb = new FMatrixRMaj(1, 1);
+    private int encodedRows = -1;
     private final FMatrixRMaj h;
     private final FMatrixRMaj z;
     private final FMatrixRMaj code;
@@ -36,12 +45,18 @@ public final class Transmitter implements Layer {
     private boolean stale = true;
 
     public Transmitter(int messages, int symbols, int hidden, RandomGenerator rng) {
+        this(messages, symbols, hidden, EnergyScope.CODEBOOK, rng);
+    }
+
+    /** @param energy over what a training batch is normalised */
+    public Transmitter(int messages, int symbols, int hidden, EnergyScope energy, RandomGenerator rng) {
         if (messages < 2 || symbols < 1 || hidden < 1) {
             throw new IllegalArgumentException("Transmitter: need M >= 2, N >= 1, hidden >= 1, got M="
                     + messages + " N=" + symbols + " hidden=" + hidden);
         }
         this.messages = messages;
         this.symbols = symbols;
+        this.energy = java.util.Objects.requireNonNull(energy, "energy");
         this.embedding = new Embedding("tx.embedding", messages, hidden, rng);
         this.dense = new Dense("tx.dense", hidden, 2 * symbols, rng);
         h = new FMatrixRMaj(messages, hidden);
@@ -73,23 +88,41 @@ public final class Transmitter implements Layer {
         return code;
     }
 
-    /** x[i, :] = codebook row msgs[i] for the first count messages; x is reshaped to count x 2N. */
+    public EnergyScope energy() {
+        return energy;
+    }
+
+    /**
+     * x[i, :] = codebook row msgs[i] for the first count messages; x is reshaped to count x 2N. With
+     * {@link EnergyScope#BATCH}, the rows before normalisation, normalised over these count rows.
+     */
     public void encode(int[] msgs, int count, FMatrixRMaj x) {
         FMatrixRMaj c = codebook();
         int w = 2 * symbols;
-        x.reshape(count, w);
+        FMatrixRMaj rows = c;
+        FMatrixRMaj into = x;
+        if (energy == EnergyScope.BATCH) {
+            rows = z;
+            into = zb;
+        }
+        into.reshape(count, w);
         for (int i = 0; i < count; i++) {
             int m = msgs[i];
             if (m < 0 || m >= messages) {
                 throw new IllegalArgumentException("Transmitter: message " + m + " outside 0.." + (messages - 1));
             }
-            System.arraycopy(c.data, m * w, x.data, i * w, w);
+            System.arraycopy(rows.data, m * w, into.data, i * w, w);
+        }
+        if (energy == EnergyScope.BATCH) {
+            x.reshape(count, w);
+            batchNorm.forward(zb, x);
+            encodedRows = count;
         }
     }
 
     /**
-     * Writes the parameter gradients of sum_i gx_i . x_i, where x_i = codebook[msgs[i]] and gx
-     * (count x 2N) is dL/dx of the last {@link #encode}. msgs and gx not modified.
+     * Writes the parameter gradients of sum_i gx_i . x_i, where x_i is row i of the last
+     * {@link #encode} of msgs and gx (count x 2N) is dL/dx of it. msgs and gx not modified.
      */
     public void backward(int[] msgs, FMatrixRMaj gx) {
         codebook();
@@ -101,7 +134,23 @@ public final class Transmitter implements Layer {
                 gCode.data[o + j] += gx.data[i * w + j];
             }
         }
-        norm.backward(z, gCode, gz);
+        if (energy == EnergyScope.BATCH) {
+            if (gx.numRows != encodedRows) {
+                throw new IllegalArgumentException("Transmitter: a gradient of " + gx.numRows + " rows for the last"
+                        + " encoded batch of " + encodedRows);
+            }
+            gzb.reshape(gx.numRows, w);
+            batchNorm.backward(zb, gx, gzb);
+            java.util.Arrays.fill(gz.data, 0f);
+            for (int i = 0; i < gx.numRows; i++) {
+                int o = msgs[i] * w;
+                for (int j = 0; j < w; j++) {
+                    gz.data[o + j] += gzb.data[i * w + j];
+                }
+            }
+        } else {
+            norm.backward(z, gCode, gz);
+        }
         dense.backward(h, gz, gh);
         // The lookup of every message in order is the identity, so its gradient is ELU's directly.
         Activations.eluBackward(embedding.table().value(), h, gh, embedding.table().grad());

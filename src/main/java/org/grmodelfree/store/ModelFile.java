@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.comm.EnergyScope;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.Param;
 import org.grmodelfree.report.AtomicFiles;
@@ -26,6 +27,7 @@ import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 /**
  * The link model file ({@code model.msgpack}): one msgpack map with keys {@code format}
@@ -201,6 +203,7 @@ public final class ModelFile {
         m.put("eval_every", c.evalEvery());
         m.put("eval_messages", c.evalMessages());
         m.put("patience", c.patience());
+        m.put("energy", c.energy().id());
         return m;
     }
 
@@ -595,7 +598,10 @@ public final class ModelFile {
                     .sigma2(number(c, "sigma2")).sigma2Final(number(c, "sigma2_final"))
                     .baseline(Baseline.parse(string(c, "baseline"))).fineTuneSteps(int32(c, "fine_tune_steps"))
                     .seed(integer(c, "seed")).evalEvery(int32(c, "eval_every"))
-                    .evalMessages(int32(c, "eval_messages")).patience(int32(c, "patience")).build();
+                    .evalMessages(int32(c, "eval_messages")).patience(int32(c, "patience"))
+                    // files from before the choice existed were all trained with the codebook's normalisation
+                    .energy(c.containsKey(ValueFactory.newString("energy")) ? EnergyScope.parse(string(c, "energy"))
+                            : EnergyScope.CODEBOOK).build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
         }

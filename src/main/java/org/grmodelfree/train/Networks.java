@@ -14,7 +14,7 @@ public record Networks(Transmitter transmitter, Receiver receiver) {
     public static Networks create(TrainConfig c) {
         c.requireFits(Runtime.getRuntime().maxMemory());
         Rng init = new Rng(c.seed());
-        Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), init);
+        Transmitter tx = new Transmitter(c.messages(), c.symbols(), c.txHidden(), c.energy(), init);
         Receiver rx = Receiver.create(c.channel(), c.messages(), c.symbols(), c.rxHidden(), init);
         return new Networks(tx, rx);
     }

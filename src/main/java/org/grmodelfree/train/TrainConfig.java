@@ -1,6 +1,7 @@
 package org.grmodelfree.train;
 
 import org.grmodelfree.comm.ChannelKind;
+import org.grmodelfree.comm.EnergyScope;
 
 /**
  * Everything that defines a training run. Learning rates decay from their initial value to
@@ -31,6 +32,7 @@ import org.grmodelfree.comm.ChannelKind;
  * @param evalEvery iterations between BLER estimates (0 = never)
  * @param evalMessages messages per BLER estimate
  * @param patience stop after this many estimates without improvement (0 = never)
+ * @param energy over what the transmitter's training batches are normalised
  */
 public record TrainConfig(
         ChannelKind channel, double snrDb, Method method,
@@ -38,7 +40,7 @@ public record TrainConfig(
         int iterations, int batchRx, int batchTx, int rxSteps, int txSteps,
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
-        long seed, int evalEvery, int evalMessages, int patience) implements java.io.Serializable {
+        long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);
@@ -60,7 +62,8 @@ public record TrainConfig(
         require(evalEvery >= 0, "evaluation interval must not be negative, got " + evalEvery);
         require(evalMessages >= 1, "evaluation messages must be at least 1, got " + evalMessages);
         require(patience >= 0, "patience must not be negative, got " + patience);
-        require(channel != null && method != null && baseline != null, "channel, method and baseline are required");
+        require(channel != null && method != null && baseline != null && energy != null,
+                "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);
         requireMatrix(messages, "M = " + messages + " messages", txHidden, "transmitter hidden width " + txHidden);
         requireMatrix(rxHidden, "receiver hidden width " + rxHidden, messages, "M = " + messages + " messages");
@@ -186,6 +189,7 @@ public record TrainConfig(
         private int evalEvery = 100;
         private int evalMessages = 20_000;
         private int patience = 0;
+        private EnergyScope energy = EnergyScope.CODEBOOK;
 
         /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
         private Builder(ChannelKind channel) {
@@ -217,6 +221,7 @@ public record TrainConfig(
             evalEvery = c.evalEvery;
             evalMessages = c.evalMessages;
             patience = c.patience;
+            energy = c.energy;
         }
 
         public Builder channel(ChannelKind v) {
@@ -348,10 +353,15 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder energy(EnergyScope v) {
+            energy = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                     batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
-                    fineTuneSteps, seed, evalEvery, evalMessages, patience);
+                    fineTuneSteps, seed, evalEvery, evalMessages, patience, energy);
         }
     }
 }

@@ -96,13 +96,18 @@ final class SweepCommand implements Callable<Integer>, Validated {
                             CELL_FLAGS.stream().map(s -> s.substring(2)).toList()) + ")");
                 }
             }
+            // test-messages 0: no final BLER at the training SNR (train itself always measures it)
+            boolean noTest = "0".equals(flags.get("test-messages"));
+            if (noTest) {
+                flags.remove("test-messages");
+            }
             TrainCommand t = new TrainCommand();
             CommandLine cl = new CommandLine(t);
             try {
                 cl.parseArgs(Grid.commandLine(flags).toArray(String[]::new));
                 t.validate();
                 double[] snrs = t.curveSnrs != null ? t.curveSnrs.values() : new double[0];
-                out.add(Cell.of(axes, t.config(), new Measure(snrs, t.testMessages, t.maxMessages)));
+                out.add(Cell.of(axes, t.config(), new Measure(snrs, noTest ? 0 : t.testMessages, t.maxMessages)));
             } catch (CommandLine.ParameterException | IllegalArgumentException e) {
                 String where = axes.isEmpty() ? "the grid's cell" : "cell " + axes.toString().replaceAll("[{}]", "");
                 throw error.apply(where + ": " + e.getMessage());

@@ -52,9 +52,10 @@ public record Grid(String name, LinkedHashMap<String, String> train, LinkedHashM
 
     /** Reads a grid file; errors name the file and what is wrong. */
     public static Grid read(Path file) throws IOException {
+        String text = Files.readString(file);
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            root = new ObjectMapper(new YAMLFactory()).readTree(text);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + " is not a YAML or JSON grid: " + firstLine(e.getMessage()));
         }

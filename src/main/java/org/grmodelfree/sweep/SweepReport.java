@@ -20,7 +20,9 @@ import org.grmodelfree.report.Series;
  * <ul>
  * <li>{@code results.csv}: a row per cell: its axes, status, attempts, where and how long it ran,
  *     its final BLER figures, and a failed cell's error;</li>
- * <li>{@code recipes.csv}: a row per recipe: cells, done, failed, final BLER mean and std;</li>
+ * <li>{@code recipes.csv}: a row per recipe: cells, done, failed, final BLER mean, standard deviation
+ *     and standard error, and how fast it converged (each cell's mean log10 BLER over its learning
+ *     curve, lower is faster: mean and standard error over seeds);</li>
  * <li>{@code learning_curves.csv} and {@code learning_curves.png}: BLER during training per
  *     recipe, mean and one standard deviation over seeds;</li>
  * <li>{@code bler_vs_snr.csv/.png}: BLER after training at each measured SNR per recipe;</li>
@@ -138,16 +140,35 @@ public final class SweepReport {
         writeCsv(file, header, rows);
     }
 
+    /**
+     * How fast a cell converged: the mean over its learning-curve points of log10 BLER (floored at
+     * 1e-7), lower is faster; NaN without a curve.
+     */
+    public static double runLog10Bler(CellResult r) {
+        if (r == null || !r.done() || r.curve().isEmpty()) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (CellResult.CurvePoint p : r.curve()) {
+            s += Math.log10(Math.max(p.bler(), 1e-7));
+        }
+        return s / r.curve().size();
+    }
+
     private static void writeRecipes(Path file, Map<String, List<CellResult>> recipes) throws IOException {
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, List<CellResult>> e : recipes.entrySet()) {
             List<CellResult> cells = e.getValue();
             Stats s = Stats.of(cells.stream().mapToDouble(SweepReport::finalBler).toArray());
+            Stats speed = Stats.of(cells.stream().mapToDouble(SweepReport::runLog10Bler).toArray());
             long failed = cells.stream().filter(r -> !r.done()).count();
             rows.add(List.of(e.getKey(), Integer.toString(cells.size()), Long.toString(cells.size() - failed),
-                    Long.toString(failed), num(s.mean()), num(s.std())));
+                    Long.toString(failed), num(s.mean()), num(s.std()),
+                    num(s.n() > 0 ? s.std() / Math.sqrt(s.n()) : Double.NaN), num(speed.mean()),
+                    num(speed.n() > 0 ? speed.std() / Math.sqrt(speed.n()) : Double.NaN)));
         }
-        writeCsv(file, List.of("recipe", "cells", "done", "failed", "final_bler_mean", "final_bler_std"), rows);
+        writeCsv(file, List.of("recipe", "cells", "done", "failed", "final_bler_mean", "final_bler_std",
+                "final_bler_sem", "run_log10_bler_mean", "run_log10_bler_sem"), rows);
     }
 
     private static void learningCurves(Path out, String name, Map<String, List<CellResult>> recipes)

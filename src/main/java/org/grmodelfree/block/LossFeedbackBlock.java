@@ -128,17 +128,11 @@ public final class LossFeedbackBlock implements Block {
             return m;
         }
         float[] v = l.losses().clone();
-        float max = 0;
-        for (float x : v) {
-            max = Math.max(max, x);
-        }
-        double levels = (1L << bits) - 1;
+        org.grmodelfree.comm.LossQuantizer.quantize(v, v.length, bits);
         for (int i = 0; i < v.length; i++) {
-            float q = max > 0 ? (float) (Math.rint(v[i] / max * levels) * max / levels) : 0f;
-            double e = Math.abs(q - v[i]);
+            double e = Math.abs(v[i] - l.losses()[i]);
             maxQuantError = Math.max(maxQuantError, e);
             sumSqQuantError += e * e;
-            v[i] = q;
         }
         lossValues += v.length;
         return new ControlMessage.Losses(l.batchId(), l.iteration(), v);

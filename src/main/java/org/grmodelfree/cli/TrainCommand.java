@@ -140,12 +140,12 @@ final class TrainCommand implements Callable<Integer>, Validated {
             defaultValue = "0")
     double feedbackDelayMs;
 
-    @Option(names = "--feedback-drop", description = "zmq: probability that a loss message is dropped (default: ${DEFAULT-VALUE})",
-            defaultValue = "0")
+    @Option(names = "--feedback-drop", description = "probability that a transmitter batch's losses are lost on the"
+            + " feedback link (its step is skipped) (default: ${DEFAULT-VALUE})", defaultValue = "0")
     double feedbackDrop;
 
-    @Option(names = "--feedback-bits", description = "zmq: quantise fed-back losses to this many bits (default: ${DEFAULT-VALUE} = float32)",
-            defaultValue = "0")
+    @Option(names = "--feedback-bits", description = "quantise the fed-back losses to this many bits, from 0 to the"
+            + " batch's largest (default: ${DEFAULT-VALUE} = float32)", defaultValue = "0")
     int feedbackBits;
 
     @Option(names = "--to-channel", paramLabel = "tcp://ADDRESS:PORT", description = "zmq, with --from-channel: the"
@@ -159,14 +159,14 @@ final class TrainCommand implements Callable<Integer>, Validated {
 
     /** Flags that only the ZeroMQ link reads (its test channel process and its loss feedback). */
     static final List<String> ZMQ_ONLY = List.of("--channel-shift", "--channel-hold-back", "--feedback-delay-ms",
-            "--feedback-drop", "--feedback-bits", "--to-channel", "--from-channel");
+            "--to-channel", "--from-channel");
     /** Flags of the test channel process, which a channel elsewhere replaces. */
     static final List<String> TEST_CHANNEL = List.of("--channel-shift", "--channel-hold-back");
     /** Flags that set the run's configuration, which --resume takes from the file (all but --iterations). */
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
             "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
-            "--patience", "--energy");
+            "--patience", "--energy", "--feedback-bits", "--feedback-drop");
 
     @Override
     public Integer call() throws Exception {
@@ -214,7 +214,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
         List<String> zmqOnly = Validated.given(spec, ZMQ_ONLY);
         if (!zmq && !zmqOnly.isEmpty()) {
             throw usage(String.join(", ", zmqOnly) + (zmqOnly.size() == 1 ? " applies" : " apply")
-                    + " only to --transport zmq (the embedded run has no test channel process and no feedback link)");
+                    + " only to --transport zmq (the embedded run has no test channel process and no feedback delay)");
         }
         if (resume) {
             if (zmq) {
@@ -284,6 +284,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
             case "--eval-every" -> List.of("eval_every");
             case "--patience" -> List.of("patience");
             case "--energy" -> List.of("energy");
+            case "--feedback-bits" -> List.of("feedback_bits");
+            case "--feedback-drop" -> List.of("feedback_drop");
             default -> List.of(); // --paper: a recipe, not one value
         };
     }
@@ -348,7 +350,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"2n", "--symbols"}, {"n = ", "--symbols"}, {"hidden", "--hidden"}, {"iterations", "--iterations"},
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
-        {"energy normalisation", "--energy"},
+        {"energy normalisation", "--energy"}, {"feedback bits", "--feedback-bits"},
+        {"drop probability", "--feedback-drop"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
     };
 
     private String flagsOf(String message) {
@@ -372,7 +375,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
                     .baseline(baseline == null ? d.baseline() : Baseline.parse(baseline))
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
                     .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience()))
-                    .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).build();
+                    .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).feedbackBits(feedbackBits)
+                    .feedbackDrop(feedbackDrop).build();
         } catch (IllegalArgumentException e) {
             throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }

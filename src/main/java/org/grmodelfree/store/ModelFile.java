@@ -204,6 +204,8 @@ public final class ModelFile {
         m.put("eval_messages", c.evalMessages());
         m.put("patience", c.patience());
         m.put("energy", c.energy().id());
+        m.put("feedback_bits", c.feedbackBits());
+        m.put("feedback_drop", c.feedbackDrop());
         return m;
     }
 
@@ -601,7 +603,11 @@ public final class ModelFile {
                     .evalMessages(int32(c, "eval_messages")).patience(int32(c, "patience"))
                     // files from before the choice existed were all trained with the codebook's normalisation
                     .energy(c.containsKey(ValueFactory.newString("energy")) ? EnergyScope.parse(string(c, "energy"))
-                            : EnergyScope.CODEBOOK).build();
+                            : EnergyScope.CODEBOOK)
+                    // likewise with losses fed back exactly
+                    .feedbackBits(c.containsKey(ValueFactory.newString("feedback_bits")) ? int32(c, "feedback_bits") : 0)
+                    .feedbackDrop(c.containsKey(ValueFactory.newString("feedback_drop")) ? number(c, "feedback_drop") : 0)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
         }

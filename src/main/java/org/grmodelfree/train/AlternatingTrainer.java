@@ -2,7 +2,9 @@ package org.grmodelfree.train;
 
 import java.util.List;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.LossQuantizer;
 import org.grmodelfree.comm.Receiver;
+import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
 
@@ -20,6 +22,10 @@ public final class AlternatingTrainer extends BaseTrainer {
     private final FMatrixRMaj x = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj xp = new FMatrixRMaj(1, 1);
     private final FMatrixRMaj y = new FMatrixRMaj(1, 1);
+    /** Draws which loss messages the feedback link loses, a stream of its own (the others stay as they were). */
+    private final Rng feedback = new Rng(0);
+    private static final long FEEDBACK_SEED = 0xFEEDBAC4L;
+    private long droppedFeedback;
     public AlternatingTrainer(TrainConfig c) {
         super(c);
         Networks n = Networks.create(c);
@@ -47,6 +53,14 @@ public final class AlternatingTrainer extends BaseTrainer {
             txl.policy().perturb(x, xp, rng);
             channel.apply(xp, y, rng);
             rxl.losses(y, msgs, losses);
+            if (c.feedbackDrop() > 0) {
+                feedback.reseed(c.seed() ^ FEEDBACK_SEED, it, stream);
+                if (feedback.nextDouble() < c.feedbackDrop()) {
+                    droppedFeedback++;
+                    continue; // the losses never arrive: no transmitter step on this batch
+                }
+            }
+            LossQuantizer.quantize(losses, c.batchTx(), c.feedbackBits());
             txLoss = txl.learn(msgs, x, xp, losses, c.lrTx() * scale);
         }
         advance();
@@ -59,6 +73,11 @@ public final class AlternatingTrainer extends BaseTrainer {
         txl.transmitter().encode(msgs, c.batchRx(), x);
         channel.apply(x, y, rng);
         return rxl.train(y, msgs, lr);
+    }
+
+    /** Transmitter batches whose losses the (simulated) feedback link lost so far in this JVM. */
+    public long droppedFeedback() {
+        return droppedFeedback;
     }
 
     @Override

@@ -33,6 +33,8 @@ import org.grmodelfree.comm.EnergyScope;
  * @param evalMessages messages per BLER estimate
  * @param patience stop after this many estimates without improvement (0 = never)
  * @param energy over what the transmitter's training batches are normalised
+ * @param feedbackBits the fed-back losses quantised to this many bits (0 = float32 as computed)
+ * @param feedbackDrop probability that a transmitter batch's losses are lost (its step is skipped)
  */
 public record TrainConfig(
         ChannelKind channel, double snrDb, Method method,
@@ -40,7 +42,8 @@ public record TrainConfig(
         int iterations, int batchRx, int batchTx, int rxSteps, int txSteps,
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
-        long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy) implements java.io.Serializable {
+        long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy,
+        int feedbackBits, double feedbackDrop) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);
@@ -62,6 +65,13 @@ public record TrainConfig(
         require(evalEvery >= 0, "evaluation interval must not be negative, got " + evalEvery);
         require(evalMessages >= 1, "evaluation messages must be at least 1, got " + evalMessages);
         require(patience >= 0, "patience must not be negative, got " + patience);
+        require(feedbackBits >= 0 && feedbackBits <= org.grmodelfree.comm.LossQuantizer.MAX_BITS,
+                "loss feedback bits must lie in 0.." + org.grmodelfree.comm.LossQuantizer.MAX_BITS + ", got "
+                        + feedbackBits);
+        require(feedbackDrop >= 0 && feedbackDrop <= 1, "loss feedback drop probability must lie in [0, 1], got "
+                + feedbackDrop);
+        require(method == Method.ALTERNATING || (feedbackBits == 0 && feedbackDrop == 0),
+                "loss feedback quantisation and drops apply to the alternating method (supervised feeds back no losses)");
         require(channel != null && method != null && baseline != null && energy != null,
                 "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);
@@ -190,6 +200,8 @@ public record TrainConfig(
         private int evalMessages = 20_000;
         private int patience = 0;
         private EnergyScope energy = EnergyScope.CODEBOOK;
+        private int feedbackBits = 0;
+        private double feedbackDrop = 0;
 
         /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
         private Builder(ChannelKind channel) {
@@ -222,6 +234,8 @@ public record TrainConfig(
             evalMessages = c.evalMessages;
             patience = c.patience;
             energy = c.energy;
+            feedbackBits = c.feedbackBits;
+            feedbackDrop = c.feedbackDrop;
         }
 
         public Builder channel(ChannelKind v) {
@@ -358,10 +372,20 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder feedbackBits(int v) {
+            feedbackBits = v;
+            return this;
+        }
+
+        public Builder feedbackDrop(double v) {
+            feedbackDrop = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                     batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
-                    fineTuneSteps, seed, evalEvery, evalMessages, patience, energy);
+                    fineTuneSteps, seed, evalEvery, evalMessages, patience, energy, feedbackBits, feedbackDrop);
         }
     }
 }

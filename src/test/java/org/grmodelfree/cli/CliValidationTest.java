@@ -131,12 +131,16 @@ class CliValidationTest {
     @Test
     void zmq_only_flags_with_the_embedded_transport_are_refused(@TempDir Path tmp) {
         Path out = tmp.resolve("x");
-        assertOneLineError(run("train", "--feedback-drop", "0.1", "--feedback-bits", "8", "--out", out.toString()),
-                2, "--feedback-drop, --feedback-bits apply only to --transport zmq");
+        assertOneLineError(run("train", "--feedback-delay-ms", "10", "--out", out.toString()),
+                2, "--feedback-delay-ms applies only to --transport zmq");
         assertOneLineError(run("train", "--channel-shift", "4", "--out", out.toString()), 2,
                 "--channel-shift applies only to --transport zmq");
         assertOneLineError(run("train", "--transport", "zmq", "--feedback-bits", "99", "--out", out.toString()), 2,
-                "--feedback-bits: parameter 'quantize_bits': 99 is above the maximum 24");
+                "--feedback-bits: loss feedback bits must lie in 0..24, got 99");
+        assertOneLineError(run("train", "--feedback-drop", "1.5", "--out", out.toString()), 2,
+                "--feedback-drop: loss feedback drop probability must lie in [0, 1], got 1.5");
+        assertOneLineError(run("train", "--method", "supervised", "--feedback-bits", "2", "--out", out.toString()), 2,
+                "apply to the alternating method");
         assertOneLineError(run("train", "--transport", "zmq", "--method", "supervised", "--out", out.toString()), 2,
                 "--method supervised does not work with --transport zmq");
         assertFalse(Files.exists(out), "a refused run made its folder");

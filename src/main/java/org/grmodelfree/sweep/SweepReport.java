@@ -182,21 +182,16 @@ public final class SweepReport {
             }
             int points = done.stream().mapToInt(r -> r.curve().size()).min().orElse(0);
             double[] x = new double[points];
-            double[] mean = new double[points];
-            double[] lo = new double[points];
-            double[] hi = new double[points];
+            Stats[] bler = new Stats[points];
             for (int i = 0; i < points; i++) {
                 int p = i;
                 x[i] = done.get(0).curve().get(i).iteration();
-                Stats b = Stats.of(done.stream().mapToDouble(r -> r.curve().get(p).bler()).toArray());
+                bler[i] = Stats.of(done.stream().mapToDouble(r -> r.curve().get(p).bler()).toArray());
                 Stats l = Stats.of(done.stream().mapToDouble(r -> r.curve().get(p).rxLoss()).toArray());
-                mean[i] = b.mean();
-                lo[i] = b.mean() - b.std();
-                hi[i] = b.mean() + b.std();
-                rows.add(List.of(e.getKey(), num(x[i]), num(b.mean()), num(b.std()), num(l.mean()), num(l.std()),
-                        Integer.toString(b.n())));
+                rows.add(List.of(e.getKey(), num(x[i]), num(bler[i].mean()), num(bler[i].std()), num(l.mean()),
+                        num(l.std()), Integer.toString(bler[i].n())));
             }
-            series.add(Series.band(e.getKey() + " (" + done.size() + ")", x, mean, lo, hi));
+            series.add(band(e.getKey() + " (" + done.size() + ")", x, bler));
         }
         if (series.isEmpty()) {
             return;
@@ -217,20 +212,16 @@ public final class SweepReport {
             }
             List<Double> snrs = done.get(0).snrCurve().stream().map(CellResult.SnrPoint::snrDb).toList();
             double[] x = new double[snrs.size()];
-            double[] mean = new double[snrs.size()];
-            double[] lo = new double[snrs.size()];
-            double[] hi = new double[snrs.size()];
+            Stats[] bler = new Stats[snrs.size()];
             for (int i = 0; i < x.length; i++) {
                 double s = snrs.get(i);
                 x[i] = s;
-                Stats b = Stats.of(done.stream().mapToDouble(r -> r.snrCurve().stream().filter(p -> p.snrDb() == s)
+                bler[i] = Stats.of(done.stream().mapToDouble(r -> r.snrCurve().stream().filter(p -> p.snrDb() == s)
                         .mapToDouble(CellResult.SnrPoint::bler).findFirst().orElse(Double.NaN)).toArray());
-                mean[i] = b.mean();
-                lo[i] = b.mean() - b.std();
-                hi[i] = b.mean() + b.std();
-                rows.add(List.of(e.getKey(), num(s), num(b.mean()), num(b.std()), Integer.toString(b.n())));
+                rows.add(List.of(e.getKey(), num(s), num(bler[i].mean()), num(bler[i].std()),
+                        Integer.toString(bler[i].n())));
             }
-            series.add(new Series(e.getKey() + " (" + done.size() + ")", x, mean, lo, hi, false));
+            series.add(band(e.getKey() + " (" + done.size() + ")", x, bler));
         }
         if (series.isEmpty()) {
             return;
@@ -252,18 +243,9 @@ public final class SweepReport {
         List<Series> series = new ArrayList<>();
         if (numeric) {
             double[] x = byValue.keySet().stream().mapToDouble(Double::parseDouble).toArray();
-            double[] mean = new double[x.length];
-            double[] lo = new double[x.length];
-            double[] hi = new double[x.length];
-            int i = 0;
-            for (List<Double> v : byValue.values()) {
-                Stats s = Stats.of(v.stream().mapToDouble(Double::doubleValue).toArray());
-                mean[i] = s.mean();
-                lo[i] = s.mean() - s.std();
-                hi[i] = s.mean() + s.std();
-                i++;
-            }
-            series.add(new Series("mean and one std over the other axes", x, mean, lo, hi, false));
+            Stats[] bler = byValue.values().stream()
+                    .map(v -> Stats.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toArray(Stats[]::new);
+            series.add(band("mean and one std over the other axes", x, bler));
         } else {
             int i = 1;
             for (Map.Entry<String, List<Double>> e : byValue.entrySet()) {
@@ -278,6 +260,19 @@ public final class SweepReport {
         Plots.lines(out.resolve("final_bler_" + axis.replaceAll("[^A-Za-z0-9_-]", "_") + ".png"),
                 name + ": final BLER against " + axis, numeric ? axis : axis + " (value number)", "final BLER",
                 logX, true, series);
+    }
+
+    /** Mean and a one-standard-deviation band at each x. */
+    private static Series band(String name, double[] x, Stats[] s) {
+        double[] mean = new double[x.length];
+        double[] lo = new double[x.length];
+        double[] hi = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            mean[i] = s[i].mean();
+            lo[i] = s[i].mean() - s[i].std();
+            hi[i] = s[i].mean() + s[i].std();
+        }
+        return Series.band(name, x, mean, lo, hi);
     }
 
     private static double spread(Set<String> values) {

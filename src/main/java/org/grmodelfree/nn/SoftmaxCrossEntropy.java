@@ -1,6 +1,5 @@
 package org.grmodelfree.nn;
 
-import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.FloatVector;
@@ -199,9 +198,11 @@ public final class SoftmaxCrossEntropy {
 
     /**
      * g = (e (1 / sum)) scale over a row of exponentials (n a whole number of vectors), g_label -=
-     * scale, and the row's decision: the largest probability first, then the first index that
-     * has it, which with no NaN is the index {@link #argmax} finds (the first strictly greatest).
-     * (Tracking the index lane by lane with masked blends was slower with JDK 17's AVX-512 code.)
+     * scale, and the row's decision: the largest probability, then the first index that has it,
+     * which with no NaN is the index {@link #argmax} finds (the first strictly greatest): the
+     * first vector whose largest lane is it, then the lane. With JDK 17's AVX-512 code, masks
+     * (compare and blend, anyTrue) made this two to three times slower, and a vector used both in
+     * a branch and after it was boxed (allocated).
      */
     private static void gradientRow(float[] p, int o, int n, float inv, float scale, int label, int[] decisions,
                                      int r) {
@@ -211,24 +212,17 @@ public final class SoftmaxCrossEntropy {
                 best = best.max(FloatVector.fromArray(Activations.S, p, o + j).mul(inv));
             }
             float top = best.reduceLanes(MAX);
-            int first = -1;
-            for (int j = 0; j < n; j += L) {
-                FloatVector v = FloatVector.fromArray(Activations.S, p, o + j).mul(inv);
-                if (first < 0 && v.compare(EQ, top).anyTrue()) {
-                    for (int i = j; ; i++) {
-                        if (p[o + i] * inv == top) {
-                            first = i;
-                            break;
-                        }
-                    }
-                }
-                v.mul(scale).intoArray(p, o + j);
+            int first = 0; // the first vector that holds top (one does, and top is not NaN), then the index
+            while (FloatVector.fromArray(Activations.S, p, o + first).mul(inv).reduceLanes(MAX) != top) {
+                first += L;
+            }
+            while (p[o + first] * inv != top) {
+                first++;
             }
             decisions[r] = first;
-        } else {
-            for (int j = 0; j < n; j += L) {
-                FloatVector.fromArray(Activations.S, p, o + j).mul(inv).mul(scale).intoArray(p, o + j);
-            }
+        }
+        for (int j = 0; j < n; j += L) {
+            FloatVector.fromArray(Activations.S, p, o + j).mul(inv).mul(scale).intoArray(p, o + j);
         }
         p[o + label] -= scale;
     }

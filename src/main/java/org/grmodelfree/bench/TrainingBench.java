@@ -120,6 +120,14 @@ public final class TrainingBench {
         }
     }
 
+    /**
+     * Prints where the alternating iteration's time goes, step by step ({@link IterationBreakdown}),
+     * over this bench's warm-up and timed iterations.
+     */
+    public void breakdown() {
+        IterationBreakdown.run(warmup, iterations, out);
+    }
+
     /** Repetitions of each product for the BLAS-class rate. */
     static final int GEMM_REPS = 300;
     /** The longest a Python reference may take (PyTorch on two busy cores can be slow). */

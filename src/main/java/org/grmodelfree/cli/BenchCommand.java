@@ -42,6 +42,11 @@ final class BenchCommand implements Callable<Integer> {
             + " in PyTorch (python/bench/torch_link.py with /usr/bin/python3)")
     boolean noReference;
 
+    @Option(names = "--breakdown", description = "only where the alternating iteration at B=1000 spends its time,"
+            + " step by step (wall and CPU time of the calling thread; with MODELFREE_JAVA_OPTS=-Dmodelfree.threads=1"
+            + " the CPU times are each step's whole cost on one core)")
+    boolean breakdown;
+
     @Option(names = "--flowgraph", description = "only the GNU Radio figure: train through flowgraphs/train_awgn.grc"
             + " (headless, M=256, N=4, B=1000) for --warmup + --iterations iterations and compare the time per"
             + " iteration with the embedded alternating case at B=1000 (needs GNU Radio)")
@@ -59,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         TrainingBench bench = new TrainingBench(warmup, iterations, zmqWarmup, json, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
+        if (breakdown) {
+            bench.breakdown();
+            return 0;
+        }
         Map<String, Object> o = bench.run(flowgraph, noBlocks, iterationOnly, !noReference);
         if (json) {
             spec.commandLine().getOut().println(Json.toCompactString(o));

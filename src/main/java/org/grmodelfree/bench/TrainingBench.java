@@ -66,6 +66,16 @@ public final class TrainingBench {
      * noBlocks.
      */
     public Map<String, Object> run(boolean flowgraph, boolean noBlocks) throws Exception {
+        return run(flowgraph, noBlocks, false, true);
+    }
+
+    /**
+     * As {@link #run(boolean, boolean)}; with {@code iterationOnly}, only the alternating case at
+     * B = 1000 (and its references); with {@code reference}, right after that case the
+     * references it is compared against ({@link #reference}).
+     */
+    public Map<String, Object> run(boolean flowgraph, boolean noBlocks, boolean iterationOnly, boolean reference)
+            throws Exception {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("threads", Parallel.threads());
         o.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -78,8 +88,8 @@ public final class TrainingBench {
             return o;
         }
         long alloc = 0;
-        for (int batch : new int[] {1000, 128}) {
-            for (Method m : Method.values()) {
+        for (int batch : iterationOnly ? new int[] {1000} : new int[] {1000, 128}) {
+            for (Method m : iterationOnly ? new Method[] {Method.ALTERNATING} : Method.values()) {
                 Result r = time(m, batch);
                 String key = m.id() + "_ms_b" + batch;
                 o.put(key, r.medianMs());
@@ -90,10 +100,13 @@ public final class TrainingBench {
                     alloc = Math.round(r.allocPerIteration());
                 }
                 print(r);
+                if (m == Method.ALTERNATING && batch == 1000 && reference) {
+                    reference(o, r);
+                }
             }
         }
         o.put("alloc_bytes_per_iteration", alloc);
-        if (!noBlocks) {
+        if (!noBlocks && !iterationOnly) {
             blocks(o, (Double) o.get("alternating_ms_b1000"));
         }
         return o;
@@ -105,6 +118,112 @@ public final class TrainingBench {
                     "%-11s B=%-5d %8.3f ms/iteration (p90 %.3f)  %6.1f GFLOP/s  %8.0f bytes allocated/iteration%n",
                     r.method().id(), r.batch(), r.medianMs(), r.p90Ms(), r.gflops(), r.allocPerIteration());
         }
+    }
+
+    /**
+     * Prints where the alternating iteration's time goes, step by step ({@link IterationBreakdown}),
+     * over this bench's warm-up and timed iterations.
+     */
+    public void breakdown() {
+        IterationBreakdown.run(warmup, iterations, out);
+    }
+
+    /** Repetitions of each product for the BLAS-class rate. */
+    static final int GEMM_REPS = 300;
+    /** The longest a Python reference may take (PyTorch on two busy cores can be slow). */
+    static final long PYTHON_TIMEOUT_SECONDS = 900;
+
+    /**
+     * The references of the alternating iteration at B = 1000, timed right after it: (1) the
+     * BLAS-class time, the iteration's FLOPs at the rate of this project's Gemm on the receiver's
+     * 1000 x 256 x 256 products (h W, h^T g, g W^T, on the same threads), and at numpy's sgemm rate
+     * on the same shapes when numpy is installed; (2) PyTorch running the same network and
+     * iteration (python/bench/torch_link.py) with as many threads. Each is printed with how it was
+     * obtained, or why it could not be.
+     */
+    private void reference(Map<String, Object> o, Result r) {
+        TrainConfig c = timedConfig(Method.ALTERNATING, 1, 1000);
+        double flops = flops(c);
+        double ms = r.medianMs();
+        int rows = c.batchRx();
+        int inner = c.rxHidden();
+        int cols = c.messages();
+        IterationReference.GemmRate own = IterationReference.ownGemm(rows, inner, cols, GEMM_REPS);
+        double blasMs = flops / (own.all() * 1e9) * 1e3;
+        o.put("iteration_mflop", flops / 1e6);
+        o.put("blas_class_gemm_gflops", own.all());
+        o.put("blas_class_gemm_gflops_forward", own.forward());
+        o.put("blas_class_gemm_gflops_weight_gradient", own.weightGradient());
+        o.put("blas_class_gemm_gflops_input_gradient", own.inputGradient());
+        o.put("blas_class_ms", blasMs);
+        o.put("iteration_over_blas_class", ms / blasMs);
+        if (!json) {
+            out.printf(Locale.ROOT, "BLAS-class reference: nn.Gemm on the receiver's %dx%dx%d products (h W, h^T g, g W^T),"
+                            + " %d threads, median of %d calls each: %.1f GFLOP/s (%.1f, %.1f, %.1f)%n",
+                    rows, inner, cols, Parallel.threads(), GEMM_REPS, own.all(), own.forward(), own.weightGradient(),
+                    own.inputGradient());
+            out.printf(Locale.ROOT, "  the iteration's %.1f MFLOP at that rate: %.3f ms; alternating B=%d took %.3f ms ="
+                    + " %.2f x BLAS-class (target <= 1.3)%n", flops / 1e6, blasMs, rows, ms, ms / blasMs);
+            out.flush();
+        }
+        Path dir = IterationReference.scripts();
+        IterationReference.PythonResult np = IterationReference.runPython(dir.resolve("numpy_sgemm.py"),
+                List.of("--rows", Integer.toString(rows), "--inner", Integer.toString(inner), "--cols",
+                        Integer.toString(cols), "--reps", Integer.toString(GEMM_REPS)),
+                PYTHON_TIMEOUT_SECONDS, "apt-get install python3-numpy");
+        if (np.ok()) {
+            double g = IterationReference.number(np.figures(), "gflops_all");
+            double npMs = flops / (g * 1e9) * 1e3;
+            o.put("numpy_sgemm_gflops", g);
+            o.put("numpy_blas", np.figures().get("blas"));
+            o.put("numpy_blas_class_ms", npMs);
+            o.put("iteration_over_numpy_blas_class", ms / npMs);
+            if (!json) {
+                out.printf(Locale.ROOT, "numpy %s sgemm (%s), same three products, median of %d: %.1f GFLOP/s;"
+                                + " the iteration's FLOPs at that rate: %.3f ms, iteration %.2f x that%n",
+                        np.figures().get("numpy_version"), np.figures().get("blas"), GEMM_REPS, g, npMs, ms / npMs);
+            }
+        } else {
+            o.put("numpy_sgemm_unavailable", np.unavailable());
+            if (!json) {
+                out.printf(Locale.ROOT, "numpy sgemm: not available (%s)%n", np.unavailable());
+            }
+        }
+        out.flush();
+        int threads = Parallel.threads();
+        IterationReference.PythonResult t = IterationReference.runPython(dir.resolve("torch_link.py"),
+                List.of("--threads", Integer.toString(threads), "--warmup", Integer.toString(warmup), "--iterations",
+                        Integer.toString(iterations), "--batch", Integer.toString(rows)),
+                PYTHON_TIMEOUT_SECONDS, "as root: apt-get install --no-install-recommends python3-torch");
+        if (t.ok()) {
+            double tms = IterationReference.number(t.figures(), "median_ms");
+            o.put("torch_version", t.figures().get("torch_version"));
+            o.put("torch_threads", t.figures().get("threads"));
+            o.put("torch_ms_b1000", tms);
+            o.put("torch_p90_ms_b1000", IterationReference.number(t.figures(), "p90_ms"));
+            o.put("torch_mm_gflops", IterationReference.number(t.figures(), "mm_gflops"));
+            o.put("iteration_over_torch", ms / tms);
+            if (!json) {
+                out.printf(Locale.ROOT, "PyTorch %s, the same network and iteration (python/bench/torch_link.py, %s"
+                                + " threads, median of %d after %d): %.3f ms/iteration (p90 %.3f); this one %.2f x"
+                                + " PyTorch (target <= 0.5); its torch.mm on %dx%dx%d: %.1f GFLOP/s%n",
+                        t.figures().get("torch_version"), t.figures().get("threads"), iterations, warmup, tms,
+                        IterationReference.number(t.figures(), "p90_ms"), ms / tms, rows, inner, cols,
+                        IterationReference.number(t.figures(), "mm_gflops"));
+            }
+        } else {
+            o.put("torch_unavailable", t.unavailable());
+            if (!json) {
+                out.printf(Locale.ROOT, "PyTorch reference: not available (%s)%n", t.unavailable());
+            }
+        }
+        double load = Meters.loadAverage();
+        o.put("reference_load_average", load);
+        if (!json) {
+            out.printf(Locale.ROOT, "load average %.2f on %d cpus after the references%n", load,
+                    Runtime.getRuntime().availableProcessors());
+        }
+        out.flush();
     }
 
     public Result time(Method m, int batch) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code modelfree bench}: time and allocation per training iteration, embedded; with
+ * {@code modelfree bench}: time and allocation per training iteration, embedded, against a
+ * BLAS-class time and PyTorch for the alternating case at B = 1000; with
  * {@code --flowgraph}, the time per iteration through GNU Radio against embedded (measured by
  * {@link TrainingBench}).
  */
@@ -32,6 +33,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-blocks", description = "skip the block figures (streaming throughput, iteration over ZeroMQ)")
     boolean noBlocks;
 
+    @Option(names = "--iteration-only", description = "only the alternating case at B=1000 and its references"
+            + " (BLAS-class time, numpy sgemm, PyTorch)")
+    boolean iterationOnly;
+
+    @Option(names = "--no-reference", description = "skip the references of the alternating case at B=1000: the"
+            + " BLAS-class time from nn.Gemm and numpy's sgemm on its 1000x256x256 products, and the same iteration"
+            + " in PyTorch (python/bench/torch_link.py with /usr/bin/python3)")
+    boolean noReference;
+
+    @Option(names = "--breakdown", description = "only where the alternating iteration at B=1000 spends its time,"
+            + " step by step (wall and CPU time of the calling thread; with MODELFREE_JAVA_OPTS=-Dmodelfree.threads=1"
+            + " the CPU times are each step's whole cost on one core)")
+    boolean breakdown;
+
     @Option(names = "--flowgraph", description = "only the GNU Radio figure: train through flowgraphs/train_awgn.grc"
             + " (headless, M=256, N=4, B=1000) for --warmup + --iterations iterations and compare the time per"
             + " iteration with the embedded alternating case at B=1000 (needs GNU Radio)")
@@ -49,7 +64,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         TrainingBench bench = new TrainingBench(warmup, iterations, zmqWarmup, json, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
-        Map<String, Object> o = bench.run(flowgraph, noBlocks);
+        if (breakdown) {
+            bench.breakdown();
+            return 0;
+        }
+        Map<String, Object> o = bench.run(flowgraph, noBlocks, iterationOnly, !noReference);
         if (json) {
             spec.commandLine().getOut().println(Json.toCompactString(o));
         }

@@ -13,13 +13,11 @@ import org.ejml.data.FMatrixRMaj;
 public final class Dense implements Layer {
     private final Param w;
     private final Param b;
-    private final FMatrixRMaj wT;
     private final Gemm gemm = new Gemm();
 
     public Dense(String name, int in, int out, RandomGenerator rng) {
         w = new Param(name + ".w", in, out);
         b = new Param(name + ".b", 1, out);
-        wT = new FMatrixRMaj(out, in);
         float limit = (float) Math.sqrt(6.0 / (in + out));
         float[] d = w.value().data;
         for (int i = 0; i < d.length; i++) {
@@ -43,10 +41,12 @@ public final class Dense implements Layer {
         return b;
     }
 
-    /** y = x W + b. x (rows x in) not modified, y (rows x out) modified. */
+    /**
+     * y = x W + b: each element the product's sum ({@link Gemm#mult}) with the bias then added, in
+     * one pass. x (rows x in) not modified, y (rows x out) modified.
+     */
     public void forward(FMatrixRMaj x, FMatrixRMaj y) {
-        gemm.mult(x, w.value(), y);
-        Activations.addRowVector(y, b.value());
+        gemm.multAddRow(x, w.value(), b.value(), y);
     }
 
     /**
@@ -96,11 +96,10 @@ public final class Dense implements Layer {
      * is not null, dL/dx into gx. x and gy not modified.
      */
     public void backward(FMatrixRMaj x, FMatrixRMaj gy, FMatrixRMaj gx) {
-        gemm.multTransA(x, gy, w.grad());
-        Activations.sumRows(gy, b.grad());
+        // dL/db (the column sums of gy) is summed while gy is packed for dL/dW
+        gemm.multTransA(x, gy, w.grad(), b.grad());
         if (gx != null) {
-            Activations.transpose(w.value(), wT);
-            gemm.mult(gy, wT, gx);
+            gemm.multTransB(gy, w.value(), gx);
         }
     }
 

@@ -35,9 +35,20 @@ public final class ReceiverLearner {
      * errors of the decisions before the step are {@link #lastErrors()}. y not modified.
      */
     public double train(FMatrixRMaj y, int[] labels, double lr) {
-        double mean = forwardLoss(y, labels, ensureLosses(y.numRows));
-        lastErrors = SoftmaxCrossEntropy.argmax(probs, labels, ensureDecisions(y.numRows));
-        SoftmaxCrossEntropy.backward(probs, labels, 1f / y.numRows, probs);
+        int rows = y.numRows;
+        FMatrixRMaj logits = rx.forward(y);
+        probs.reshape(logits.numRows, logits.numCols);
+        // the loss, the decisions on the probabilities and dL/dlogits in one pass (into probs)
+        int[] decided = ensureDecisions(rows);
+        double mean = SoftmaxCrossEntropy.forwardBackward(logits, labels, 1f / rows, probs, ensureLosses(rows),
+                decided);
+        int errors = 0;
+        for (int i = 0; i < rows; i++) {
+            if (decided[i] != labels[i]) {
+                errors++;
+            }
+        }
+        lastErrors = errors;
         rx.backward(probs, false);
         adam.step(lr);
         return mean;
@@ -55,7 +66,7 @@ public final class ReceiverLearner {
 
     /** Per-example losses of y against labels into out (no update); returns their mean. */
     public double losses(FMatrixRMaj y, int[] labels, float[] out) {
-        return forwardLoss(y, labels, out);
+        return SoftmaxCrossEntropy.losses(rx.forward(y), labels, out);
     }
 
     /** Block errors of the batch of the last {@link #train} call, decided before its step. */

@@ -54,8 +54,7 @@ public final class SupervisedTrainer extends BaseTrainer {
         channel.apply(x, y, rng);
         FMatrixRMaj logits = rx.forward(y);
         probs.reshape(logits.numRows, logits.numCols);
-        double mean = SoftmaxCrossEntropy.forward(logits, msgs, probs, losses);
-        SoftmaxCrossEntropy.backward(probs, msgs, 1f / b, probs);
+        double mean = SoftmaxCrossEntropy.forwardBackward(logits, msgs, 1f / b, probs, losses, null);
         FMatrixRMaj gy = rx.backward(probs, trainTx);
         rxAdam.step(lrRx);
         if (trainTx) {

@@ -63,4 +63,26 @@ class ExactMathTest {
         }
         assertEquals(expected, ExactMath.sumLanes(FloatVector.fromArray(S, v, 0)));
     }
+
+    @Test
+    void expNonPositiveIsBitForBitExpBelowZero() {
+        VectorSpecies<Float> sp = FloatVector.SPECIES_PREFERRED;
+        int l = sp.length();
+        java.util.Random g = new java.util.Random(9);
+        float[] special = {0f, -0f, -1e-30f, -1e-7f, -0.34657f, -0.6931472f, -1f, -20f, -87.29f, -87.3f, -87.31f, -100f,
+            -1e30f, Float.NEGATIVE_INFINITY, Float.NaN, -Float.MIN_VALUE};
+        float[] x = new float[64 * l];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i < special.length ? special[i] : (float) -Math.abs(g.nextGaussian() * (i % 3 == 0 ? 40 : 2));
+        }
+        float[] a = new float[x.length];
+        float[] b = new float[x.length];
+        for (int i = 0; i < x.length; i += l) {
+            ExactMath.exp(FloatVector.fromArray(sp, x, i)).intoArray(a, i);
+            ExactMath.expNonPositive(FloatVector.fromArray(sp, x, i)).intoArray(b, i);
+        }
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(Float.floatToRawIntBits(a[i]), Float.floatToRawIntBits(b[i]), "exp(" + x[i] + ")");
+        }
+    }
 }

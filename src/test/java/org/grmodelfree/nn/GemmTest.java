@@ -82,6 +82,96 @@ class GemmTest {
         assertArrayEquals(bCopy.data, b.data, "b modified");
     }
 
+    @ParameterizedTest(name = "multTransB {0}x{1} * ({2}x{1})^T")
+    @MethodSource("shapes")
+    void multTransBIsBitForBitMultOfTheTranspose(int m, int k, int n) {
+        FMatrixRMaj a = random(m, k);
+        FMatrixRMaj bt = random(n, k);
+        FMatrixRMaj b = new FMatrixRMaj(k, n);
+        Activations.transpose(bt, b);
+        FMatrixRMaj btCopy = bt.copy();
+        FMatrixRMaj c = filled(m, n, Float.NaN);
+        assertSame(c, new Gemm().multTransB(a, bt, c));
+        assertArrayEquals(new Gemm().mult(a, b, new FMatrixRMaj(m, n)).data, c.data);
+        assertClose(naive(a, b, false), absProducts(a, b, false), c);
+        assertArrayEquals(btCopy.data, bt.data, "b modified");
+    }
+
+    @ParameterizedTest(name = "multAddRow {0}x{1} * {1}x{2} + bias")
+    @MethodSource("shapes")
+    void multAddRowIsBitForBitMultThenTheBias(int m, int k, int n) {
+        FMatrixRMaj a = random(m, k);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj bias = random(1, n);
+        FMatrixRMaj expected = new Gemm().mult(a, b, new FMatrixRMaj(m, n));
+        Activations.addRowVector(expected, bias);
+        FMatrixRMaj c = filled(m, n, Float.NaN);
+        assertSame(c, new Gemm().multAddRow(a, b, bias, c));
+        assertArrayEquals(expected.data, c.data);
+    }
+
+    @ParameterizedTest(name = "multTransA with column sums {1}x{0}^T * {1}x{2}")
+    @MethodSource("shapes")
+    void multTransAWithColumnSumsIsBitForBitSumRows(int m, int k, int n) {
+        FMatrixRMaj a = random(k, m);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj sums = filled(1, n, Float.NaN);
+        FMatrixRMaj expectedSums = new FMatrixRMaj(1, n);
+        Activations.sumRows(b, expectedSums);
+        FMatrixRMaj c = filled(m, n, Float.NaN);
+        new Gemm().multTransA(a, b, c, sums);
+        assertArrayEquals(new Gemm().multTransA(a, b, new FMatrixRMaj(m, n)).data, c.data);
+        assertArrayEquals(expectedSums.data, sums.data);
+    }
+
+    /** The iteration's shapes and a few ragged ones, above the parallel threshold. */
+    static Stream<Arguments> parallelShapes() {
+        return Stream.of(
+                Arguments.of(1000, 256, 256),
+                Arguments.of(256, 1000, 256),
+                Arguments.of(8, 1000, 256),
+                Arguments.of(1000, 8, 256),
+                Arguments.of(256, 256, 8),
+                Arguments.of(301, 259, 137),
+                Arguments.of(97, 600, 70));
+    }
+
+    /**
+     * Whatever the number of threads and however the chunks fall, every product is bit for bit
+     * the single-threaded reference kernel (fused multiply-adds in order of p, separate multiply
+     * and add in the tail columns), and the same on every call.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("parallelShapes")
+    void parallelProductsAreBitForBitTheSerialReferenceEveryTime(int m, int k, int n) {
+        FMatrixRMaj a = random(m, k);
+        FMatrixRMaj b = random(k, n);
+        FMatrixRMaj at = new FMatrixRMaj(k, m);
+        Activations.transpose(a, at);
+        FMatrixRMaj bt = new FMatrixRMaj(n, k);
+        Activations.transpose(b, bt);
+        FMatrixRMaj bias = random(1, n);
+        float[] reference = new float[m * n];
+        Gemm.kernel(a.data, k, 1, b.data, reference, k, n, 0, m);
+        float[] referenceTransA = new float[m * n];
+        Gemm.kernel(at.data, 1, m, b.data, referenceTransA, k, n, 0, m);
+        assertArrayEquals(reference, referenceTransA, "the reference itself depends on A's layout");
+        float[] withBias = reference.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                withBias[i * n + j] += bias.data[j];
+            }
+        }
+        Gemm g = new Gemm();
+        FMatrixRMaj c = new FMatrixRMaj(m, n);
+        for (int round = 0; round < 3; round++) {
+            assertArrayEquals(reference, g.mult(a, b, c).data, "mult, round " + round);
+            assertArrayEquals(reference, g.multTransA(at, b, c).data, "multTransA, round " + round);
+            assertArrayEquals(reference, g.multTransB(a, bt, c).data, "multTransB, round " + round);
+            assertArrayEquals(withBias, g.multAddRow(a, b, bias, c).data, "multAddRow, round " + round);
+        }
+    }
+
     @Test
     void largeProductOnTheParallelPath() {
         FMatrixRMaj a = random(1000, 256);
@@ -120,6 +210,14 @@ class GemmTest {
                 () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 2), new FMatrixRMaj(4, 2)));
         assertThrows(IllegalArgumentException.class,
                 () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 2), new FMatrixRMaj(3, 1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multTransB(new FMatrixRMaj(3, 4), new FMatrixRMaj(2, 5), new FMatrixRMaj(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multAddRow(new FMatrixRMaj(3, 4), new FMatrixRMaj(4, 2), new FMatrixRMaj(1, 3),
+                        new FMatrixRMaj(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> g.multTransA(new FMatrixRMaj(4, 3), new FMatrixRMaj(4, 2), new FMatrixRMaj(3, 2),
+                        new FMatrixRMaj(1, 3)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> g.mult(new FMatrixRMaj(3, 4), new FMatrixRMaj(5, 2), new FMatrixRMaj(3, 2)));
         assertTrue(e.getMessage().contains("3x4") && e.getMessage().contains("5x2"), e.getMessage());

@@ -241,7 +241,13 @@ public final class SweepReport {
         }
         boolean numeric = byValue.keySet().stream().allMatch(SweepReport::isNumber);
         List<Series> series = new ArrayList<>();
-        if (numeric) {
+        if (numeric) { // a line from the smallest value to the largest, whatever the grid's order
+            List<Map.Entry<String, List<Double>>> entries = new ArrayList<>(byValue.entrySet());
+            entries.sort(java.util.Comparator.comparingDouble(e -> Double.parseDouble(e.getKey())));
+            byValue = new LinkedHashMap<>();
+            for (Map.Entry<String, List<Double>> e : entries) {
+                byValue.put(e.getKey(), e.getValue());
+            }
             double[] x = byValue.keySet().stream().mapToDouble(Double::parseDouble).toArray();
             Stats[] bler = byValue.values().stream()
                     .map(v -> Stats.of(v.stream().mapToDouble(Double::doubleValue).toArray())).toArray(Stats[]::new);

@@ -117,9 +117,8 @@ final class SemanticCommand implements Runnable {
 
         /** Flags that set the run's configuration, which --resume takes from the file (all but --epochs). */
         static final List<String> CONFIG_FLAGS = List.of("--dataset", "--method", "--paper", "--reduced",
-                "--fine-tune-epochs",
-                "--batch", "--lr", "--sigma2", "--learn-sigma2", "--baseline", "--mirrored", "--rx-steps", "--tx-steps",
-                "--snr-range", "--train-images", "--test-images", "--seed");
+                "--fine-tune-epochs", "--batch", "--lr", "--sigma2", "--learn-sigma2", "--baseline", "--mirrored",
+                "--rx-steps", "--tx-steps", "--snr-range", "--train-images", "--test-images", "--seed");
 
         private Path dir(SemanticConfig requested) {
             return output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));

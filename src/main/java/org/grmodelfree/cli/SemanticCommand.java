@@ -47,6 +47,10 @@ final class SemanticCommand implements Runnable {
                 defaultValue = "rl")
         String method;
 
+        @Option(names = "--paper", description = "start from the paper's plain recipe (for rl: no loss baseline,"
+                + " independent exploration) instead of the tuned defaults (rl: mean baseline, mirrored exploration)")
+        boolean paper;
+
         @Option(names = "--reduced", description = "the reduced extractor, batch 100 and a subset of the images"
                 + " (8000 training, 2000 test)")
         boolean reduced;
@@ -72,12 +76,13 @@ final class SemanticCommand implements Runnable {
 
         @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
                 description = "loss baseline, as train's: none or mean (subtract the batch's mean loss from the"
-                        + " fed-back losses); --baseline alone is mean (default: none)")
+                        + " fed-back losses); --baseline alone is mean (default: mean for rl; paper: none)")
         String baseline;
 
-        @Option(names = "--mirrored", description = "antithetic exploration: each transmitter-phase image is sent"
-                + " twice, with the policy noise w and with -w")
-        boolean mirrored;
+        @Option(names = "--mirrored", negatable = true, description = "antithetic exploration: each"
+                + " transmitter-phase image is sent twice, with the policy noise w and with -w; --no-mirrored sends it"
+                + " once (default: mirrored for rl; paper: not)")
+        Boolean mirrored;
 
         @Option(names = "--rx-steps", description = "receiver steps per alternation (default: 10)")
         Integer rxSteps;
@@ -111,9 +116,9 @@ final class SemanticCommand implements Runnable {
         ProgressOptions progressOptions;
 
         /** Flags that set the run's configuration, which --resume takes from the file (all but --epochs). */
-        static final List<String> CONFIG_FLAGS = List.of("--dataset", "--method", "--reduced", "--fine-tune-epochs",
-                "--batch", "--lr", "--sigma2", "--learn-sigma2", "--baseline", "--mirrored", "--rx-steps", "--tx-steps",
-                "--snr-range", "--train-images", "--test-images", "--seed");
+        static final List<String> CONFIG_FLAGS = List.of("--dataset", "--method", "--paper", "--reduced",
+                "--fine-tune-epochs", "--batch", "--lr", "--sigma2", "--learn-sigma2", "--baseline", "--mirrored",
+                "--rx-steps", "--tx-steps", "--snr-range", "--train-images", "--test-images", "--seed");
 
         private Path dir(SemanticConfig requested) {
             return output.orElse(Path.of("out", "semantic-" + requested.dataset() + "-" + requested.method().id()));
@@ -149,8 +154,11 @@ final class SemanticCommand implements Runnable {
         }
 
         private static List<String> configKeys(String flag) {
-            return flag.equals("--snr-range") ? List.of("snr_low_db", "snr_high_db")
-                    : List.of(flag.substring(2).replace('-', '_'));
+            return switch (flag) {
+                case "--snr-range" -> List.of("snr_low_db", "snr_high_db");
+                case "--paper" -> List.of(); // a recipe, not one value
+                default -> List.of(flag.substring(2).replace('-', '_'));
+            };
         }
 
         @Override
@@ -168,7 +176,8 @@ final class SemanticCommand implements Runnable {
         SemanticConfig config() {
             try {
                 SemanticMethod m = SemanticMethod.parse(method);
-                SemanticConfig d = SemanticConfig.defaults(dataset, m, reduced);
+                SemanticConfig d = paper ? SemanticConfig.paper(dataset, m, reduced)
+                        : SemanticConfig.defaults(dataset, m, reduced);
                 double lo = d.snrLowDb();
                 double hi = d.snrHighDb();
                 if (snrRange != null) {
@@ -186,7 +195,8 @@ final class SemanticCommand implements Runnable {
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
                         or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2,
-                        baseline != null && Baseline.parse(baseline) == Baseline.MEAN, mirrored,
+                        baseline != null ? Baseline.parse(baseline) == Baseline.MEAN : d.baseline(),
+                        or(mirrored, d.mirrored()),
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
             } catch (IllegalArgumentException e) {

@@ -41,9 +41,9 @@ final class SemanticParams {
     static final ParamSpec LR = ParamSpec.real("lr", "Learning rate", 1e-3, 1e-9, 1.0, "Adam learning rate");
     static final ParamSpec SIGMA2 = ParamSpec.real("sigma2", "Exploration variance", 0.15, 1e-6, 0.999,
             "s^2 of the Gaussian policy");
-    static final ParamSpec BASELINE = ParamSpec.bool("baseline", "Loss baseline", false,
+    static final ParamSpec BASELINE = ParamSpec.bool("baseline", "Loss baseline", true,
             "subtract the batch's mean loss from the fed-back losses");
-    static final ParamSpec MIRRORED = ParamSpec.bool("mirrored", "Mirrored exploration", false,
+    static final ParamSpec MIRRORED = ParamSpec.bool("mirrored", "Mirrored exploration", true,
             "antithetic exploration: each transmitter-phase"
                     + " image sent twice, with the policy noise w and with -w (agents and receiver must agree)");
     static final ParamSpec SEED = ParamSpec.integer("seed", "Seed", 1, null, null,

@@ -2,6 +2,7 @@ package org.grmodelfree.semantic.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,5 +93,27 @@ class SemanticModelFileTest {
         SemanticModelFile.Loaded loaded = SemanticModelFile.load(file);
         SemanticTrainer wrong = new SemanticTrainer(other, d);
         assertThrows(ModelFormatException.class, () -> SemanticModelFile.restore(loaded, wrong));
+    }
+
+    /**
+     * A file written before the tuned defaults (and before mirrored exploration existed: no
+     * {@code mirrored} key) was trained with the paper's recipe; it loads with that recipe, not with
+     * today's defaults, so {@code --resume} continues it as it was trained.
+     */
+    @Test
+    void aFileFromBeforeTheTunedDefaultsLoadsWithItsOwnRecipe() throws Exception {
+        SemanticConfig paper = new SemanticConfig("mnist", SemanticMethod.RL, true, 0, 0, 14, 16, 40, 1e-3, 2e-4, -4,
+                6, 0.15, false, false, false, 1, 2, 3, 1, 5);
+        SemanticTrainer a = new SemanticTrainer(paper, images());
+        Path file = dir.resolve("old.msgpack");
+        SemanticModelFile.save(file, a, 0, 0, new SemanticCurve());
+        Files.write(file, OlderFiles.withoutConfigKey(Files.readAllBytes(file), "mirrored"));
+        assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)
+                .contains("mirrored"), "the file has no mirrored key");
+
+        SemanticConfig loaded = SemanticModelFile.load(file).config();
+        assertEquals(paper, loaded);
+        assertFalse(loaded.baseline() || loaded.mirrored());
+        assertTrue(SemanticConfig.defaults("mnist", SemanticMethod.RL, true).mirrored(), "today's default differs");
     }
 }

@@ -127,13 +127,7 @@ public final class Transmitter implements Layer {
     public void backward(int[] msgs, FMatrixRMaj gx) {
         codebook();
         int w = 2 * symbols;
-        java.util.Arrays.fill(gCode.data, 0f);
-        for (int i = 0; i < gx.numRows; i++) {
-            int o = msgs[i] * w;
-            for (int j = 0; j < w; j++) {
-                gCode.data[o + j] += gx.data[i * w + j];
-            }
-        }
+        scatterAdd(msgs, gx, gCode);
         if (energy == EnergyScope.BATCH) {
             if (gx.numRows != encodedRows) {
                 throw new IllegalArgumentException("Transmitter: a gradient of " + gx.numRows + " rows for the last"
@@ -141,19 +135,25 @@ public final class Transmitter implements Layer {
             }
             gzb.reshape(gx.numRows, w);
             batchNorm.backward(zb, gx, gzb);
-            java.util.Arrays.fill(gz.data, 0f);
-            for (int i = 0; i < gx.numRows; i++) {
-                int o = msgs[i] * w;
-                for (int j = 0; j < w; j++) {
-                    gz.data[o + j] += gzb.data[i * w + j];
-                }
-            }
+            scatterAdd(msgs, gzb, gz);
         } else {
             norm.backward(z, gCode, gz);
         }
         dense.backward(h, gz, gh);
         // The lookup of every message in order is the identity, so its gradient is ELU's directly.
         Activations.eluBackward(embedding.table().value(), h, gh, embedding.table().grad());
+    }
+
+    /** to = 0, then row msgs[i] of to += row i of from, for every row of from: a batch's gradient per message. */
+    private static void scatterAdd(int[] msgs, FMatrixRMaj from, FMatrixRMaj to) {
+        int w = from.numCols;
+        java.util.Arrays.fill(to.data, 0f);
+        for (int i = 0; i < from.numRows; i++) {
+            int o = msgs[i] * w;
+            for (int j = 0; j < w; j++) {
+                to.data[o + j] += from.data[i * w + j];
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.grmodelfree.sweep;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import org.grmodelfree.run.Progress;
 
 /**
  * The sweep's progress line on standard error: cells done (of all, counting those a rerun
@@ -31,7 +32,7 @@ final class SweepProgress {
                        double elapsedSeconds) {
         double left = ranHere > 0 ? elapsedSeconds / ranHere * (toRunHere - ranHere) : Double.NaN;
         return String.format(Locale.ROOT, "cells %d/%d done, %d running, %d failed, %d retried, %s left", done, total,
-                running, failed, retried, duration(left));
+                running, failed, retried, Progress.duration(left));
     }
 
     void update(int ranHere, int failed, int running, int retried, boolean force) {
@@ -71,14 +72,5 @@ final class SweepProgress {
             err.println();
             err.flush();
         }
-    }
-
-    static String duration(double seconds) {
-        if (Double.isNaN(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
-                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

@@ -291,14 +291,7 @@ public final class SoftmaxCrossEntropy {
         float[] z = logits.data;
         int errors = 0;
         for (int r = 0, o = 0; r < logits.numRows; r++, o += n) {
-            int best = 0;
-            float bv = z[o];
-            for (int j = 1; j < n; j++) {
-                if (z[o + j] > bv) {
-                    bv = z[o + j];
-                    best = j;
-                }
-            }
+            int best = argmaxRow(z, o, n);
             decisions[r] = best;
             if (labels != null && labels[r] != best) {
                 errors++;

@@ -44,6 +44,11 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
 
     /** The axes as {@code name=value, ...}, for messages. */
     public String label() {
+        return label(axes, key);
+    }
+
+    /** Axes as {@code name=value, ...}, or the key when there are none. */
+    static String label(Map<String, String> axes, String key) {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<String, String> e : axes.entrySet()) {
             b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());

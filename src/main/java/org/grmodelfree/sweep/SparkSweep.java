@@ -40,10 +40,6 @@ import scala.runtime.BoxedUnit;
  */
 final class SparkSweep {
 
-    /** Where and how the job runs. */
-    record Options(String master, int retries, int parallelism, List<String> jars, Map<String, String> conf) {
-    }
-
     /** What the progress line shows, updated from Spark's listener and the result handler. */
     static final class Counts {
         final AtomicInteger running = new AtomicInteger();
@@ -60,7 +56,7 @@ final class SparkSweep {
      * spark-submit), else {@code local[parallelism or *]}; a plain local master gets the retries
      * (in local mode Spark retries only when the master says so, {@code local[N,F]}).
      */
-    static String master(Options o) {
+    static String master(Sweep.Settings o) {
         String m = o.master() != null ? o.master() : System.getProperty("spark.master");
         if (m == null) {
             m = "local[" + (o.parallelism() > 0 ? o.parallelism() : "*") + "]";
@@ -77,7 +73,7 @@ final class SparkSweep {
      * Runs the cells; {@code onResult} is called on this thread for each result as it arrives, and
      * {@code tick} about once a second. Returns when every cell has a result.
      */
-    static void run(List<Cell> cells, CellTask task, Options o, Consumer<CellResult> onResult, Counts counts,
+    static void run(List<Cell> cells, CellTask task, Sweep.Settings o, Consumer<CellResult> onResult, Counts counts,
                     Runnable tick) throws InterruptedException {
         if (cells.isEmpty()) {
             return;

@@ -83,8 +83,7 @@ public final class Sweep {
         int[] failed = {0};
         long t0 = System.nanoTime();
         try {
-            SparkSweep.run(todo, task, new SparkSweep.Options(settings.master(), settings.retries(),
-                    settings.parallelism(), settings.jars(), settings.conf()), r -> {
+            SparkSweep.run(todo, task, settings, r -> {
                         try {
                             store.write(r);
                         } catch (IOException e) {
@@ -95,7 +94,7 @@ public final class Sweep {
                         ran[0]++;
                         if (!r.done()) {
                             failed[0]++;
-                            progress.message("cell " + labelOf(r) + " failed after " + r.attempts() + " attempts: "
+                            progress.message("cell " + Cell.label(r.axes(), r.key()) + " failed after " + r.attempts() + " attempts: "
                                     + r.error().lines().findFirst().orElse(""));
                         }
                         progress.update(ran[0], failed[0], counts.running.get(), counts.retried.get(), true);
@@ -113,9 +112,4 @@ public final class Sweep {
         return new Outcome(ordered, skipped, ran[0], failed[0], (System.nanoTime() - t0) / 1e9);
     }
 
-    private static String labelOf(CellResult r) {
-        StringBuilder b = new StringBuilder();
-        r.axes().forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append('=').append(v));
-        return b.length() == 0 ? r.key() : b.toString();
-    }
 }

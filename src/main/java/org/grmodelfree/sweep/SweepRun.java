@@ -57,9 +57,7 @@ public final class SweepRun {
                 r.results().size(), r.ran(), r.seconds(), r.skipped(), r.failed());
         for (CellResult c : r.results()) {
             if (!c.done()) {
-                o.println("  failed: " + SweepReport.recipe(c.axes()) + (c.axes().containsKey(SweepReport.SEED)
-                        ? ", seed=" + c.axes().get(SweepReport.SEED) : "") + ": "
-                        + c.error().lines().findFirst().orElse(""));
+                o.println("  failed: " + Cell.label(c.axes(), c.key()) + ": " + c.error().lines().findFirst().orElse(""));
             }
         }
         o.println("wrote " + out.toAbsolutePath().normalize()

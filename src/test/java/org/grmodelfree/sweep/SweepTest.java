@@ -172,10 +172,10 @@ class SweepTest {
 
     @Test
     void aPlainLocalMasterGetsTheRetries() {
-        assertEquals("local[*,3]", SparkSweep.master(new SparkSweep.Options(null, 2, 0, List.of(), Map.of())));
-        assertEquals("local[4,1]", SparkSweep.master(new SparkSweep.Options("local[4]", 0, 0, List.of(), Map.of())));
-        assertEquals("local[3,2]", SparkSweep.master(new SparkSweep.Options(null, 1, 3, List.of(), Map.of())));
-        assertEquals("spark://h:7077", SparkSweep.master(new SparkSweep.Options("spark://h:7077", 1, 0, List.of(),
+        assertEquals("local[*,3]", SparkSweep.master(new Sweep.Settings(null, 2, 0, List.of(), Map.of())));
+        assertEquals("local[4,1]", SparkSweep.master(new Sweep.Settings("local[4]", 0, 0, List.of(), Map.of())));
+        assertEquals("local[3,2]", SparkSweep.master(new Sweep.Settings(null, 1, 3, List.of(), Map.of())));
+        assertEquals("spark://h:7077", SparkSweep.master(new Sweep.Settings("spark://h:7077", 1, 0, List.of(),
                 Map.of())));
     }
 }

@@ -12,7 +12,9 @@ import org.zeromq.ZContext;
  * identity), and DEALER reconnects after the peer restarts, which ZeroMQ's PAIR is not built
  * to do over tcp. A send with no peer connected waits up to the send timeout, then throws
  * {@link PeerTimeoutException}. The link is meant for exactly one peer: with several connected,
- * DEALER would deal messages among them in turn.
+ * DEALER would deal messages among them in turn. Over CURVE the bound end is a ROUTER instead, so
+ * that a client still in its handshake takes nothing (see {@link FrameSocket}); the link behaves
+ * the same otherwise.
  *
  * <p>Receive contract: {@link #receive} returns the next valid message. A malformed, unknown or
  * oversize frame never escapes as an exception: it is skipped, {@link #rejectedCount()} goes

@@ -1,10 +1,14 @@
 package org.grmodelfree.wire;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZEvent;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMonitor;
 
 /**
@@ -38,6 +42,16 @@ import org.zeromq.ZMonitor;
  * application the next message still encrypted and loses it (JeroMQ issue 1009, checked by a
  * test), so a CURVE link relies on its peer, an authorised block, not to flood it; each message is
  * still bounded by the size limit.
+ *
+ * <p>A CURVE server that would be a DEALER is a ROUTER, and its clients DEALERs that give the
+ * routing id {@link #CURVE_CLIENT_ID}: JeroMQ 0.6.0 attaches a connection's pipe to the socket
+ * when the connection is accepted, before the handshake, so a DEALER server deals messages to a
+ * client still in its handshake, and if that client is then refused they are lost (a refused
+ * stray swallowed losses meant for the transmitter). A ROUTER knows a peer only once its
+ * handshake has succeeded (the routing id comes with it), so the server sends every message to
+ * the authorised client under that id: mandatory routing (no such peer yet: the send waits, up
+ * to its timeout), and handover (a client that reconnects, a restarted block, takes the id over
+ * from its old connection). One client per CURVE output, as every output has one consumer.
  */
 final class FrameSocket implements AutoCloseable {
 
@@ -62,6 +76,10 @@ final class FrameSocket implements AutoCloseable {
      * a wide margin, and the longest an error waits to be reported.
      */
     private static final long RECONNECT_GRACE_NANOS = 2_000_000_000L;
+    /** The routing id a CURVE client gives its server (see the class comment). */
+    static final byte[] CURVE_CLIENT_ID = "gr-modelfree-curve-client".getBytes(StandardCharsets.US_ASCII);
+    /** How long a routed send sleeps between attempts while its client is not there (or full). */
+    private static final long ROUTED_RETRY_NANOS = 1_000_000L;
     /** What JeroMQ 0.6.0 hands on of a CURVE message it failed to decrypt (JeroMQ issue 1009). */
     private static final byte[] CURVE_MESSAGE_COMMAND = {7, 'M', 'E', 'S', 'S', 'A', 'G', 'E'};
 
@@ -91,6 +109,8 @@ final class FrameSocket implements AutoCloseable {
     /** Whether a frame had arrived on the connection when it was dropped. */
     private volatile boolean droppedAfterFrames;
     private final boolean watchConnection;
+    /** A CURVE server in place of a DEALER: a ROUTER that sends to {@link #CURVE_CLIENT_ID} (see the class comment). */
+    private final boolean routed;
 
     /**
      * @param role what the link is, for messages, e.g. "stream output"
@@ -138,7 +158,8 @@ final class FrameSocket implements AutoCloseable {
         this.curve = curve;
         this.watchConnection = !bind && (maxFrameBytes > 0 || curve != null);
         this.zapDomain = curve != null && curve.isServer() ? curve.auth().register(this::refuse) : null;
-        this.socket = context.createSocket(type);
+        this.routed = zapDomain != null && type == SocketType.DEALER;
+        this.socket = context.createSocket(routed ? SocketType.ROUTER : type);
         try {
             socket.setSendTimeOut(sendTimeoutMillis);
             if (highWaterMark > 0) {
@@ -151,6 +172,12 @@ final class FrameSocket implements AutoCloseable {
             if (curve != null) {
                 socket.setRcvHWM(0); // JeroMQ issue 1009, see the class comment
                 curve.apply(socket, zapDomain);
+                if (routed) {
+                    socket.setRouterMandatory(true);
+                    socket.setRouterHandover(true);
+                } else if (!curve.isServer() && type == SocketType.DEALER) {
+                    socket.setIdentity(CURVE_CLIENT_ID);
+                }
             }
             if (watchConnection || zapDomain != null) {
                 // all events: the public API names no mask for the handshake failures; they are rare
@@ -293,11 +320,37 @@ final class FrameSocket implements AutoCloseable {
     void send(byte[] b, int len, String what) {
         checkOpen();
         checkConnection();
-        if (!socket.send(b, 0, len, 0)) {
+        if (!(routed ? sendRouted(b, len) : socket.send(b, 0, len, 0))) {
             checkConnection();
             throw new PeerTimeoutException(endpoint, sendTimeoutMillis, label + ": no peer took "
                     + what + " within " + sendTimeoutMillis + " ms (no peer connected, or it"
                     + " stopped reading)");
+        }
+    }
+
+    /**
+     * A ROUTER's send to its CURVE client: tries until the client is there and has room, up to
+     * the send timeout; false if it never was.
+     */
+    private boolean sendRouted(byte[] b, int len) {
+        long deadline = System.nanoTime() + sendTimeoutMillis * 1_000_000L;
+        while (true) {
+            int errno;
+            try {
+                if (socket.send(CURVE_CLIENT_ID, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                    return socket.send(b, 0, len, 0);
+                }
+                errno = socket.errno(); // EAGAIN: the client's queue is full
+            } catch (ZMQException e) {
+                errno = e.getErrorCode(); // EHOSTUNREACH: no client under the id (yet)
+            }
+            if (errno != ZMQ.Error.EHOSTUNREACH.getCode() && errno != ZMQ.Error.EAGAIN.getCode()) {
+                throw new IllegalStateException(label + ": send failed, " + ZMQ.Error.findByCode(errno));
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(ROUTED_RETRY_NANOS);
         }
     }
 
@@ -317,6 +370,13 @@ final class FrameSocket implements AutoCloseable {
             receiveTimeout = t;
         }
         int n = socket.recv(buf, 0, buf.length, 0);
+        if (routed && n >= 0) {
+            // the routing id of the client it came from; a message follows it at once
+            if (!socket.hasReceiveMore()) {
+                throw rejected(label + ": a routing id with no message after it; dropped");
+            }
+            n = socket.recv(buf, 0, buf.length, 0);
+        }
         if (n < 0) {
             int errno = socket.errno();
             if (errno != ZMQ.Error.EAGAIN.getCode()) {
@@ -339,7 +399,7 @@ final class FrameSocket implements AutoCloseable {
                     + " frames, expected one frame per message; dropped");
         }
         if (curve != null && n >= CURVE_MESSAGE_COMMAND.length
-                && java.util.Arrays.equals(buf, 0, CURVE_MESSAGE_COMMAND.length, CURVE_MESSAGE_COMMAND, 0,
+                && Arrays.equals(buf, 0, CURVE_MESSAGE_COMMAND.length, CURVE_MESSAGE_COMMAND, 0,
                         CURVE_MESSAGE_COMMAND.length)) {
             throw rejected(label + ": a message arrived still encrypted (JeroMQ issue 1009, a full receive"
                     + " queue); it is lost");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -126,6 +127,64 @@ class CurveLinkTest {
                     return e.getMessage().contains("refused this block's key");
                 }
             });
+        }
+    }
+
+    /**
+     * A connection that never finishes its handshake (a stray, or a client about to be refused)
+     * takes none of the server's messages: JeroMQ attaches its pipe at once, and a DEALER server
+     * dealt it every other message, which was lost with the connection (see FrameSocket).
+     */
+    @Test
+    void aConnectionStillInItsHandshakeTakesNoneOfTheServersMessages() throws Exception {
+        try (ControlLink s = curveServer();
+                ControlLink c = curveClient(s.endpoint(), client, server.publicKey(), 5000)) {
+            c.send(new Stop("hello"));
+            assertEquals(new Stop("hello"), s.receive(PATIENCE_MILLIS), "the authorised client is connected");
+            String[] hostPort = s.endpoint().substring("tcp://".length()).split(":");
+            try (Socket stalled = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                stalled.setSoTimeout((int) PATIENCE_MILLIS);
+                // the server's greeting: it has accepted the connection and attached its pipe
+                assertEquals(0xFF, stalled.getInputStream().read(), "a ZMTP signature");
+                int n = 10;
+                for (int i = 0; i < n; i++) {
+                    s.send(new Losses(i, 1, new float[] {i}));
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(new Losses(i, 1, new float[] {i}), c.receive(PATIENCE_MILLIS),
+                            "message " + i + " reaches the authorised client, in order");
+                }
+                assertNull(c.poll());
+            }
+        }
+    }
+
+    @Test
+    void aClientThatConnectsAgainTakesTheServersMessagesOver() {
+        try (ControlLink s = curveServer()) {
+            try (ControlLink first = curveClient(s.endpoint(), client, server.publicKey(), 5000)) {
+                first.send(new Stop("first"));
+                assertEquals(new Stop("first"), s.receive(PATIENCE_MILLIS));
+                s.send(new Stop("to first"));
+                assertEquals(new Stop("to first"), first.receive(PATIENCE_MILLIS));
+            }
+            try (ControlLink second = curveClient(s.endpoint(), client, server.publicKey(), 5000)) {
+                second.send(new Stop("second"));
+                assertEquals(new Stop("second"), s.receive(PATIENCE_MILLIS), "the server knows the new connection");
+                s.send(new Stop("to second"));
+                assertEquals(new Stop("to second"), second.receive(PATIENCE_MILLIS), "a restarted client is served");
+            }
+        }
+    }
+
+    @Test
+    void aServerWithNoAuthorisedClientTimesOutNamingTheLink() {
+        try (ControlLink s = new ControlLink(context, null, true, 200, ControlLink.DEFAULT_MAX_MESSAGE_BYTES,
+                Curve.server(server, auth));
+                ControlLink bad = curveClient(s.endpoint(), stray, server.publicKey(), 50)) {
+            PeerTimeoutException e = assertThrows(PeerTimeoutException.class, () -> s.send(new Stop("x")));
+            assertTrue(e.getMessage().startsWith("CURVE control link " + s.endpoint() + ": no peer took"),
+                    e.getMessage());
         }
     }
 

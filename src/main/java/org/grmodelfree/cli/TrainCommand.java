@@ -80,6 +80,10 @@ final class TrainCommand implements Callable<Integer>, Validated {
             + " normalised at inference)")
     String energy;
 
+    @Option(names = "--mirrored", description = "antithetic exploration: a transmitter batch is --batch-tx / 2"
+            + " messages, each sent with the policy noise w and with -w (alternating; embedded only; default: off)")
+    boolean mirrored;
+
     @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")
     Integer fineTune;
 
@@ -166,7 +170,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
             "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
-            "--patience", "--energy", "--feedback-bits", "--feedback-drop");
+            "--patience", "--energy", "--feedback-bits", "--feedback-drop", "--mirrored");
 
     @Override
     public Integer call() throws Exception {
@@ -286,6 +290,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
             case "--energy" -> List.of("energy");
             case "--feedback-bits" -> List.of("feedback_bits");
             case "--feedback-drop" -> List.of("feedback_drop");
+            case "--mirrored" -> List.of("mirrored");
             default -> List.of(); // --paper: a recipe, not one value
         };
     }
@@ -302,6 +307,10 @@ final class TrainCommand implements Callable<Integer>, Validated {
         if (c.energy() != EnergyScope.CODEBOOK) {
             throw usage("--energy " + c.energy().id() + " does not work with --transport zmq: the transmitter block"
                     + " normalises over its codebook");
+        }
+        if (c.mirrored()) {
+            throw usage("--mirrored does not work with --transport zmq: the policy sampler block draws one noise per"
+                    + " message");
         }
         if ((toChannel == null) != (fromChannel == null)) {
             throw usage("--to-channel and --from-channel go together: the two ends of a channel that runs elsewhere");
@@ -351,7 +360,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
         {"energy normalisation", "--energy"}, {"feedback bits", "--feedback-bits"},
-        {"drop probability", "--feedback-drop"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
+        {"drop probability", "--feedback-drop"}, {"mirrored", "--mirrored"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
     };
 
     private String flagsOf(String message) {
@@ -376,7 +385,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
                     .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience()))
                     .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).feedbackBits(feedbackBits)
-                    .feedbackDrop(feedbackDrop).build();
+                    .feedbackDrop(feedbackDrop).mirrored(mirrored).build();
         } catch (IllegalArgumentException e) {
             throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }

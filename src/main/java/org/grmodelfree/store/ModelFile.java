@@ -206,6 +206,7 @@ public final class ModelFile {
         m.put("energy", c.energy().id());
         m.put("feedback_bits", c.feedbackBits());
         m.put("feedback_drop", c.feedbackDrop());
+        m.put("mirrored", c.mirrored());
         return m;
     }
 
@@ -607,6 +608,8 @@ public final class ModelFile {
                     // likewise with losses fed back exactly
                     .feedbackBits(c.containsKey(ValueFactory.newString("feedback_bits")) ? int32(c, "feedback_bits") : 0)
                     .feedbackDrop(c.containsKey(ValueFactory.newString("feedback_drop")) ? number(c, "feedback_drop") : 0)
+                    // and with one draw per message
+                    .mirrored(c.containsKey(ValueFactory.newString("mirrored")) && bool(c, "mirrored"))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
@@ -631,6 +634,14 @@ public final class ModelFile {
         } catch (MessagePackException e) {
             throw new ModelFormatException("key '" + key + "' is not valid UTF-8", e);
         }
+    }
+
+    public static boolean bool(Map<Value, Value> m, String key) {
+        Value v = m.get(org.msgpack.value.ValueFactory.newString(key));
+        if (v == null || !v.isBooleanValue()) {
+            throw new ModelFormatException("key '" + key + "' must be a boolean");
+        }
+        return v.asBooleanValue().getBoolean();
     }
 
     public static long integer(Map<Value, Value> m, String key) {

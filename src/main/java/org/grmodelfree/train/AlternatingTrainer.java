@@ -48,9 +48,18 @@ public final class AlternatingTrainer extends BaseTrainer {
         txl.policy().setSigma2(c.sigma2At(it));
         for (int s = 0; s < c.txSteps(); s++) {
             int stream = TX_STREAM + s;
-            drawBatch(it, stream, msgs, c.batchTx());
-            txl.transmitter().encode(msgs, c.batchTx(), x);
-            txl.policy().perturb(x, xp, rng);
+            if (c.mirrored()) {
+                // batchTx / 2 messages, each sent with +w and -w: rows [B/2, B) repeat rows [0, B/2)
+                int half = c.batchTx() / 2;
+                drawBatch(it, stream, msgs, half);
+                System.arraycopy(msgs, 0, msgs, half, half);
+                txl.transmitter().encode(msgs, half, x);
+                txl.policy().perturbMirrored(x, xp, rng);
+            } else {
+                drawBatch(it, stream, msgs, c.batchTx());
+                txl.transmitter().encode(msgs, c.batchTx(), x);
+                txl.policy().perturb(x, xp, rng);
+            }
             channel.apply(xp, y, rng);
             rxl.losses(y, msgs, losses);
             if (c.feedbackDrop() > 0) {

@@ -35,6 +35,8 @@ import org.grmodelfree.comm.EnergyScope;
  * @param energy over what the transmitter's training batches are normalised
  * @param feedbackBits the fed-back losses quantised to this many bits (0 = float32 as computed)
  * @param feedbackDrop probability that a transmitter batch's losses are lost (its step is skipped)
+ * @param mirrored antithetic exploration: a transmitter batch is batchTx / 2 messages, each sent with
+ *     the policy noise w and with -w (batchTx channel uses, as without)
  */
 public record TrainConfig(
         ChannelKind channel, double snrDb, Method method,
@@ -43,7 +45,7 @@ public record TrainConfig(
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
         long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy,
-        int feedbackBits, double feedbackDrop) implements java.io.Serializable {
+        int feedbackBits, double feedbackDrop, boolean mirrored) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);
@@ -72,6 +74,9 @@ public record TrainConfig(
                 + feedbackDrop);
         require(method == Method.ALTERNATING || (feedbackBits == 0 && feedbackDrop == 0),
                 "loss feedback quantisation and drops apply to the alternating method (supervised feeds back no losses)");
+        require(!mirrored || (method == Method.ALTERNATING && batchTx % 2 == 0),
+                "mirrored exploration needs the alternating method and an even transmitter batch (pairs of +w and"
+                        + " -w), got " + method.id() + " and " + batchTx);
         require(channel != null && method != null && baseline != null && energy != null,
                 "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);
@@ -202,6 +207,7 @@ public record TrainConfig(
         private EnergyScope energy = EnergyScope.CODEBOOK;
         private int feedbackBits = 0;
         private double feedbackDrop = 0;
+        private boolean mirrored = false;
 
         /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
         private Builder(ChannelKind channel) {
@@ -236,6 +242,7 @@ public record TrainConfig(
             energy = c.energy;
             feedbackBits = c.feedbackBits;
             feedbackDrop = c.feedbackDrop;
+            mirrored = c.mirrored;
         }
 
         public Builder channel(ChannelKind v) {
@@ -382,10 +389,16 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder mirrored(boolean v) {
+            mirrored = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                     batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
-                    fineTuneSteps, seed, evalEvery, evalMessages, patience, energy, feedbackBits, feedbackDrop);
+                    fineTuneSteps, seed, evalEvery, evalMessages, patience, energy, feedbackBits, feedbackDrop,
+                    mirrored);
         }
     }
 }

@@ -43,8 +43,9 @@ public final class TransmitterLearner {
      *
      * @param msgs the messages of the batch, not modified
      * @param x what the transmitter encoded, not modified
-     * @param xp what the policy sampler sent, not modified
-     * @param losses per-example losses from the receiver, not modified
+     * @param xp what the policy sampler sent, not modified: x's rows, or copies of them stacked
+     *     ({@link PolicySampler#perturbMirrored}), B rows in all
+     * @param losses per-example losses from the receiver, one per row of xp, not modified
      * @param lr learning rate
      * @return the mean fed-back loss
      */
@@ -60,7 +61,7 @@ public final class TransmitterLearner {
      * updating anything; arguments as for {@link #learn}. Returns the mean fed-back loss.
      */
     public double gradient(int[] msgs, FMatrixRMaj x, FMatrixRMaj xp, float[] losses) {
-        int rows = x.numRows;
+        int rows = xp.numRows; // x's rows, or a multiple of them when each was sent more than once (mirrored)
         if (losses.length < rows) {
             throw new IllegalArgumentException("transmitter learner: " + losses.length + " losses for a batch of " + rows);
         }

@@ -143,6 +143,12 @@ class CliValidationTest {
                 "apply to the alternating method");
         assertOneLineError(run("train", "--transport", "zmq", "--method", "supervised", "--out", out.toString()), 2,
                 "--method supervised does not work with --transport zmq");
+        assertOneLineError(run("train", "--transport", "zmq", "--mirrored", "--out", out.toString()), 2,
+                "--mirrored does not work with --transport zmq");
+        assertOneLineError(run("train", "--mirrored", "--batch-tx", "999", "--out", out.toString()), 2,
+                "--mirrored: mirrored exploration needs the alternating method and an even transmitter batch");
+        assertOneLineError(run("train", "--mirrored", "--method", "supervised", "--out", out.toString()), 2,
+                "--mirrored: mirrored exploration needs the alternating method");
         assertFalse(Files.exists(out), "a refused run made its folder");
     }
 

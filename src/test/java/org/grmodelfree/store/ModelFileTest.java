@@ -318,7 +318,7 @@ class ModelFileTest {
     @Test
     void missingConfigKeyIsAFormatError() throws IOException {
         for (String name : ModelFile.configMap(CONFIG).keySet()) {
-            if (name.equals("energy") || name.startsWith("feedback_")) {
+            if (name.equals("energy") || name.startsWith("feedback_") || name.equals("mirrored")) {
                 continue; // optional: older files were all trained with the codebook's normalisation (below)
             }
             byte[] b = edit(m -> {
@@ -328,6 +328,22 @@ class ModelFileTest {
             });
             expectFormatError("config without " + name, b, "'" + name + "' is missing");
         }
+    }
+
+    @Test
+    void aFileFromBeforeMirroredExplorationLoadsWithOneDrawPerMessage() throws IOException {
+        byte[] b = edit(m -> {
+            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
+            c.remove(key("mirrored"));
+            m.put(key("config"), ValueFactory.newMap(c));
+        });
+        assertFalse(ModelFile.decode(b).config().mirrored());
+        byte[] wrong = edit(m -> {
+            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
+            c.put(key("mirrored"), ValueFactory.newString("yes"));
+            m.put(key("config"), ValueFactory.newMap(c));
+        });
+        expectFormatError("mirrored not a boolean", wrong, "'mirrored' must be a boolean");
     }
 
     @Test

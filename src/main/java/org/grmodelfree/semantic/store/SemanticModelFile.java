@@ -139,11 +139,11 @@ public final class SemanticModelFile {
     static SemanticConfig configFrom(Map<Value, Value> c) {
         try {
             return new SemanticConfig(ModelFile.string(c, "dataset"), SemanticMethod.parse(ModelFile.string(c, "method")),
-                    bool(c, "reduced"), ModelFile.int32(c, "train_images"), ModelFile.int32(c, "test_images"),
+                    ModelFile.bool(c, "reduced"), ModelFile.int32(c, "train_images"), ModelFile.int32(c, "test_images"),
                     ModelFile.int32(c, "channel_uses"), ModelFile.int32(c, "rx_width"), ModelFile.int32(c, "batch"),
                     ModelFile.number(c, "lr"), ModelFile.number(c, "weight_decay"), ModelFile.number(c, "snr_low_db"),
-                    ModelFile.number(c, "snr_high_db"), ModelFile.number(c, "sigma2"), bool(c, "learn_sigma2"),
-                    bool(c, "baseline"), optionalBool(c, "mirrored"), ModelFile.int32(c, "rx_steps"), ModelFile.int32(c, "tx_steps"),
+                    ModelFile.number(c, "snr_high_db"), ModelFile.number(c, "sigma2"), ModelFile.bool(c, "learn_sigma2"),
+                    ModelFile.bool(c, "baseline"), optionalBool(c, "mirrored"), ModelFile.int32(c, "rx_steps"), ModelFile.int32(c, "tx_steps"),
                     ModelFile.int32(c, "epochs"), ModelFile.int32(c, "fine_tune_epochs"), ModelFile.integer(c, "seed"));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);
@@ -152,15 +152,7 @@ public final class SemanticModelFile {
 
     /** A boolean key that files written before it existed lack: absent means false. */
     private static boolean optionalBool(Map<Value, Value> m, String key) {
-        return m.containsKey(org.msgpack.value.ValueFactory.newString(key)) && bool(m, key);
-    }
-
-    private static boolean bool(Map<Value, Value> m, String key) {
-        Value v = m.get(org.msgpack.value.ValueFactory.newString(key));
-        if (v == null || !v.isBooleanValue()) {
-            throw new ModelFormatException("key '" + key + "' must be a boolean");
-        }
-        return v.asBooleanValue().getBoolean();
+        return m.containsKey(org.msgpack.value.ValueFactory.newString(key)) && ModelFile.bool(m, key);
     }
 
     /**

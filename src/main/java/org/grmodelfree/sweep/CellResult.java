@@ -64,6 +64,15 @@ public record CellResult(String key, LinkedHashMap<String, String> axes, String 
                 List.of(), null, null, null, null, List.of());
     }
 
+    /**
+     * This result under another grid's axes: a finished cell that a grid with more (or renamed)
+     * axes reuses, since its key, the run itself, is the same.
+     */
+    CellResult withAxes(LinkedHashMap<String, String> newAxes) {
+        return new CellResult(key, newAxes, status, error, attempts, executor, seconds, trainSeconds, iterations,
+                stoppedBy, curve, bler, blerErrors, blerMessages, blerMinDistance, snrCurve);
+    }
+
     /** This result as made by another attempt at another place. */
     CellResult attempt(int attempts, String executor) {
         return new CellResult(key, axes, status, error, attempts, executor, seconds, trainSeconds, iterations,

@@ -67,7 +67,8 @@ public final class Sweep {
         for (Cell c : cells) {
             CellResult r = store.finished(c.key());
             if (r != null) {
-                results.put(c.key(), r);
+                // the file may come from a grid that named the cell otherwise (an axis added since)
+                results.put(c.key(), r.withAxes(c.axes()));
             } else {
                 todo.add(c);
             }

@@ -96,6 +96,20 @@ class SweepTest {
         for (String png : List.of("learning_curves.png", "bler_vs_snr.png", "final_bler_method.png")) {
             assertTrue(Files.size(dir.resolve(png)) > 1000, png);
         }
+
+        // a grid with an axis added since (batch-tx, here at the value the runs had) reuses them under its own axes
+        List<Cell> wider = new ArrayList<>();
+        for (Cell c : cells) {
+            LinkedHashMap<String, String> axes = c.axes();
+            axes.put("batch-tx", "200");
+            wider.add(Cell.of(axes, c.config(), c.measure()));
+        }
+        Sweep.Outcome reused = run(wider, local(0), CellTask.TRAIN, new StringWriter());
+        assertEquals(4, reused.skipped());
+        assertEquals("200", reused.results().get(0).axes().get("batch-tx"));
+        SweepReport.write(dir, "tiny", List.of("method", "seed", "batch-tx"), reused.results());
+        assertTrue(Files.readAllLines(dir.resolve("results.csv")).get(1).contains(",200,"),
+                Files.readAllLines(dir.resolve("results.csv")).get(1));
     }
 
     /** Fails every attempt of the cell with seed 2; counts attempts per cell (local mode: one JVM). */

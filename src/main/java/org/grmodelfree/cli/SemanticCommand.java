@@ -55,8 +55,9 @@ final class SemanticCommand implements Runnable {
                 + " (8000 training, 2000 test)")
         boolean reduced;
 
-        @Option(names = "--epochs", description = "training epochs (default, reduced: 15 model-aware/perfect, 100 rl;"
-                + " full: 40 and 400; on --resume, keeps the file's)")
+        @Option(names = "--epochs", description = "training epochs (default, reduced: " + SemanticConfig.REDUCED_EPOCHS
+                + " model-aware/perfect, " + SemanticConfig.REDUCED_RL_EPOCHS + " rl; full: " + SemanticConfig.FULL_EPOCHS
+                + " and " + SemanticConfig.FULL_RL_EPOCHS + "; on --resume, keeps the file's)")
         Integer epochs;
 
         @Option(names = "--fine-tune-epochs", description = "receiver-only epochs at the end (default: 1 for rl)")

@@ -31,7 +31,8 @@ final class SemanticParams {
     static final ParamSpec TRAIN_IMAGES = ParamSpec.integer("train_images", "Training images",
             SemanticConfig.REDUCED_TRAIN, 0L, null, "training images (0: all)");
     static final ParamSpec BATCH = ParamSpec.integer("batch", "Batch", 100, 2L, null, "images per step");
-    static final ParamSpec EPOCHS = ParamSpec.integer("epochs", "Epochs", 100, 0L, null, "training epochs");
+    static final ParamSpec EPOCHS = ParamSpec.integer("epochs", "Epochs", SemanticConfig.REDUCED_RL_EPOCHS, 0L,
+            null, "training epochs");
     static final ParamSpec FINE_TUNE_EPOCHS = ParamSpec.integer("fine_tune_epochs", "Fine-tuning epochs", 1, 0L,
             null, "receiver-only epochs at the end");
     static final ParamSpec RX_STEPS = ParamSpec.integer("rx_steps", "Receiver steps", 10, 1L, null,

@@ -42,6 +42,11 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
     public static final int REDUCED_TRAIN = 8000;
     /** Test images of the reduced configuration. */
     public static final int REDUCED_TEST = 2000;
+    /** Default epochs: reduced model-aware/perfect, reduced rl (docs/results.md), full, full rl. */
+    public static final int REDUCED_EPOCHS = 15;
+    public static final int REDUCED_RL_EPOCHS = 150;
+    public static final int FULL_EPOCHS = 40;
+    public static final int FULL_RL_EPOCHS = 400;
 
     public SemanticConfig {
         if (!dataset.equals("mnist") && !dataset.equals("fashion")) {
@@ -94,7 +99,8 @@ public record SemanticConfig(String dataset, SemanticMethod method, boolean redu
 
     private static SemanticConfig recipe(String dataset, SemanticMethod method, boolean reduced, boolean baseline,
                                          boolean mirrored) {
-        int epochs = reduced ? (method == SemanticMethod.RL ? 100 : 15) : (method == SemanticMethod.RL ? 400 : 40);
+        boolean rl = method == SemanticMethod.RL;
+        int epochs = reduced ? (rl ? REDUCED_RL_EPOCHS : REDUCED_EPOCHS) : (rl ? FULL_RL_EPOCHS : FULL_EPOCHS);
         return new SemanticConfig(dataset, method, reduced, reduced ? REDUCED_TRAIN : 0, reduced ? REDUCED_TEST : 0,
                 14, 56, reduced ? 100 : 500, 1e-3, 2e-4, -4, 6, 0.15, false, baseline, mirrored, 10, 10, epochs,
                 method == SemanticMethod.RL ? 1 : 0, 1);

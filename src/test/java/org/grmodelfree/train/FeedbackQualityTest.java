@@ -16,14 +16,6 @@ class FeedbackQualityTest {
                 .feedbackBits(bits).feedbackDrop(drop).build();
     }
 
-    private static float[] codebookAfter(TrainConfig c) {
-        Trainer t = Trainer.create(c);
-        while (t.iteration() < c.iterations()) {
-            t.iterate();
-        }
-        return t.transmitter().codebook().data.clone();
-    }
-
     @Test
     void oneBitKeepsOnlyZeroAndTheLargestLoss() {
         float[] v = {0.1f, 2.0f, 0.9f, 1.1f, -0.0f};
@@ -39,15 +31,15 @@ class FeedbackQualityTest {
 
     @Test
     void quantisedAndDroppedFeedbackChangeTheRunAndRepeatExactly() {
-        float[] exact = codebookAfter(small(0, 0));
-        float[] oneBit = codebookAfter(small(1, 0));
-        float[] dropped = codebookAfter(small(0, 0.5));
+        float[] exact = TrainingRuns.codebookAfter(small(0, 0));
+        float[] oneBit = TrainingRuns.codebookAfter(small(1, 0));
+        float[] dropped = TrainingRuns.codebookAfter(small(0, 0.5));
         assertNotEquals(java.util.Arrays.toString(exact), java.util.Arrays.toString(oneBit));
         assertNotEquals(java.util.Arrays.toString(exact), java.util.Arrays.toString(dropped));
-        assertArrayEquals(oneBit, codebookAfter(small(1, 0)));
-        assertArrayEquals(dropped, codebookAfter(small(0, 0.5)));
+        assertArrayEquals(oneBit, TrainingRuns.codebookAfter(small(1, 0)));
+        assertArrayEquals(dropped, TrainingRuns.codebookAfter(small(0, 0.5)));
         // 24 bits is float32's precision: the same run as exact losses up to rounding of the levels
-        assertEquals(exact.length, codebookAfter(small(24, 0)).length);
+        assertEquals(exact.length, TrainingRuns.codebookAfter(small(24, 0)).length);
     }
 
     @Test

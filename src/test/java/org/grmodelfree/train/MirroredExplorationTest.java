@@ -22,20 +22,12 @@ class MirroredExplorationTest {
                 .mirrored(mirrored).build();
     }
 
-    private static float[] codebookAfter(TrainConfig c) {
-        Trainer t = Trainer.create(c);
-        while (t.iteration() < c.iterations()) {
-            t.iterate();
-        }
-        return t.transmitter().codebook().data.clone();
-    }
-
     @Test
     void aMirroredRunDiffersFromOneDrawPerMessageAndRepeatsExactly() {
-        float[] plain = codebookAfter(small(false));
-        float[] mirrored = codebookAfter(small(true));
+        float[] plain = TrainingRuns.codebookAfter(small(false));
+        float[] mirrored = TrainingRuns.codebookAfter(small(true));
         assertNotEquals(Arrays.toString(plain), Arrays.toString(mirrored));
-        assertArrayEquals(mirrored, codebookAfter(small(true)));
+        assertArrayEquals(mirrored, TrainingRuns.codebookAfter(small(true)));
     }
 
     /** With +w and -w, a pair whose two losses are equal cancels: it carries no gradient. */

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.grmodelfree.wire.ControlLink;
 import org.grmodelfree.wire.ControlMessage;
 import org.grmodelfree.wire.CurveAuth;
+import org.grmodelfree.wire.Refusal;
 import org.grmodelfree.wire.InputPoller;
 import org.grmodelfree.wire.PeerTimeoutException;
 import org.grmodelfree.wire.StreamIn;
@@ -36,6 +37,8 @@ import org.zeromq.ZContext;
 public final class BlockRunner {
     /** The longest single wait, so a stop request is seen promptly. */
     private static final long MAX_WAIT_MILLIS = 100;
+    /** The kinds of refused clients, each logged on its own (values() copies the array each call). */
+    private static final Refusal[] REFUSALS = Refusal.values();
     /** How long a block still looks at its inputs once the peer deadline has passed (at most the timeout). */
     private static final long GRACE_NANOS = 1_000_000_000L;
     /** When the grace after a passed peer deadline ends; Long.MIN_VALUE while the deadline has not passed. */
@@ -145,7 +148,7 @@ public final class BlockRunner {
             for (int i = 0; i < outIds.length; i++) {
                 outLinks[i] = messageOut.get(outIds[i]);
             }
-            refusedLogged = new long[outIds.length];
+            refusedLogged = new long[outIds.length * REFUSALS.length];
         }
 
         /**
@@ -155,13 +158,16 @@ public final class BlockRunner {
          */
         void watchLinks() {
             for (int i = 0; i < outLinks.length; i++) {
-                long r = outLinks[i].refusedCount();
-                if (r != refusedLogged[i]) {
-                    if (BlockIo.worthLogging(refusedLogged[i], r)) {
-                        log.accept("refused on '" + outIds[i] + "': " + outLinks[i].lastRefusal() + " [" + r
-                                + " so far]");
+                for (Refusal kind : REFUSALS) { // each kind sparsely on its own: garbage never hides a refused key
+                    int j = i * REFUSALS.length + kind.ordinal();
+                    long r = outLinks[i].refusedCount(kind);
+                    if (r != refusedLogged[j]) {
+                        if (BlockIo.worthLogging(refusedLogged[j], r)) {
+                            log.accept("refused on '" + outIds[i] + "': " + outLinks[i].lastRefusal(kind) + " [" + r
+                                    + " so far]");
+                        }
+                        refusedLogged[j] = r;
                     }
-                    refusedLogged[i] = r;
                 }
             }
             for (ControlLink l : inLinks) {

@@ -199,6 +199,16 @@ public final class ControlLink implements AutoCloseable, InputPoller.Input {
         return frames.lastRefusal();
     }
 
+    /** @return clients this CURVE server refused so far for this reason; thread-safe */
+    public long refusedCount(Refusal kind) {
+        return frames.refusedCount(kind);
+    }
+
+    /** @return why the last client refused for this reason was, naming the endpoint, or "" if none was */
+    public String lastRefusal(Refusal kind) {
+        return frames.lastRefusal(kind);
+    }
+
     /**
      * Throws if the connecting end has lost its connection for good: its CURVE handshake failed
      * ({@link CurveHandshakeException}, naming the server and the file of its key), or the peer

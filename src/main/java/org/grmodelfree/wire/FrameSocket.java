@@ -97,8 +97,9 @@ final class FrameSocket implements AutoCloseable {
     private final Curve curve;
     /** A CURVE server's ZAP domain, null otherwise. */
     private final String zapDomain;
-    /** Clients a CURVE server refused. */
-    private final AtomicLong refused = new AtomicLong();
+    /** Clients a CURVE server refused, by {@link Refusal}, and the last reason of each kind. */
+    private final AtomicLong[] refused = {new AtomicLong(), new AtomicLong()};
+    private final String[] lastRefusalOf = {"", ""};
     private volatile String lastRefusal = "";
     /** A connecting socket's handshake failure reported by JeroMQ ("" while none). */
     private volatile String handshakeFailure = "";
@@ -157,7 +158,7 @@ final class FrameSocket implements AutoCloseable {
         }
         this.curve = curve;
         this.watchConnection = !bind && (maxFrameBytes > 0 || curve != null);
-        this.zapDomain = curve != null && curve.isServer() ? curve.auth().register(this::refuse) : null;
+        this.zapDomain = curve != null && curve.isServer() ? curve.auth().register(this::refuseKey) : null;
         this.routed = zapDomain != null && type == SocketType.DEALER;
         this.socket = context.createSocket(routed ? SocketType.ROUTER : type);
         try {
@@ -235,7 +236,21 @@ final class FrameSocket implements AutoCloseable {
 
     /** Clients a CURVE server refused so far (0 for other sockets); thread-safe. */
     long refusedCount() {
-        return refused.get();
+        return refused[0].get() + refused[1].get();
+    }
+
+    /** Clients a CURVE server refused so far for this reason; thread-safe. */
+    long refusedCount(Refusal kind) {
+        return refused[kind.ordinal()].get();
+    }
+
+    /** Why the last client refused for this reason was, naming the endpoint, or "" if none was. */
+    String lastRefusal(Refusal kind) {
+        String r;
+        synchronized (lastRefusalOf) {
+            r = lastRefusalOf[kind.ordinal()];
+        }
+        return r.isEmpty() ? r : label + ": " + r;
     }
 
     /** Why the last client was refused, naming the endpoint, or "" if none was. */
@@ -244,10 +259,18 @@ final class FrameSocket implements AutoCloseable {
         return r.isEmpty() ? r : label + ": " + r;
     }
 
+    /** Counts a client that the authenticator refused (from ZAP's thread). */
+    private void refuseKey(String why) {
+        refuse(Refusal.KEY, why);
+    }
+
     /** Counts a refused client (from ZAP's or the I/O thread). */
-    private void refuse(String why) {
+    private void refuse(Refusal kind, String why) {
+        synchronized (lastRefusalOf) {
+            lastRefusalOf[kind.ordinal()] = why;
+        }
         lastRefusal = why;
-        refused.incrementAndGet();
+        refused[kind.ordinal()].incrementAndGet();
     }
 
     /**
@@ -260,7 +283,7 @@ final class FrameSocket implements AutoCloseable {
                 || type == ZMonitor.Event.HANDSHAKE_FAILED_NO_DETAIL;
         if (zapDomain != null) {
             if (failed) {
-                refuse("a client failed the CURVE handshake (" + e.getValue() + "): it does not have this"
+                refuse(Refusal.HANDSHAKE, "a client failed the CURVE handshake (" + e.getValue() + "): it does not have this"
                         + " block's public key");
             }
             return;

@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.grmodelfree.wire.ControlCodec;
 import org.grmodelfree.wire.ControlMessage;
 import org.grmodelfree.wire.ControlPdu;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMonitor;
 
 /**
  * A hostile host's process for fault tests: sends garbage, truncated and replayed frames and
@@ -30,6 +33,9 @@ import org.zeromq.ZMQ;
  * <p>Usage: {@code Attacker ROUNDS MAX_SECONDS SEED tcp://host:port[=FILE] ...}
  */
 public final class Attacker {
+    /** The longest a CURVE client waits for its server's verdict (reaching it is not an error). */
+    private static final long CURVE_PATIENCE_SECONDS = 10;
+
     private Attacker() {
     }
 
@@ -62,7 +68,19 @@ public final class Attacker {
                         s.setLinger(0);
                         s.setSendTimeOut(0);
                         s.setSndHWM(100_000);
+                        CountDownLatch settled = new CountDownLatch(1);
                         if (k == 2) {
+                            // its handshake must reach the server's authenticator before the socket goes, however
+                            // busy the machine: wait for the refusal (or the connection's end), not a fixed time
+                            s.setEventHook(e -> {
+                                ZMonitor.Event type = e.getEvent();
+                                if (type == ZMonitor.Event.HANDSHAKE_FAILED_AUTH
+                                        || type == ZMonitor.Event.HANDSHAKE_FAILED_PROTOCOL
+                                        || type == ZMonitor.Event.HANDSHAKE_FAILED_NO_DETAIL
+                                        || type == ZMonitor.Event.DISCONNECTED) {
+                                    settled.countDown();
+                                }
+                            }, ZMQ.EVENT_ALL);
                             ZMQ.Curve.KeyPair own = ZMQ.Curve.generateKeyPair();
                             s.setCurvePublicKey(ZMQ.Curve.z85Decode(own.publicKey));
                             s.setCurveSecretKey(ZMQ.Curve.z85Decode(own.secretKey));
@@ -82,6 +100,9 @@ public final class Attacker {
                             }
                         }
                         Thread.sleep(20);
+                        if (k == 2) {
+                            settled.await(CURVE_PATIENCE_SECONDS, TimeUnit.SECONDS);
+                        }
                         ctx.destroySocket(s);
                     }
                 }

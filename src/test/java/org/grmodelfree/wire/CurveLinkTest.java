@@ -113,6 +113,9 @@ class CurveLinkTest {
             assertTrue(s.lastRefusal().contains("refused a client at 127.0.0.1: its public key "
                     + CurveKeys.z85(stray.publicKey()) + " is not in " + clients), s.lastRefusal());
             assertTrue(s.lastRefusal().startsWith("CURVE control link " + s.endpoint()), s.lastRefusal());
+            assertEquals(s.refusedCount(), s.refusedCount(Refusal.KEY) + s.refusedCount(Refusal.HANDSHAKE));
+            assertTrue(s.refusedCount(Refusal.KEY) > 0 && s.lastRefusal(Refusal.KEY).contains("its public key "
+                    + CurveKeys.z85(stray.publicKey())), s.lastRefusal(Refusal.KEY));
             Losses ok = new Losses(100, 1, new float[] {1f});
             good.send(ok);
             assertEquals(ok, s.receive(PATIENCE_MILLIS), "the authorised client's message, and only it");
@@ -209,6 +212,9 @@ class CurveLinkTest {
             assertThrows(CurveHandshakeException.class, () -> c.send(new Stop("x")));
             await("the server counts the failed handshakes", () -> s.refusedCount() > 0);
             assertTrue(s.lastRefusal().contains("failed the CURVE handshake"), s.lastRefusal());
+            assertTrue(s.lastRefusal(Refusal.HANDSHAKE).contains("failed the CURVE handshake"));
+            assertEquals(0, s.refusedCount(Refusal.KEY), "no key reached the authenticator");
+            assertEquals("", s.lastRefusal(Refusal.KEY));
             assertNull(s.poll());
         }
     }

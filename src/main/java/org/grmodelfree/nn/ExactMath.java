@@ -39,17 +39,25 @@ public final class ExactMath {
     public static FloatVector exp(FloatVector x) {
         FloatVector v = x.max(LO).min(HI);
         FloatVector shifted = v.mul(LOG2E).add(ROUND);
-        FloatVector n = shifted.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(x.species(), -LN2_HI), v);
-        r = n.fma(FloatVector.broadcast(x.species(), -LN2_LO), r);
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, FloatVector.broadcast(x.species(), P2));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P3));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P4));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P5));
-        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector y = reducedExp(v, shifted);
         IntVector bits = ((IntVector) shifted.reinterpretAsInts()).sub(ROUND_BITS).add(127).lanewise(LSHL, 23);
         return y.mul((FloatVector) bits.reinterpretAsFloats());
+    }
+
+    /**
+     * e^r for the remainder r = v - n ln 2 of v (n = shifted - ROUND, the rounded v log2 e): the
+     * part both exponentials share, before the 2^n scaling.
+     */
+    private static FloatVector reducedExp(FloatVector v, FloatVector shifted) {
+        FloatVector n = shifted.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(v.species(), -LN2_HI), v);
+        r = n.fma(FloatVector.broadcast(v.species(), -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(v.species(), P2));
+        p = p.fma(r, FloatVector.broadcast(v.species(), P3));
+        p = p.fma(r, FloatVector.broadcast(v.species(), P4));
+        p = p.fma(r, FloatVector.broadcast(v.species(), P5));
+        return p.mul(r.mul(r)).add(r).add(1f);
     }
 
     /**
@@ -61,15 +69,7 @@ public final class ExactMath {
     public static FloatVector expNonPositive(FloatVector x) {
         FloatVector v = x.max(LO);
         FloatVector shifted = v.mul(LOG2E).add(ROUND);
-        FloatVector n = shifted.sub(ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(x.species(), -LN2_HI), v);
-        r = n.fma(FloatVector.broadcast(x.species(), -LN2_LO), r);
-        FloatVector p = r.fma(P0, P1);
-        p = p.fma(r, FloatVector.broadcast(x.species(), P2));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P3));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P4));
-        p = p.fma(r, FloatVector.broadcast(x.species(), P5));
-        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector y = reducedExp(v, shifted);
         IntVector bits = ((IntVector) shifted.reinterpretAsInts()).add(127 - ROUND_BITS).lanewise(LSHL, 23);
         return y.mul((FloatVector) bits.reinterpretAsFloats());
     }

@@ -321,66 +321,34 @@ class ModelFileTest {
             if (name.equals("energy") || name.startsWith("feedback_") || name.equals("mirrored")) {
                 continue; // optional: older files were all trained with the codebook's normalisation (below)
             }
-            byte[] b = edit(m -> {
-                Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-                c.remove(key(name));
-                m.put(key("config"), ValueFactory.newMap(c));
-            });
+            byte[] b = editConfig(c -> c.remove(key(name)));
             expectFormatError("config without " + name, b, "'" + name + "' is missing");
         }
     }
 
     @Test
     void aFileFromBeforeMirroredExplorationLoadsWithOneDrawPerMessage() throws IOException {
-        byte[] b = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.remove(key("mirrored"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] b = editConfig(c -> c.remove(key("mirrored")));
         assertFalse(ModelFile.decode(b).config().mirrored());
-        byte[] wrong = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.put(key("mirrored"), ValueFactory.newString("yes"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] wrong = editConfig(c -> c.put(key("mirrored"), ValueFactory.newString("yes")));
         expectFormatError("mirrored not a boolean", wrong, "'mirrored' must be a boolean");
     }
 
     @Test
     void aFileFromBeforeTheEnergyChoiceLoadsWithTheCodebooksNormalisation() throws IOException {
-        byte[] b = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.remove(key("energy"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] b = editConfig(c -> c.remove(key("energy")));
         assertEquals(org.grmodelfree.comm.EnergyScope.CODEBOOK, ModelFile.decode(b).config().energy());
-        byte[] batch = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.put(key("energy"), ValueFactory.newString("batch"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] batch = editConfig(c -> c.put(key("energy"), ValueFactory.newString("batch")));
         assertEquals(org.grmodelfree.comm.EnergyScope.BATCH, ModelFile.decode(batch).config().energy());
-        byte[] bad = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.put(key("energy"), ValueFactory.newString("peak"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] bad = editConfig(c -> c.put(key("energy"), ValueFactory.newString("peak")));
         expectFormatError("energy peak", bad, "expected codebook or batch");
     }
 
     @Test
     void invalidConfigValueIsAFormatError() throws IOException {
-        byte[] b = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.put(key("sigma2"), ValueFactory.newFloat(1.5));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] b = editConfig(c -> c.put(key("sigma2"), ValueFactory.newFloat(1.5)));
         expectFormatError("sigma2 = 1.5", b, "config: exploration variance");
-        byte[] ch = edit(m -> {
-            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
-            c.put(key("channel"), ValueFactory.newString("rayleigh"));
-            m.put(key("config"), ValueFactory.newMap(c));
-        });
+        byte[] ch = editConfig(c -> c.put(key("channel"), ValueFactory.newString("rayleigh")));
         expectFormatError("channel rayleigh", ch, "rayleigh");
     }
 
@@ -603,6 +571,15 @@ class ModelFileTest {
         m.remove(key("crc32c"));
         change.accept(m);
         return ModelFile.seal(pack(ValueFactory.newMap(m)));
+    }
+
+    /** The good file with its configuration map changed. */
+    private static byte[] editConfig(Consumer<Map<Value, Value>> change) throws IOException {
+        return edit(m -> {
+            Map<Value, Value> c = new LinkedHashMap<>(m.get(key("config")).asMapValue().map());
+            change.accept(c);
+            m.put(key("config"), ValueFactory.newMap(c));
+        });
     }
 
     private static byte[] editTensor(int index, Consumer<Map<Value, Value>> change) throws IOException {

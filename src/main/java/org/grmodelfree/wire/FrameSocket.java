@@ -2,7 +2,8 @@ package org.grmodelfree.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -98,8 +99,8 @@ final class FrameSocket implements AutoCloseable {
     /** A CURVE server's ZAP domain, null otherwise. */
     private final String zapDomain;
     /** Clients a CURVE server refused, by {@link Refusal}, and the last reason of each kind. */
-    private final AtomicLong[] refused = {new AtomicLong(), new AtomicLong()};
-    private final String[] lastRefusalOf = {"", ""};
+    private final AtomicLongArray refused = new AtomicLongArray(Refusal.values().length);
+    private final AtomicReferenceArray<String> lastRefusalOf = new AtomicReferenceArray<>(Refusal.values().length);
     private volatile String lastRefusal = "";
     /** A connecting socket's handshake failure reported by JeroMQ ("" while none). */
     private volatile String handshakeFailure = "";
@@ -236,21 +237,22 @@ final class FrameSocket implements AutoCloseable {
 
     /** Clients a CURVE server refused so far (0 for other sockets); thread-safe. */
     long refusedCount() {
-        return refused[0].get() + refused[1].get();
+        long n = 0;
+        for (int i = 0; i < refused.length(); i++) {
+            n += refused.get(i);
+        }
+        return n;
     }
 
     /** Clients a CURVE server refused so far for this reason; thread-safe. */
     long refusedCount(Refusal kind) {
-        return refused[kind.ordinal()].get();
+        return refused.get(kind.ordinal());
     }
 
     /** Why the last client refused for this reason was, naming the endpoint, or "" if none was. */
     String lastRefusal(Refusal kind) {
-        String r;
-        synchronized (lastRefusalOf) {
-            r = lastRefusalOf[kind.ordinal()];
-        }
-        return r.isEmpty() ? r : label + ": " + r;
+        String r = lastRefusalOf.get(kind.ordinal());
+        return r == null ? "" : label + ": " + r;
     }
 
     /** Why the last client was refused, naming the endpoint, or "" if none was. */
@@ -266,11 +268,9 @@ final class FrameSocket implements AutoCloseable {
 
     /** Counts a refused client (from ZAP's or the I/O thread). */
     private void refuse(Refusal kind, String why) {
-        synchronized (lastRefusalOf) {
-            lastRefusalOf[kind.ordinal()] = why;
-        }
+        lastRefusalOf.set(kind.ordinal(), why);
         lastRefusal = why;
-        refused[kind.ordinal()].incrementAndGet();
+        refused.incrementAndGet(kind.ordinal());
     }
 
     /**

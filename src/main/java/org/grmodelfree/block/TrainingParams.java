@@ -51,7 +51,8 @@ public final class TrainingParams {
     static final ParamSpec LR_FINAL = ParamSpec.real("lr_final", "Final learning-rate factor", D.lrFinalFactor(),
             1e-6, 1.0, "final over initial learning rate, cosine decay (1: constant)").inAdvanced();
     static final ParamSpec BASELINE = ParamSpec.choice("baseline", "Loss baseline", D.baseline().id(),
-            List.of("none", "mean"), "baseline subtracted from the fed-back losses (batch mean or none)").inAdvanced();
+            Baseline.ids(), "baseline subtracted from the fed-back losses: none, the batch mean, or the mean of the"
+                    + " batch's other examples of the same message").inAdvanced();
 
     /** What every block that follows the schedule needs: which batch is what, and how big. */
     static final List<ParamSpec> SCHEDULE = List.of(MESSAGES, SYMBOLS, ITERATIONS, BATCH_RX, BATCH_TX, RX_STEPS,

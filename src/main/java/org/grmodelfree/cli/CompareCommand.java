@@ -70,7 +70,7 @@ final class CompareCommand implements Callable<Integer>, Validated {
     @Option(names = "--trials", defaultValue = "30", description = "with --gradient: estimates per cell (default: ${DEFAULT-VALUE})")
     int trials;
 
-    @Option(names = "--baseline", defaultValue = "none", description = "with --gradient: loss baseline, none or mean (default: ${DEFAULT-VALUE})")
+    @Option(names = "--baseline", defaultValue = "none", description = "with --gradient: loss baseline, none, mean or message (default: ${DEFAULT-VALUE})")
     String baseline;
 
     @Mixin

@@ -196,7 +196,7 @@ final class SemanticCommand implements Runnable {
                 return new SemanticConfig(d.dataset(), m, reduced, or(trainImages, d.trainImages()),
                         or(testImages, d.testImages()), d.channelUses(), d.rxWidth(), or(batch, d.batch()),
                         or(lr, d.lr()), d.weightDecay(), lo, hi, or(sigma2, d.sigma2()), learnSigma2,
-                        baseline != null ? Baseline.parse(baseline) == Baseline.MEAN : d.baseline(),
+                        baseline != null ? meanBaseline(baseline) : d.baseline(),
                         or(mirrored, d.mirrored()),
                         or(rxSteps, d.rxSteps()), or(txSteps, d.txSteps()), or(epochs, d.epochs()),
                         or(fineTune, d.fineTuneEpochs()), or(seed, d.seed()));
@@ -214,6 +214,16 @@ final class SemanticCommand implements Runnable {
             {"snr", "--snr-range"}, {"s^2", "--sigma2"}, {"receiver and transmitter steps", "--rx-steps", "--tx-steps"},
             {"epochs", "--epochs", "--fine-tune-epochs"},
         };
+
+        /** Semantic training subtracts the batch mean or nothing: each image is sent once per batch. */
+        private static boolean meanBaseline(String id) {
+            Baseline b = Baseline.parse(id);
+            if (b == Baseline.MESSAGE) {
+                throw new IllegalArgumentException("unknown baseline '" + id + "' for semantic training (each image is"
+                        + " sent once), expected none or mean");
+            }
+            return b == Baseline.MEAN;
+        }
 
         private static <T> T or(T v, T d) {
             return v != null ? v : d;

@@ -72,7 +72,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
     Double sigma2Final;
 
     @Option(names = "--baseline", arity = "0..1", fallbackValue = "mean",
-            description = "loss baseline: none or mean; --baseline alone is mean (default: mean; paper: none)")
+            description = "loss baseline: none, mean (the batch's) or message (the batch's other examples of the"
+                    + " same message); --baseline alone is mean (default: mean; paper: none)")
     String baseline;
 
     @Option(names = "--energy", description = "transmitter energy normalised over the codebook or, as the paper"
@@ -360,7 +361,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
         {"energy normalisation", "--energy"}, {"feedback bits", "--feedback-bits"},
-        {"drop probability", "--feedback-drop"}, {"mirrored", "--mirrored"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
+        {"drop probability", "--feedback-drop"}, {"per-message", "--baseline"}, {"mirrored", "--mirrored"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
     };
 
     private String flagsOf(String message) {

@@ -77,6 +77,8 @@ public record TrainConfig(
         require(!mirrored || (method == Method.ALTERNATING && batchTx % 2 == 0),
                 "mirrored exploration needs the alternating method and an even transmitter batch (pairs of +w and"
                         + " -w), got " + method.id() + " and " + batchTx);
+        require(!mirrored || baseline != Baseline.MESSAGE, "the per-message loss baseline and mirrored exploration do"
+                + " not mix: the other copy of each message carries its noise with the sign flipped");
         require(channel != null && method != null && baseline != null && energy != null,
                 "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);

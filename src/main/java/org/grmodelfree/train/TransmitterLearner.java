@@ -17,12 +17,17 @@ public final class TransmitterLearner {
     private final Baseline baseline;
     private final FMatrixRMaj gx = new FMatrixRMaj(1, 1);
     private float[] weights = new float[0];
+    /** Per-message loss sums and counts of the batch (the per-message baseline). */
+    private final double[] messageSum;
+    private final int[] messageCount;
 
     public TransmitterLearner(Transmitter tx, double sigma2, Baseline baseline) {
         this.tx = tx;
         this.adam = new Adam(tx.params());
         this.policy = new PolicySampler(sigma2);
         this.baseline = baseline;
+        this.messageSum = new double[baseline == Baseline.MESSAGE ? tx.messages() : 0];
+        this.messageCount = new int[messageSum.length];
     }
 
     public Transmitter transmitter() {
@@ -76,13 +81,43 @@ public final class TransmitterLearner {
             }
             mean += l;
         }
+        double sum = mean;
         mean /= rows;
-        float b = baseline == Baseline.MEAN ? (float) mean : 0f;
-        for (int i = 0; i < rows; i++) {
-            weights[i] = losses[i] - b;
+        if (baseline == Baseline.MESSAGE) {
+            messageBaseline(msgs, x.numRows, rows, losses, sum);
+        } else {
+            float b = baseline == Baseline.MEAN ? (float) mean : 0f;
+            for (int i = 0; i < rows; i++) {
+                weights[i] = losses[i] - b;
+            }
         }
         policy.scoreGradient(x, xp, weights, 1f / rows, gx);
         tx.backward(msgs, gx);
         return mean;
+    }
+
+    /**
+     * weights[i] = l_i minus the mean loss of the batch's other rows with the same message (row i
+     * carries message msgs[i % n]), or of all the other rows when no other row has it. Leaving the
+     * row itself out keeps the estimator unbiased: the baseline is independent of its own noise.
+     */
+    private void messageBaseline(int[] msgs, int n, int rows, float[] losses, double sum) {
+        for (int i = 0; i < rows; i++) {
+            int m = msgs[i % n];
+            messageSum[m] = 0;
+            messageCount[m] = 0;
+        }
+        for (int i = 0; i < rows; i++) {
+            int m = msgs[i % n];
+            messageSum[m] += losses[i];
+            messageCount[m]++;
+        }
+        for (int i = 0; i < rows; i++) {
+            int m = msgs[i % n];
+            int others = messageCount[m] - 1;
+            double b = others > 0 ? (messageSum[m] - losses[i]) / others
+                    : rows > 1 ? (sum - losses[i]) / (rows - 1) : 0;
+            weights[i] = (float) (losses[i] - b);
+        }
     }
 }

@@ -9,7 +9,10 @@ import org.grmodelfree.train.Baseline;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** --baseline is the same choice, none or mean, in train and in semantic train; alone it means mean. */
+/**
+ * --baseline is none, mean or (train only) message; alone it means mean. Semantic training takes none
+ * or mean, and refuses message by name.
+ */
 class BaselineOptionTest {
 
     private static TrainCommand train(String... args) {
@@ -32,6 +35,13 @@ class BaselineOptionTest {
         assertEquals(Baseline.MEAN, train("--paper", "--baseline", "mean").config().baseline());
         assertEquals(Baseline.MEAN, train("--paper", "--baseline").config().baseline());
         assertEquals(Baseline.MEAN, train("--paper", "--baseline", "--seed", "2").config().baseline());
+        assertEquals(Baseline.MESSAGE, train("--baseline", "message").config().baseline());
+        CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                () -> train("--baseline", "median").config());
+        assertEquals("--baseline: unknown baseline 'median', expected none, mean or message", e.getMessage());
+        CommandLine.ParameterException m = assertThrows(CommandLine.ParameterException.class,
+                () -> train("--baseline", "message", "--mirrored").config());
+        assertTrue(m.getMessage().startsWith("--baseline, --mirrored: the per-message loss baseline"), m.getMessage());
     }
 
     @Test
@@ -45,6 +55,10 @@ class BaselineOptionTest {
         assertFalse(semantic("--baseline", "none").config().baseline());
         CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
                 () -> semantic("--baseline", "median").config());
-        assertEquals("--baseline: unknown baseline 'median', expected none or mean", e.getMessage()); // names the flag
+        assertEquals("--baseline: unknown baseline 'median', expected none, mean or message", e.getMessage()); // names the flag
+        CommandLine.ParameterException m = assertThrows(CommandLine.ParameterException.class,
+                () -> semantic("--baseline", "message").config());
+        assertEquals("--baseline: unknown baseline 'message' for semantic training (each image is sent once),"
+                + " expected none or mean", m.getMessage());
     }
 }

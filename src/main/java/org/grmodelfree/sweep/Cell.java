@@ -27,6 +27,8 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
 
     /** Version of what a key covers: changes when a cell's computation does for the same inputs. */
     static final String KEY_VERSION = "cell-v1";
+    /** Version of fine-tuning, in the keys of the cells that fine-tune. */
+    static final String FINE_TUNE_VERSION = "fine-tune-v2";
 
     public Cell {
         axes = new LinkedHashMap<>(axes);
@@ -57,7 +59,10 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
     }
 
     static String keyOf(TrainConfig config, Measure measure) {
-        String text = KEY_VERSION + "|" + ModelFile.configMap(config) + "|" + measure;
+        // fine-tuning restarts the receiver's rate since fine-tune-v2 (it ran at the final rate before):
+        // only the cells that fine-tune compute something new
+        String text = KEY_VERSION + "|" + ModelFile.configMap(config) + "|" + measure
+                + (config.fineTuneSteps() > 0 ? "|" + FINE_TUNE_VERSION : "");
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h, 0, 12);

@@ -51,9 +51,8 @@ abstract class BaseTrainer implements Trainer {
     @Override
     public final double fineTuneReceiver(int steps) {
         double loss = Double.NaN;
-        double lr = c.lrRx() * c.lrFinalFactor();
         for (int s = 0; s < steps; s++) {
-            loss = receiverOnlyStep(c.iterations() + 1L, FINE_TUNE_STREAM + s, lr);
+            loss = receiverOnlyStep(c.iterations() + 1L, FINE_TUNE_STREAM + s, c.fineTuneLr(s, steps));
         }
         return loss;
     }

@@ -27,7 +27,8 @@ import org.grmodelfree.comm.EnergyScope;
  * @param sigma2 initial exploration variance s^2
  * @param sigma2Final final exploration variance
  * @param baseline loss baseline for the policy gradient
- * @param fineTuneSteps receiver-only steps after the last iteration (batch batchRx, final rate)
+ * @param fineTuneSteps receiver-only steps after the last iteration (batch batchRx, the receiver's rate
+ *     restarted: {@link #fineTuneLr})
  * @param seed seed of everything random
  * @param evalEvery iterations between BLER estimates (0 = never)
  * @param evalMessages messages per BLER estimate
@@ -154,6 +155,20 @@ public record TrainConfig(
         }
         double t = Math.min(1.0, (double) iteration / (iterations - 1));
         return lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
+    /**
+     * Receiver learning rate of fine-tuning step {@code step} of {@code steps}: the receiver's rate
+     * restarted and decayed again along the same cosine, from lrRx to lrRx * lrFinalFactor over the
+     * fine-tuning (constant lrRx when lrFinalFactor is 1, as in the paper's recipe). The receiver
+     * then settles on the final codebook, which it lags during training while the codebook moves.
+     */
+    public double fineTuneLr(int step, int steps) {
+        if (lrFinalFactor >= 1 || steps <= 1) {
+            return lrRx;
+        }
+        double t = Math.min(1.0, (double) step / (steps - 1));
+        return lrRx * (lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t)));
     }
 
     /** Exploration variance at an iteration: geometric from sigma2 to sigma2Final. */

@@ -28,7 +28,10 @@ public interface Trainer {
     /** The optimisers, in a fixed order, for checkpointing. */
     List<Adam> optimisers();
 
-    /** Receiver-only supervised steps with the final learning rate; returns the last mean loss. */
+    /**
+     * Receiver-only supervised steps, the receiver's rate restarted along {@link
+     * TrainConfig#fineTuneLr}; returns the last mean loss.
+     */
     double fineTuneReceiver(int steps);
 
     /** What one iteration measured. */

@@ -69,4 +69,28 @@ class GridTest {
         assertTrue(error("axes: {seed: [1, 2}").contains("is not a YAML or JSON grid"));
         assertTrue(error("axes: {a: 1..1000, b: 1..1000, c: 1..10}").contains("more than 1000000 cells"));
     }
+
+    /**
+     * Fine-tuning changed its schedule (fine-tune-v2): the cells that fine-tune get new keys, so a
+     * rerun never reuses their old results, while every other cell keeps its key and its result.
+     */
+    @Test
+    void onlyTheCellsThatFineTuneChangedTheirKeys() throws Exception {
+        org.grmodelfree.train.TrainConfig plain = org.grmodelfree.train.TrainConfig.defaults(
+                org.grmodelfree.comm.ChannelKind.AWGN);
+        Measure m = new Measure(new double[0], 100_000, 1_000_000);
+        assertEquals(sha(Cell.KEY_VERSION + "|" + org.grmodelfree.store.ModelFile.configMap(plain) + "|" + m),
+                Cell.keyOf(plain, m));
+        org.grmodelfree.train.TrainConfig tuned = plain.toBuilder().fineTuneSteps(1000).build();
+        String old = sha(Cell.KEY_VERSION + "|" + org.grmodelfree.store.ModelFile.configMap(tuned) + "|" + m);
+        assertTrue(!old.equals(Cell.keyOf(tuned, m)), "a fine-tuning cell kept its old key");
+        assertEquals(sha(Cell.KEY_VERSION + "|" + org.grmodelfree.store.ModelFile.configMap(tuned) + "|" + m + "|"
+                + Cell.FINE_TUNE_VERSION), Cell.keyOf(tuned, m));
+    }
+
+    private static String sha(String text) throws Exception {
+        byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(h, 0, 12);
+    }
 }

@@ -312,6 +312,17 @@ class TrainerTest {
         }
     }
 
+    /** Fine-tuning restarts the receiver's rate and decays it again over its own steps. */
+    @Test
+    void fineTuningRestartsTheReceiversRate() {
+        TrainConfig c = small(Method.ALTERNATING, ChannelKind.AWGN, 1).withIterations(101);
+        assertEquals(c.lrRx(), c.fineTuneLr(0, 11), 1e-15);
+        assertEquals(c.lrRx() * 0.55, c.fineTuneLr(5, 11), 1e-15);
+        assertEquals(c.lrRx() * c.lrFinalFactor(), c.fineTuneLr(10, 11), 1e-15);
+        TrainConfig constant = c.toBuilder().lrFinalFactor(1).build();
+        assertEquals(c.lrRx(), constant.fineTuneLr(7, 11), 1e-15); // the paper's fixed rate
+    }
+
     @Test
     void presetsAndCopies() {
         TrainConfig paper = TrainConfig.paper(ChannelKind.RBF, Method.SUPERVISED, 500, 3);

@@ -54,13 +54,18 @@ public final class TrainingParams {
             Baseline.ids(), "baseline subtracted from the fed-back losses: none, the batch mean, or the mean of the"
                     + " batch's other examples of the same message").inAdvanced();
 
+    static final ParamSpec RX_RESTART = ParamSpec.real("rx_restart", "Receiver rate restart", D.rxRestart(), 0.0,
+            0.999, "last fraction of the iterations over which the receiver's learning rate starts again from"
+                    + " lr_rx and decays again (0: no restart)").inAdvanced();
+
     /** What every block that follows the schedule needs: which batch is what, and how big. */
     static final List<ParamSpec> SCHEDULE = List.of(MESSAGES, SYMBOLS, ITERATIONS, BATCH_RX, BATCH_TX, RX_STEPS,
             TX_STEPS, SEED);
     /** The exploration the policy sampler applies. */
     static final List<ParamSpec> EXPLORATION = List.of(SIGMA2, SIGMA2_FINAL);
     /** The networks and their optimisers. */
-    static final List<ParamSpec> LEARNING = List.of(CHANNEL, HIDDEN, LR_RX, LR_TX, LR_FINAL, BASELINE);
+    static final List<ParamSpec> LEARNING = List.of(CHANNEL, HIDDEN, LR_RX, LR_TX, LR_FINAL, BASELINE,
+            RX_RESTART);
 
     /** How each training parameter is written from a configuration (see {@link #arguments}). */
     private static final Map<ParamSpec, Function<TrainConfig, String>> VALUES = new LinkedHashMap<>();
@@ -82,6 +87,7 @@ public final class TrainingParams {
         VALUES.put(LR_TX, c -> Double.toString(c.lrTx()));
         VALUES.put(LR_FINAL, c -> Double.toString(c.lrFinalFactor()));
         VALUES.put(BASELINE, c -> c.baseline().id());
+        VALUES.put(RX_RESTART, c -> Double.toString(c.rxRestart()));
     }
 
     private TrainingParams() {
@@ -115,7 +121,7 @@ public final class TrainingParams {
                 .lrRx(real(p, LR_RX, d.lrRx())).lrTx(real(p, LR_TX, d.lrTx()))
                 .lrFinalFactor(real(p, LR_FINAL, d.lrFinalFactor())).sigma2(s2).sigma2Final(s2f == 0 ? s2 : s2f)
                 .baseline(p.declares(BASELINE) ? Baseline.parse(p.string(BASELINE)) : d.baseline()).fineTuneSteps(0)
-                .seed(integer(p, SEED, d.seed())).evalEvery(0).patience(0).build();
+                .rxRestart(real(p, RX_RESTART, d.rxRestart())).seed(integer(p, SEED, d.seed())).evalEvery(0).patience(0).build();
     }
 
     private static long integer(Params p, ParamSpec id, long def) {

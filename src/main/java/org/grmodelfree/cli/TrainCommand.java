@@ -85,8 +85,13 @@ final class TrainCommand implements Callable<Integer>, Validated {
             + " messages, each sent with the policy noise w and with -w (alternating; embedded only; default: off)")
     boolean mirrored;
 
-    @Option(names = "--fine-tune", description = "receiver-only steps after training (default: 0)")
+    @Option(names = "--fine-tune", description = "receiver-only steps after training, the receiver's rate"
+            + " restarted (default: 0)")
     Integer fineTune;
+
+    @Option(names = "--rx-restart", description = "restart the receiver's learning rate for this last fraction of"
+            + " the iterations, then decay it again (default: 0 = no restart)")
+    Double rxRestart;
 
     @Option(names = "--messages", description = "M, messages (default: 256)")
     Integer messages;
@@ -171,7 +176,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
             "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
-            "--patience", "--energy", "--feedback-bits", "--feedback-drop", "--mirrored");
+            "--patience", "--energy", "--feedback-bits", "--feedback-drop", "--mirrored", "--rx-restart");
 
     @Override
     public Integer call() throws Exception {
@@ -292,6 +297,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
             case "--feedback-bits" -> List.of("feedback_bits");
             case "--feedback-drop" -> List.of("feedback_drop");
             case "--mirrored" -> List.of("mirrored");
+            case "--rx-restart" -> List.of("rx_restart");
             default -> List.of(); // --paper: a recipe, not one value
         };
     }
@@ -361,7 +367,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
         {"energy normalisation", "--energy"}, {"feedback bits", "--feedback-bits"},
-        {"drop probability", "--feedback-drop"}, {"per-message", "--baseline"}, {"mirrored", "--mirrored"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
+        {"drop probability", "--feedback-drop"}, {"per-message", "--baseline"}, {"mirrored", "--mirrored"}, {"rate restart", "--rx-restart"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
     };
 
     private String flagsOf(String message) {
@@ -386,7 +392,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
                     .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience()))
                     .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).feedbackBits(feedbackBits)
-                    .feedbackDrop(feedbackDrop).mirrored(mirrored).build();
+                    .feedbackDrop(feedbackDrop).mirrored(mirrored).rxRestart(or(rxRestart, d.rxRestart())).build();
         } catch (IllegalArgumentException e) {
             throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }

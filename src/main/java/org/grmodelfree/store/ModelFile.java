@@ -207,6 +207,7 @@ public final class ModelFile {
         m.put("feedback_bits", c.feedbackBits());
         m.put("feedback_drop", c.feedbackDrop());
         m.put("mirrored", c.mirrored());
+        m.put("rx_restart", c.rxRestart());
         return m;
     }
 
@@ -610,6 +611,8 @@ public final class ModelFile {
                     .feedbackDrop(c.containsKey(ValueFactory.newString("feedback_drop")) ? number(c, "feedback_drop") : 0)
                     // and with one draw per message
                     .mirrored(c.containsKey(ValueFactory.newString("mirrored")) && bool(c, "mirrored"))
+                    // and with the receiver's rate on one cosine
+                    .rxRestart(c.containsKey(ValueFactory.newString("rx_restart")) ? number(c, "rx_restart") : 0)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);

@@ -40,9 +40,10 @@ public final class AlternatingTrainer extends BaseTrainer {
     public IterationStats iterate() {
         int it = iteration();
         double scale = c.lrScale(it);
+        double rxLr = c.lrRx() * c.rxLrScale(it);
         double rxLoss = 0;
         for (int s = 0; s < c.rxSteps(); s++) {
-            rxLoss = receiverOnlyStep(it, RX_STREAM + s, c.lrRx() * scale);
+            rxLoss = receiverOnlyStep(it, RX_STREAM + s, rxLr);
         }
         double txLoss = Double.NaN;
         txl.policy().setSigma2(c.sigma2At(it));

@@ -62,7 +62,7 @@ public final class ScheduledReceiver {
         y.reshape(b, 2 * c.symbols());
         System.arraycopy(received, 0, y.data, 0, y.getNumElements());
         if (!s.transmitterPhase()) {
-            lastLoss = learn ? learner.train(y, msgs, c.lrRx() * c.lrScale(s.iteration())) : learner.assess(y, msgs);
+            lastLoss = learn ? learner.train(y, msgs, c.lrRx() * c.rxLrScale(s.iteration())) : learner.assess(y, msgs);
             return null;
         }
         lastLoss = learner.losses(y, msgs, losses);

@@ -37,7 +37,7 @@ public final class SupervisedTrainer extends BaseTrainer {
     public IterationStats iterate() {
         int it = iteration();
         double lr = c.lrScale(it);
-        double loss = step(it, RX_STREAM, c.lrRx() * lr, c.lrTx() * lr, true);
+        double loss = step(it, RX_STREAM, c.lrRx() * c.rxLrScale(it), c.lrTx() * lr, true);
         advance();
         return new IterationStats(it, loss, loss);
     }

@@ -38,6 +38,8 @@ import org.grmodelfree.comm.EnergyScope;
  * @param feedbackDrop probability that a transmitter batch's losses are lost (its step is skipped)
  * @param mirrored antithetic exploration: a transmitter batch is batchTx / 2 messages, each sent with
  *     the policy noise w and with -w (batchTx channel uses, as without)
+ * @param rxRestart the receiver's rate restarts for this last fraction of the iterations: back to lrRx,
+ *     then down the cosine again ({@link #rxLrScale}; 0 = one cosine over the run, as the transmitter's)
  */
 public record TrainConfig(
         ChannelKind channel, double snrDb, Method method,
@@ -46,7 +48,7 @@ public record TrainConfig(
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
         long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy,
-        int feedbackBits, double feedbackDrop, boolean mirrored) implements java.io.Serializable {
+        int feedbackBits, double feedbackDrop, boolean mirrored, double rxRestart) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);
@@ -80,6 +82,8 @@ public record TrainConfig(
                         + " -w), got " + method.id() + " and " + batchTx);
         require(!mirrored || baseline != Baseline.MESSAGE, "the per-message loss baseline and mirrored exploration do"
                 + " not mix: the other copy of each message carries its noise with the sign flipped");
+        require(rxRestart >= 0 && rxRestart < 1, "the receiver's rate restart is a fraction of the iterations in"
+                + " [0, 1), got " + rxRestart);
         require(channel != null && method != null && baseline != null && energy != null,
                 "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);
@@ -171,6 +175,26 @@ public record TrainConfig(
         return lrRx * (lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t)));
     }
 
+    /**
+     * The receiver's learning-rate multiplier at an iteration: {@link #lrScale} without a restart;
+     * with one, the same cosine from 1 to lrFinalFactor over the iterations before the last
+     * fraction rxRestart of them (rounded), then again over those last ones. The receiver, which lags the codebook while it
+     * moves, then settles on the nearly final codebook with a fresh rate, at no extra cost.
+     */
+    public double rxLrScale(int iteration) {
+        if (rxRestart == 0 || lrFinalFactor >= 1) {
+            return lrScale(iteration);
+        }
+        int start = iterations - (int) Math.round(rxRestart * iterations);
+        int first = iteration < start ? 0 : start;
+        int span = (iteration < start ? start : iterations) - first;
+        if (span <= 1) {
+            return 1;
+        }
+        double t = Math.min(1.0, (double) (iteration - first) / (span - 1));
+        return lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t));
+    }
+
     /** Exploration variance at an iteration: geometric from sigma2 to sigma2Final. */
     public double sigma2At(int iteration) {
         if (sigma2Final == sigma2 || iterations <= 1) {
@@ -225,6 +249,7 @@ public record TrainConfig(
         private int feedbackBits = 0;
         private double feedbackDrop = 0;
         private boolean mirrored = false;
+        private double rxRestart = 0;
 
         /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
         private Builder(ChannelKind channel) {
@@ -260,6 +285,7 @@ public record TrainConfig(
             feedbackBits = c.feedbackBits;
             feedbackDrop = c.feedbackDrop;
             mirrored = c.mirrored;
+            rxRestart = c.rxRestart;
         }
 
         public Builder channel(ChannelKind v) {
@@ -411,11 +437,16 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder rxRestart(double v) {
+            rxRestart = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                     batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
                     fineTuneSteps, seed, evalEvery, evalMessages, patience, energy, feedbackBits, feedbackDrop,
-                    mirrored);
+                    mirrored, rxRestart);
         }
     }
 }

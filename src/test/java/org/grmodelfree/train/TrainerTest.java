@@ -312,6 +312,24 @@ class TrainerTest {
         }
     }
 
+    /** With a restart, the receiver's rate runs down the cosine twice: before the last fraction, and over it. */
+    @Test
+    void theReceiversRateRestartsForTheLastFraction() {
+        TrainConfig c = small(Method.ALTERNATING, ChannelKind.AWGN, 1).withIterations(100).toBuilder().rxRestart(0.2)
+                .build();
+        assertEquals(1.0, c.rxLrScale(0), 1e-12);
+        assertEquals(0.1, c.rxLrScale(79), 1e-12); // end of the first cosine (iterations 0..79)
+        assertEquals(1.0, c.rxLrScale(80), 1e-12); // restarted
+        assertEquals(0.1, c.rxLrScale(99), 1e-12);
+        assertEquals(c.lrScale(99), c.rxLrScale(99), 1e-12);
+        assertTrue(c.rxLrScale(50) < c.lrScale(50), "the first cosine is shorter, so further down");
+        TrainConfig none = c.toBuilder().rxRestart(0).build();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(none.lrScale(i), none.rxLrScale(i), 0, "no restart: the transmitter's schedule");
+        }
+        assertThrows(IllegalArgumentException.class, () -> c.toBuilder().rxRestart(1).build());
+    }
+
     /** Fine-tuning restarts the receiver's rate and decays it again over its own steps. */
     @Test
     void fineTuningRestartsTheReceiversRate() {

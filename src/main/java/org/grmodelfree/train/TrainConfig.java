@@ -139,7 +139,7 @@ public record TrainConfig(
     /** The paper's plain recipe: Adam 1e-3 fixed, B = 1000, s^2 = 0.02, one step per phase, no baseline. */
     public static TrainConfig paper(ChannelKind channel, Method method, int iterations, long seed) {
         return new Builder(channel).method(method).iterations(iterations).lrFinalFactor(1.0)
-                .baseline(Baseline.NONE).seed(seed).evalEvery(10).evalMessages(10_000).build();
+                .baseline(Baseline.NONE).rxRestart(0).seed(seed).evalEvery(10).evalMessages(10_000).build();
     }
 
     /** A builder starting from {@link #defaults} of the channel. */

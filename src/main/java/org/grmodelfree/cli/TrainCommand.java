@@ -41,13 +41,14 @@ final class TrainCommand implements Callable<Integer>, Validated {
     @Option(names = "--paper", description = "start from the paper's plain recipe (fixed rates, no baseline) instead of the tuned defaults")
     boolean paper;
 
-    @Option(names = "--iterations", description = "iterations (default: 4000; on --resume, keeps the file's)")
+    @Option(names = "--iterations", description = "iterations (default: 8000; paper: 4000; on --resume, keeps the"
+            + " file's)")
     Integer iterations;
 
     @Option(names = "--batch-rx", description = "receiver-phase batch (default: 1000)")
     Integer batchRx;
 
-    @Option(names = "--batch-tx", description = "transmitter-phase batch (default: 1000)")
+    @Option(names = "--batch-tx", description = "transmitter-phase batch (default: 2000; paper: 1000)")
     Integer batchTx;
 
     @Option(names = "--rx-steps", description = "receiver steps per iteration (default: 1)")

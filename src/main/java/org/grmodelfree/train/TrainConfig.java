@@ -138,7 +138,7 @@ public record TrainConfig(
 
     /** The paper's plain recipe: Adam 1e-3 fixed, B = 1000, s^2 = 0.02, one step per phase, no baseline. */
     public static TrainConfig paper(ChannelKind channel, Method method, int iterations, long seed) {
-        return new Builder(channel).method(method).iterations(iterations).lrFinalFactor(1.0)
+        return new Builder(channel).method(method).iterations(iterations).batch(1000).lrFinalFactor(1.0)
                 .baseline(Baseline.NONE).rxRestart(0).seed(seed).evalEvery(10).evalMessages(10_000).build();
     }
 
@@ -229,9 +229,9 @@ public record TrainConfig(
         private int symbols = 4;
         private int txHidden = 256;
         private int rxHidden = 256;
-        private int iterations = 4000;
+        private int iterations = 8000;
         private int batchRx = 1000;
-        private int batchTx = 1000;
+        private int batchTx = 2000;
         private int rxSteps = 1;
         private int txSteps = 1;
         private double lrRx = 1e-3;

@@ -360,8 +360,12 @@ class TrainerTest {
         assertEquals(77, longer.iterations());
         assertEquals(d, d.toBuilder().build());
         assertEquals(d, TrainConfig.builder(ChannelKind.AWGN).build());
+        assertEquals(8000, d.iterations(), "the default run: about two minutes here");
+        assertEquals(2000, d.batchTx());
+        assertEquals(1000, d.batchRx());
         assertEquals(TrainConfig.paper(ChannelKind.AWGN, Method.ALTERNATING, 4000, 1),
-                d.toBuilder().lrFinalFactor(1.0).baseline(Baseline.NONE).evalEvery(10).evalMessages(10_000).build());
+                d.toBuilder().iterations(4000).batch(1000).lrFinalFactor(1.0).baseline(Baseline.NONE).evalEvery(10)
+                        .evalMessages(10_000).build());
         assertEquals(d, longer.withIterations(d.iterations()));
         assertEquals(99, d.withSeed(99).seed());
         assertEquals(d, d.withSeed(99).withSeed(d.seed()));

@@ -59,14 +59,14 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
     }
 
     static String keyOf(TrainConfig config, Measure measure) {
-        // fine-tuning restarts the receiver's rate since fine-tune-v2 (it ran at the final rate before):
-        // only the cells that fine-tune compute something new
         java.util.Map<String, Object> settings = ModelFile.configMap(config);
         // settings added after cell-v1 enter the key only when set, so the results of the cells that
         // leave them unset keep their keys
         if (config.rxRestart() == 0) {
             settings.remove("rx_restart");
         }
+        // fine-tuning restarts the receiver's rate since fine-tune-v2 (it ran at the final rate before):
+        // only the cells that fine-tune compute something new
         String text = KEY_VERSION + "|" + settings + "|" + measure
                 + (config.fineTuneSteps() > 0 ? "|" + FINE_TUNE_VERSION : "");
         try {

@@ -154,11 +154,7 @@ public record TrainConfig(
 
     /** Learning-rate multiplier at an iteration: cosine from 1 to lrFinalFactor. */
     public double lrScale(int iteration) {
-        if (lrFinalFactor >= 1 || iterations <= 1) {
-            return 1;
-        }
-        double t = Math.min(1.0, (double) iteration / (iterations - 1));
-        return lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t));
+        return cosine(iteration, iterations);
     }
 
     /**
@@ -168,30 +164,30 @@ public record TrainConfig(
      * then settles on the final codebook, which it lags during training while the codebook moves.
      */
     public double fineTuneLr(int step, int steps) {
-        if (lrFinalFactor >= 1 || steps <= 1) {
-            return lrRx;
-        }
-        double t = Math.min(1.0, (double) step / (steps - 1));
-        return lrRx * (lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t)));
+        return lrRx * cosine(step, steps);
     }
 
     /**
      * The receiver's learning-rate multiplier at an iteration: {@link #lrScale} without a restart;
      * with one, the same cosine from 1 to lrFinalFactor over the iterations before the last
-     * fraction rxRestart of them (rounded), then again over those last ones. The receiver, which lags the codebook while it
-     * moves, then settles on the nearly final codebook with a fresh rate, at no extra cost.
+     * fraction rxRestart of them (rounded), then again over those last ones. The receiver, which
+     * lags the codebook while it moves, then settles on the nearly final codebook with a fresh
+     * rate, at no extra cost.
      */
     public double rxLrScale(int iteration) {
-        if (rxRestart == 0 || lrFinalFactor >= 1) {
+        if (rxRestart == 0) {
             return lrScale(iteration);
         }
         int start = iterations - (int) Math.round(rxRestart * iterations);
-        int first = iteration < start ? 0 : start;
-        int span = (iteration < start ? start : iterations) - first;
-        if (span <= 1) {
+        return iteration < start ? cosine(iteration, start) : cosine(iteration - start, iterations - start);
+    }
+
+    /** Step {@code step} of a cosine from 1 to lrFinalFactor over {@code span} steps (1 when constant). */
+    private double cosine(int step, int span) {
+        if (lrFinalFactor >= 1 || span <= 1) {
             return 1;
         }
-        double t = Math.min(1.0, (double) (iteration - first) / (span - 1));
+        double t = Math.min(1.0, (double) step / (span - 1));
         return lrFinalFactor + (1 - lrFinalFactor) * 0.5 * (1 + Math.cos(Math.PI * t));
     }
 

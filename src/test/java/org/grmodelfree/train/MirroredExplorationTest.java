@@ -11,7 +11,6 @@ import org.ejml.data.FMatrixRMaj;
 import org.grmodelfree.comm.ChannelKind;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
-import org.grmodelfree.nn.Param;
 import org.grmodelfree.store.ModelFile;
 import org.junit.jupiter.api.Test;
 
@@ -53,20 +52,12 @@ class MirroredExplorationTest {
             losses[half + i] = losses[i];
         }
         l.gradient(msgs, x, xp, losses);
-        assertTrue(largestGradient(tx) < 1e-5, "equal pair losses cancel: " + largestGradient(tx));
+        double equal = TrainingRuns.largestGradient(tx);
+        assertTrue(equal < 1e-5, "equal pair losses cancel: " + equal);
         losses[half] += 1f; // one pair differs
         l.gradient(msgs, x, xp, losses);
-        assertTrue(largestGradient(tx) > 1e-3, "an unequal pair carries a gradient: " + largestGradient(tx));
-    }
-
-    private static double largestGradient(Transmitter tx) {
-        double m = 0;
-        for (Param p : tx.params()) {
-            for (float g : p.grad().data) {
-                m = Math.max(m, Math.abs(g));
-            }
-        }
-        return m;
+        double unequal = TrainingRuns.largestGradient(tx);
+        assertTrue(unequal > 1e-3, "an unequal pair carries a gradient: " + unequal);
     }
 
     @Test

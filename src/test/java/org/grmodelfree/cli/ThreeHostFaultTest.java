@@ -195,15 +195,42 @@ class ThreeHostFaultTest {
                         .publicFile(dir.resolve("keys"), ZmqTraining.FEEDBACK) : r.address());
             }
             Process p = h.start("x", java(Attacker.class, args.toArray(String[]::new)), log);
+            // the attacker tries the CURVE server first; the transmitter's host is held until the loss
+            // feedback has logged the refusal, so that a busy machine cannot end the run before the
+            // attacker's first handshake (the test prints how long it held)
+            h.hosts.signal(ThreeHosts.TX, "STOP");
+            long held = System.nanoTime();
+            try {
+                long deadline = held + HOLD_SECONDS * 1_000_000_000L;
+                while (!refusedKeyLogged(h.log.toString()) && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                h.hosts.signal(ThreeHosts.TX, "CONT");
+            }
+            System.out.println(String.format(Locale.ROOT, "the transmitter's host was held %.1f s for the"
+                    + " attacker's first CURVE handshake", (System.nanoTime() - held) / 1e9));
             assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the attacker ended");
         });
         String attack = ThreeHosts.read(log);
         System.out.print(attack);
         // the loss feedback's output is a CURVE server: the attacker's key is refused, and logged
-        assertTrue(run.lines().anyMatch(l -> l.startsWith("loss-feedback: refused on 'out'")
-                && l.contains("refused a client at")), tail(run));
+        assertTrue(refusedKeyLogged(run), "no refusal of the attacker's key logged by the loss feedback:\n"
+                + tail(run) + "\nthe attacker's log:\n" + attack);
         assertEquals(3, attack.lines().filter(l -> l.matches("attacker: tcp://.* [1-9][0-9]* frames and messages sent"))
                 .count(), attack);
+    }
+
+    /**
+     * The longest the transmitter's host is held for the attacker's first CURVE handshake: under the
+     * peers' 30 s timeout (OPTIONS), which a 20 s stop of a host is shown to survive.
+     */
+    static final long HOLD_SECONDS = 20;
+
+    /** Whether the loss feedback logged a refused CURVE client key on its output. */
+    static boolean refusedKeyLogged(String run) {
+        return run.lines().anyMatch(l -> l.startsWith("loss-feedback: refused on 'out'")
+                && l.contains("refused a client at"));
     }
 
     @Test

@@ -86,6 +86,10 @@ final class TrainCommand implements Callable<Integer>, Validated {
             + " messages, each sent with the policy noise w and with -w (alternating; embedded only; default: off)")
     boolean mirrored;
 
+    @Option(names = "--learn-sigma2", description = "learn the exploration variance with the policy, from --sigma2"
+            + " (alternating; embedded only; default: off, s^2 follows --sigma2 to --sigma2-final)")
+    boolean learnSigma2;
+
     @Option(names = "--fine-tune", description = "receiver-only steps after training, the receiver's rate"
             + " restarted (default: 0)")
     Integer fineTune;
@@ -177,7 +181,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
     static final List<String> CONFIG_FLAGS = List.of("--channel", "--snr-db", "--method", "--paper", "--messages",
             "--symbols", "--hidden", "--batch-rx", "--batch-tx", "--rx-steps", "--tx-steps", "--lr-rx", "--lr-tx",
             "--lr-final", "--sigma2", "--sigma2-final", "--baseline", "--fine-tune", "--seed", "--eval-every",
-            "--patience", "--energy", "--feedback-bits", "--feedback-drop", "--mirrored", "--rx-restart");
+            "--patience", "--energy", "--feedback-bits", "--feedback-drop", "--mirrored", "--rx-restart",
+            "--learn-sigma2");
 
     @Override
     public Integer call() throws Exception {
@@ -299,6 +304,7 @@ final class TrainCommand implements Callable<Integer>, Validated {
             case "--feedback-drop" -> List.of("feedback_drop");
             case "--mirrored" -> List.of("mirrored");
             case "--rx-restart" -> List.of("rx_restart");
+            case "--learn-sigma2" -> List.of("learn_sigma2");
             default -> List.of(); // --paper: a recipe, not one value
         };
     }
@@ -315,6 +321,10 @@ final class TrainCommand implements Callable<Integer>, Validated {
         if (c.energy() != EnergyScope.CODEBOOK) {
             throw usage("--energy " + c.energy().id() + " does not work with --transport zmq: the transmitter block"
                     + " normalises over its codebook");
+        }
+        if (c.learnSigma2()) {
+            throw usage("--learn-sigma2 does not work with --transport zmq: the policy sampler block takes s^2 from"
+                    + " the schedule (or its runtime setting), not from the transmitter");
         }
         if (c.mirrored()) {
             throw usage("--mirrored does not work with --transport zmq: the policy sampler block draws one noise per"
@@ -368,7 +378,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
         {"receiver step", "--rx-steps"}, {"transmitter steps", "--tx-steps"}, {"snr", "--snr-db"},
         {"fine-tune", "--fine-tune"}, {"evaluation interval", "--eval-every"}, {"patience", "--patience"},
         {"energy normalisation", "--energy"}, {"feedback bits", "--feedback-bits"},
-        {"drop probability", "--feedback-drop"}, {"per-message", "--baseline"}, {"mirrored", "--mirrored"}, {"rate restart", "--rx-restart"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
+        {"drop probability", "--feedback-drop"}, {"per-message", "--baseline"}, {"mirrored", "--mirrored"}, {"rate restart", "--rx-restart"},
+        {"learned exploration", "--learn-sigma2"}, {"feedback quantisation", "--feedback-bits", "--feedback-drop"},
     };
 
     private String flagsOf(String message) {
@@ -393,7 +404,8 @@ final class TrainCommand implements Callable<Integer>, Validated {
                     .fineTuneSteps(or(fineTune, d.fineTuneSteps())).seed(or(seed, d.seed()))
                     .evalEvery(or(evalEvery, d.evalEvery())).patience(or(patience, d.patience()))
                     .energy(energy == null ? d.energy() : EnergyScope.parse(energy)).feedbackBits(feedbackBits)
-                    .feedbackDrop(feedbackDrop).mirrored(mirrored).rxRestart(or(rxRestart, d.rxRestart())).build();
+                    .feedbackDrop(feedbackDrop).mirrored(mirrored).rxRestart(or(rxRestart, d.rxRestart()))
+                    .learnSigma2(learnSigma2).build();
         } catch (IllegalArgumentException e) {
             throw usage(flagsOf(e.getMessage()) + e.getMessage());
         }
@@ -411,6 +423,9 @@ final class TrainCommand implements Callable<Integer>, Validated {
         o.printf(Locale.ROOT, "BLER %.3e (%d errors in %d messages, 95%% CI %.2e..%.2e); uncoded QPSK %.3e%n",
                 (Double) s.get("bler"), (Long) s.get("bler_errors"), (Long) s.get("bler_messages"), ci.get(0), ci.get(1),
                 (Double) s.get("qpsk_bler"));
+        if (s.get("sigma2_learned") instanceof Double s2) {
+            o.printf(Locale.ROOT, "learned exploration variance at the end: s^2 = %.4g%n", s2);
+        }
         Object md = s.get("bler_min_distance");
         if (md instanceof Map<?, ?> mdm) {
             o.printf(Locale.ROOT, "minimum-distance decisions on the learned codebook: BLER %.3e (%d errors in %d)%n",

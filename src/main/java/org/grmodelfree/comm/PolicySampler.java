@@ -98,4 +98,27 @@ public final class PolicySampler {
             }
         }
     }
+
+    /**
+     * sum_r weight_r d log pi(xp_r | x_r) / d s^2 over the rows of xp (stacked in blocks of x's rows,
+     * as for {@link #scoreGradient}): per real component, with a = sqrt(1 - s^2) and variance s^2 / 2,
+     * d^2 / s^4 - d x / (a s^2) - 1 / (2 s^2), d = xp - a x. Arguments not modified.
+     */
+    public double sigma2Score(FMatrixRMaj x, FMatrixRMaj xp, float[] weight) {
+        double s2 = sigma2;
+        double a = Math.sqrt(1 - s2);
+        int n = x.numCols;
+        int rows = x.numRows;
+        double total = 0;
+        for (int r = 0; r < xp.numRows; r++) {
+            double row = 0;
+            int o = (r % rows) * n;
+            for (int j = 0; j < n; j++) {
+                double d = xp.data[r * n + j] - a * x.data[o + j];
+                row += d * d / (s2 * s2) - d * x.data[o + j] / (a * s2) - 0.5 / s2;
+            }
+            total += weight[r] * row;
+        }
+        return total;
+    }
 }

@@ -120,6 +120,9 @@ public final class TrainingSession {
         summary.put("iterations", trainer.iteration());
         summary.put("stopped_by", stoppedBy);
         summary.put("train_seconds", trainSeconds);
+        if (c.learnSigma2()) {
+            summary.put("sigma2_learned", trainer.sigma2()); // where the learned exploration variance ended
+        }
         Outputs.Evaluation ev = Outputs.evaluate(trainer.transmitter().codebook(), trainer.receiver(), c.channel(),
                 c.snrDb(), s.curveSnrs(), c.seed(), s.testMessages(), s.maxMessages());
         ev.putInto(summary);

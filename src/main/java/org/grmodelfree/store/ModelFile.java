@@ -116,6 +116,7 @@ public final class ModelFile {
     private static List<Param> params(Trainer t) {
         List<Param> all = new ArrayList<>(t.transmitter().params());
         all.addAll(t.receiver().params());
+        all.addAll(t.policyParams());
         return all;
     }
 
@@ -208,6 +209,7 @@ public final class ModelFile {
         m.put("feedback_drop", c.feedbackDrop());
         m.put("mirrored", c.mirrored());
         m.put("rx_restart", c.rxRestart());
+        m.put("learn_sigma2", c.learnSigma2());
         return m;
     }
 
@@ -613,6 +615,8 @@ public final class ModelFile {
                     .mirrored(c.containsKey(ValueFactory.newString("mirrored")) && bool(c, "mirrored"))
                     // and with the receiver's rate on one cosine
                     .rxRestart(c.containsKey(ValueFactory.newString("rx_restart")) ? number(c, "rx_restart") : 0)
+                    // and with the exploration variance scheduled
+                    .learnSigma2(c.containsKey(ValueFactory.newString("learn_sigma2")) && bool(c, "learn_sigma2"))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("config: " + e.getMessage(), e);

@@ -30,6 +30,12 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
     /** Version of fine-tuning, in the keys of the cells that fine-tune. */
     static final String FINE_TUNE_VERSION = "fine-tune-v2";
 
+    /**
+     * The settings added to the configuration after cell-v1, each with its value when unset (as
+     * {@link ModelFile#configMap} writes it): a key leaves them out at that value.
+     */
+    static final Map<String, Object> SINCE_V1_UNSET = Map.of("rx_restart", 0.0, "learn_sigma2", false);
+
     public Cell {
         axes = new LinkedHashMap<>(axes);
     }
@@ -62,9 +68,7 @@ public record Cell(String key, LinkedHashMap<String, String> axes, TrainConfig c
         java.util.Map<String, Object> settings = ModelFile.configMap(config);
         // settings added after cell-v1 enter the key only when set, so the results of the cells that
         // leave them unset keep their keys
-        if (config.rxRestart() == 0) {
-            settings.remove("rx_restart");
-        }
+        SINCE_V1_UNSET.forEach((name, unset) -> settings.remove(name, unset));
         // fine-tuning restarts the receiver's rate since fine-tune-v2 (it ran at the final rate before):
         // only the cells that fine-tune compute something new
         String text = KEY_VERSION + "|" + settings + "|" + measure

@@ -7,6 +7,7 @@ import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.Param;
 
 /**
  * The model-free method with the built-in channel: per iteration, rxSteps supervised receiver
@@ -29,7 +30,7 @@ public final class AlternatingTrainer extends BaseTrainer {
     public AlternatingTrainer(TrainConfig c) {
         super(c);
         Networks n = Networks.create(c);
-        this.txl = new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline());
+        this.txl = new TransmitterLearner(n.transmitter(), c.sigma2(), c.baseline(), c.learnSigma2());
         this.rxl = new ReceiverLearner(n.receiver());
         int b = Math.max(c.batchRx(), c.batchTx());
         this.msgs = new int[b];
@@ -46,7 +47,7 @@ public final class AlternatingTrainer extends BaseTrainer {
             rxLoss = receiverOnlyStep(it, RX_STREAM + s, rxLr);
         }
         double txLoss = Double.NaN;
-        txl.policy().setSigma2(c.sigma2At(it));
+        txl.policy().setSigma2(c.learnSigma2() ? txl.learnedSigma2().sigma2() : c.sigma2At(it));
         for (int s = 0; s < c.txSteps(); s++) {
             int stream = TX_STREAM + s;
             if (c.mirrored()) {
@@ -102,6 +103,17 @@ public final class AlternatingTrainer extends BaseTrainer {
 
     @Override
     public List<Adam> optimisers() {
-        return List.of(txl.optimiser(), rxl.optimiser());
+        return c.learnSigma2() ? List.of(txl.optimiser(), rxl.optimiser(), txl.learnedSigma2().optimiser())
+                : List.of(txl.optimiser(), rxl.optimiser());
+    }
+
+    @Override
+    public List<Param> policyParams() {
+        return c.learnSigma2() ? List.of(txl.learnedSigma2().param()) : List.of();
+    }
+
+    @Override
+    public double sigma2() {
+        return txl.policy().sigma2();
     }
 }

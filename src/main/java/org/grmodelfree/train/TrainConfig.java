@@ -40,6 +40,8 @@ import org.grmodelfree.comm.EnergyScope;
  *     the policy noise w and with -w (batchTx channel uses, as without)
  * @param rxRestart the receiver's rate restarts for this last fraction of the iterations: back to lrRx,
  *     then down the cosine again ({@link #rxLrScale}; 0 = one cosine over the run, as the transmitter's)
+ * @param learnSigma2 learn the exploration variance with the policy, starting from sigma2 (alternating,
+ *     embedded; {@link org.grmodelfree.comm.LearnedSigma2}), instead of following sigma2At
  */
 public record TrainConfig(
         ChannelKind channel, double snrDb, Method method,
@@ -48,7 +50,8 @@ public record TrainConfig(
         double lrRx, double lrTx, double lrFinalFactor,
         double sigma2, double sigma2Final, Baseline baseline, int fineTuneSteps,
         long seed, int evalEvery, int evalMessages, int patience, EnergyScope energy,
-        int feedbackBits, double feedbackDrop, boolean mirrored, double rxRestart) implements java.io.Serializable {
+        int feedbackBits, double feedbackDrop, boolean mirrored, double rxRestart,
+        boolean learnSigma2) implements java.io.Serializable {
 
     public TrainConfig {
         require(messages >= 2, "messages M must be at least 2, got " + messages);
@@ -84,6 +87,10 @@ public record TrainConfig(
                 + " not mix: the other copy of each message carries its noise with the sign flipped");
         require(rxRestart >= 0 && rxRestart < 1, "the receiver's rate restart is a fraction of the iterations in"
                 + " [0, 1), got " + rxRestart);
+        require(!learnSigma2 || method == Method.ALTERNATING, "a learned exploration variance needs the alternating"
+                + " method (supervised training does not explore)");
+        require(!learnSigma2 || sigma2Final == sigma2, "a learned exploration variance starts from s^2 and is not"
+                + " annealed: leave the final exploration variance at s^2, got " + sigma2 + " and " + sigma2Final);
         require(channel != null && method != null && baseline != null && energy != null,
                 "channel, method, baseline and energy normalisation are required");
         long batch = Math.max(batchRx, batchTx);
@@ -246,6 +253,7 @@ public record TrainConfig(
         private double feedbackDrop = 0;
         private boolean mirrored = false;
         private double rxRestart = 0;
+        private boolean learnSigma2 = false;
 
         /** The defaults of {@code ./modelfree train} on a channel (10 dB on AWGN, 20 dB on RBF). */
         private Builder(ChannelKind channel) {
@@ -282,6 +290,7 @@ public record TrainConfig(
             feedbackDrop = c.feedbackDrop;
             mirrored = c.mirrored;
             rxRestart = c.rxRestart;
+            learnSigma2 = c.learnSigma2;
         }
 
         public Builder channel(ChannelKind v) {
@@ -438,11 +447,16 @@ public record TrainConfig(
             return this;
         }
 
+        public Builder learnSigma2(boolean v) {
+            learnSigma2 = v;
+            return this;
+        }
+
         public TrainConfig build() {
             return new TrainConfig(channel, snrDb, method, messages, symbols, txHidden, rxHidden, iterations, batchRx,
                     batchTx, rxSteps, txSteps, lrRx, lrTx, lrFinalFactor, sigma2, sigma2Final, baseline,
                     fineTuneSteps, seed, evalEvery, evalMessages, patience, energy, feedbackBits, feedbackDrop,
-                    mirrored, rxRestart);
+                    mirrored, rxRestart, learnSigma2);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.grmodelfree.comm.Receiver;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
+import org.grmodelfree.nn.Param;
 
 /**
  * A training run in one JVM with a built-in channel. Every iteration reseeds its random streams
@@ -27,6 +28,16 @@ public interface Trainer {
 
     /** The optimisers, in a fixed order, for checkpointing. */
     List<Adam> optimisers();
+
+    /** Trained tensors of the exploration policy (a learned log s^2), saved with the networks'. */
+    default List<Param> policyParams() {
+        return List.of();
+    }
+
+    /** The exploration variance of the last transmitter step (learned or scheduled), NaN if none explores. */
+    default double sigma2() {
+        return Double.NaN;
+    }
 
     /**
      * Receiver-only supervised steps, the receiver's rate restarted along {@link

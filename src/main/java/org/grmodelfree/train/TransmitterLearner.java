@@ -1,6 +1,7 @@
 package org.grmodelfree.train;
 
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.LearnedSigma2;
 import org.grmodelfree.comm.PolicySampler;
 import org.grmodelfree.comm.Transmitter;
 import org.grmodelfree.nn.Adam;
@@ -15,6 +16,8 @@ public final class TransmitterLearner {
     private final Adam adam;
     private final PolicySampler policy;
     private final Baseline baseline;
+    /** The learned exploration variance, or null when the schedule sets it. */
+    private final LearnedSigma2 learnedSigma2;
     private final FMatrixRMaj gx = new FMatrixRMaj(1, 1);
     private float[] weights = new float[0];
     /** Per-message loss sums and counts of the batch (the per-message baseline). */
@@ -22,7 +25,13 @@ public final class TransmitterLearner {
     private final int[] messageCount;
 
     public TransmitterLearner(Transmitter tx, double sigma2, Baseline baseline) {
+        this(tx, sigma2, baseline, false);
+    }
+
+    /** @param learnSigma2 learn s^2 with the policy, starting from sigma2 ({@link LearnedSigma2}) */
+    public TransmitterLearner(Transmitter tx, double sigma2, Baseline baseline, boolean learnSigma2) {
         this.tx = tx;
+        this.learnedSigma2 = learnSigma2 ? new LearnedSigma2(sigma2) : null;
         this.adam = new Adam(tx.params());
         this.policy = new PolicySampler(sigma2);
         this.baseline = baseline;
@@ -38,13 +47,19 @@ public final class TransmitterLearner {
         return adam;
     }
 
+    /** The learned exploration variance, or null when the schedule sets s^2. */
+    public LearnedSigma2 learnedSigma2() {
+        return learnedSigma2;
+    }
+
     /** The exploration policy the losses are scored against (the sampler must use the same s^2). */
     public PolicySampler policy() {
         return policy;
     }
 
     /**
-     * One policy-gradient step on (1/B) sum_i (l_i - b) grad log pi(xp_i | x_i).
+     * One policy-gradient step on (1/B) sum_i (l_i - b) grad log pi(xp_i | x_i); with a learned
+     * exploration variance, a step of log s^2 on the same estimator, and the policy takes the new s^2.
      *
      * @param msgs the messages of the batch, not modified
      * @param x what the transmitter encoded, not modified
@@ -58,12 +73,16 @@ public final class TransmitterLearner {
         double mean = gradient(msgs, x, xp, losses);
         adam.step(lr);
         tx.parametersChanged();
+        if (learnedSigma2 != null) {
+            learnedSigma2.step(lr);
+            policy.setSigma2(learnedSigma2.sigma2());
+        }
         return mean;
     }
 
     /**
-     * Writes the policy-gradient estimate into the transmitter's parameter gradients without
-     * updating anything; arguments as for {@link #learn}. Returns the mean fed-back loss.
+     * Writes the policy-gradient estimate into the transmitter's parameter gradients (and log s^2's,
+     * when learned) without updating anything; arguments as for {@link #learn}. Returns the mean fed-back loss.
      */
     public double gradient(int[] msgs, FMatrixRMaj x, FMatrixRMaj xp, float[] losses) {
         int rows = xp.numRows; // x's rows, or a multiple of them when each was sent more than once (mirrored)
@@ -93,6 +112,9 @@ public final class TransmitterLearner {
         }
         policy.scoreGradient(x, xp, weights, 1f / rows, gx);
         tx.backward(msgs, gx);
+        if (learnedSigma2 != null) {
+            learnedSigma2.gradient(policy.sigma2Score(x, xp, weights), rows, policy.sigma2());
+        }
         return mean;
     }
 

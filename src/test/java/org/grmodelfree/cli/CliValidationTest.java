@@ -149,6 +149,12 @@ class CliValidationTest {
                 "--mirrored: mirrored exploration needs the alternating method and an even transmitter batch");
         assertOneLineError(run("train", "--mirrored", "--method", "supervised", "--out", out.toString()), 2,
                 "--mirrored: mirrored exploration needs the alternating method");
+        assertOneLineError(run("train", "--transport", "zmq", "--learn-sigma2", "--out", out.toString()), 2,
+                "--learn-sigma2 does not work with --transport zmq");
+        assertOneLineError(run("train", "--learn-sigma2", "--method", "supervised", "--out", out.toString()), 2,
+                "--learn-sigma2: a learned exploration variance needs the alternating method");
+        assertOneLineError(run("train", "--learn-sigma2", "--sigma2-final", "0.01", "--out", out.toString()), 2,
+                "a learned exploration variance starts from s^2 and is not annealed");
         assertFalse(Files.exists(out), "a refused run made its folder");
     }
 

@@ -319,7 +319,7 @@ class ModelFileTest {
     void missingConfigKeyIsAFormatError() throws IOException {
         for (String name : ModelFile.configMap(CONFIG).keySet()) {
             if (name.equals("energy") || name.startsWith("feedback_") || name.equals("mirrored")
-                    || name.equals("rx_restart")) {
+                    || name.equals("rx_restart") || name.equals("learn_sigma2")) {
                 continue; // optional: older files were all trained with the codebook's normalisation (below)
             }
             byte[] b = editConfig(c -> c.remove(key(name)));
@@ -333,6 +333,14 @@ class ModelFileTest {
         assertFalse(ModelFile.decode(b).config().mirrored());
         byte[] wrong = editConfig(c -> c.put(key("mirrored"), ValueFactory.newString("yes")));
         expectFormatError("mirrored not a boolean", wrong, "'mirrored' must be a boolean");
+    }
+
+    @Test
+    void aFileFromBeforeTheLearnedExplorationVarianceLoadsWithAScheduledOne() throws IOException {
+        byte[] b = editConfig(c -> c.remove(key("learn_sigma2")));
+        assertFalse(ModelFile.decode(b).config().learnSigma2());
+        byte[] wrong = editConfig(c -> c.put(key("learn_sigma2"), ValueFactory.newInteger(1)));
+        expectFormatError("learn_sigma2 not a boolean", wrong, "'learn_sigma2' must be a boolean");
     }
 
     @Test

@@ -72,7 +72,7 @@ class GridTest {
 
     /**
      * A stored result is found by its cell's key, so keys must not change under it: settings added
-     * since (the receiver's rate restart) enter a key only when set, and the cells that fine-tune got
+     * since (the receiver's rate restart, the learned exploration variance) enter a key only when set, and the cells that fine-tune got
      * new keys when fine-tuning changed its schedule (fine-tune-v2), so a rerun never reuses their
      * old results.
      */
@@ -85,13 +85,20 @@ class GridTest {
         assertEquals("ddb83e08dad6578945c9ee54", Cell.keyOf(plain, m), "a cell stored since cell-v1");
         java.util.Map<String, Object> settings = org.grmodelfree.store.ModelFile.configMap(plain);
         settings.remove("rx_restart");
+        settings.remove("learn_sigma2");
         assertEquals(sha(Cell.KEY_VERSION + "|" + settings + "|" + m), Cell.keyOf(plain, m));
         org.grmodelfree.train.TrainConfig restarted = plain.toBuilder().rxRestart(0.25).build();
-        assertEquals(sha(Cell.KEY_VERSION + "|" + org.grmodelfree.store.ModelFile.configMap(restarted) + "|" + m),
-                Cell.keyOf(restarted, m));
+        java.util.Map<String, Object> r = org.grmodelfree.store.ModelFile.configMap(restarted);
+        r.remove("learn_sigma2");
+        assertEquals(sha(Cell.KEY_VERSION + "|" + r + "|" + m), Cell.keyOf(restarted, m));
+        org.grmodelfree.train.TrainConfig learned = plain.toBuilder().learnSigma2(true).build();
+        java.util.Map<String, Object> l = org.grmodelfree.store.ModelFile.configMap(learned);
+        l.remove("rx_restart");
+        assertEquals(sha(Cell.KEY_VERSION + "|" + l + "|" + m), Cell.keyOf(learned, m));
         org.grmodelfree.train.TrainConfig tuned = plain.toBuilder().fineTuneSteps(1000).build();
         java.util.Map<String, Object> t = org.grmodelfree.store.ModelFile.configMap(tuned);
         t.remove("rx_restart");
+        t.remove("learn_sigma2");
         assertTrue(!sha(Cell.KEY_VERSION + "|" + t + "|" + m).equals(Cell.keyOf(tuned, m)),
                 "a fine-tuning cell kept its old key");
         assertEquals(sha(Cell.KEY_VERSION + "|" + t + "|" + m + "|" + Cell.FINE_TUNE_VERSION), Cell.keyOf(tuned, m));

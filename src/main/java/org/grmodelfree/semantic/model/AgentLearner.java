@@ -77,24 +77,9 @@ public final class AgentLearner {
 
     /**
      * sum_i weight_i d log pi(xp_i | x_i) / d s^2 over the last explored batch's actions (read before
-     * {@link #learn}, which changes nothing it uses): per real component, with a = sqrt(1 - s^2) and
-     * variance s^2 / 2, d^2 / s^4 - d x / (a s^2) - 1 / (2 s^2), d = xp - a x.
+     * {@link #learn}, which changes nothing it uses); see {@link PolicySampler#sigma2Score}.
      */
     public double sigma2Score(float[] weights) {
-        double s2 = sampler.sigma2();
-        double a = Math.sqrt(1 - s2);
-        int n = x.numCols;
-        int rows = x.numRows;
-        double total = 0;
-        for (int r = 0; r < xp.numRows; r++) {
-            double row = 0;
-            int o = (r % rows) * n;
-            for (int j = 0; j < n; j++) {
-                double d = xp.data[r * n + j] - a * x.data[o + j];
-                row += d * d / (s2 * s2) - d * x.data[o + j] / (a * s2) - 0.5 / s2;
-            }
-            total += weights[r] * row;
-        }
-        return total;
+        return sampler.sigma2Score(x, xp, weights);
     }
 }

@@ -1,11 +1,14 @@
 package org.grmodelfree.semantic.model;
 
+import org.grmodelfree.comm.LearnedSigma2;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.ejml.data.FMatrixRMaj;
+import org.grmodelfree.comm.LearnedSigma2;
 import org.grmodelfree.comm.Rng;
 import org.grmodelfree.nn.Adam;
 import org.grmodelfree.nn.Param;
@@ -36,8 +39,6 @@ import org.grmodelfree.semantic.data.Dataset;
  */
 public final class SemanticTrainer {
     /** Floor and ceiling of a learned s^2. */
-    static final double SIGMA2_MIN = 1e-3;
-    static final double SIGMA2_MAX = 0.9;
 
     /** Mean losses of one epoch (NaN where the epoch took no such step) and s^2 at its end. */
     public record EpochStats(int epoch, double rxLoss, double txLoss, double sigma2, int steps) {
@@ -55,8 +56,8 @@ public final class SemanticTrainer {
     private final Adam joint;
     private final AgentLearner[] learners;
     private final SemanticReceiverLearner rxLearner;
-    private final Adam sigmaOpt;
-    private final Param logSigma2;
+    /** rl: the policy's log s^2 (learned with learnSigma2), else null. */
+    private final LearnedSigma2 learnedSigma2;
     private double sigma2;
     private final Rng rng = new Rng(0);
     private final Rng evalRng = new Rng(0);
@@ -111,13 +112,9 @@ public final class SemanticTrainer {
                 optimisers.add(learners[k].optimiser());
             }
             joint = null;
-            logSigma2 = new Param("policy.log_sigma2", 1, 1);
-            logSigma2.value().data[0] = (float) Math.log(c.sigma2());
+            learnedSigma2 = new LearnedSigma2(c.sigma2());
             if (c.learnSigma2()) {
-                sigmaOpt = new Adam(List.of(logSigma2));
-                optimisers.add(sigmaOpt);
-            } else {
-                sigmaOpt = null;
+                optimisers.add(learnedSigma2.optimiser());
             }
         } else {
             List<Param> all = new ArrayList<>(txParams);
@@ -126,8 +123,7 @@ public final class SemanticTrainer {
             optimisers.add(joint);
             rxLearner = null;
             learners = null;
-            sigmaOpt = null;
-            logSigma2 = null;
+            learnedSigma2 = null;
         }
         int b = c.batch();
         batch = new QuadrantBatch(a, b, agents[0].inputSize());
@@ -179,8 +175,8 @@ public final class SemanticTrainer {
     public void position(int epoch, long step) {
         this.epoch = epoch;
         this.step = step;
-        if (logSigma2 != null) {
-            setSigma2(sigma2Of(logSigma2.value().data[0]));
+        if (learnedSigma2 != null) {
+            setSigma2(learnedSigma2.sigma2());
         }
     }
 
@@ -203,8 +199,8 @@ public final class SemanticTrainer {
             p.addAll(a.params());
         }
         p.addAll(rx.params());
-        if (logSigma2 != null) {
-            p.add(logSigma2);
+        if (learnedSigma2 != null) {
+            p.add(learnedSigma2.param());
         }
         return p;
     }
@@ -349,25 +345,17 @@ public final class SemanticTrainer {
         }
         double gSigma = 0;
         for (AgentLearner l : learners) {
-            if (sigmaOpt != null) {
+            if (c.learnSigma2()) {
                 gSigma += l.sigma2Score(weights);
             }
             l.learn(weights, c.lr());
         }
-        if (sigmaOpt != null) {
-            // d/d(log s^2) = s^2 d/ds^2; the estimator's mean over the batch.
-            logSigma2.grad().data[0] = (float) (gSigma * sigma2 / sends);
-            sigmaOpt.step(c.lr());
-            float t = logSigma2.value().data[0];
-            t = (float) Math.max(Math.log(SIGMA2_MIN), Math.min(Math.log(SIGMA2_MAX), t));
-            logSigma2.value().data[0] = t;
-            setSigma2(sigma2Of(t));
+        if (c.learnSigma2()) {
+            learnedSigma2.gradient(gSigma, sends, sigma2); // the estimator's mean over the batch
+            learnedSigma2.step(c.lr());
+            setSigma2(learnedSigma2.sigma2());
         }
         return mean;
-    }
-
-    private static double sigma2Of(float logS2) {
-        return Math.max(SIGMA2_MIN, Math.min(SIGMA2_MAX, Math.exp(logS2)));
     }
 
     /**

@@ -77,7 +77,7 @@ class SemanticTrainerTest {
         SemanticTrainer t = new SemanticTrainer(c, train.first(500));
         t.trainEpoch();
         double s2 = t.sigma2();
-        assertTrue(s2 != 0.15 && s2 >= SemanticTrainer.SIGMA2_MIN && s2 <= SemanticTrainer.SIGMA2_MAX, "s^2 = " + s2);
+        assertTrue(s2 != 0.15 && s2 >= org.grmodelfree.comm.LearnedSigma2.MIN && s2 <= org.grmodelfree.comm.LearnedSigma2.MAX, "s^2 = " + s2);
     }
 
     @Test

@@ -497,6 +497,28 @@ public final class Plots {
     }
 
     /** Writes the chart, or an empty frame with a note when no series had a drawable point. */
+    /** Legend entries longer than this many characters go below the plot, not beside it. */
+    static final int LONG_LEGEND_ENTRY = 32;
+
+    /**
+     * Moves a legend at the side below the plot when an entry is long (a sweep's recipes): beside
+     * it, such a legend takes half the width and squeezes the plot and its title.
+     */
+    static void legendBelowIfLong(XYChart chart) {
+        if (chart.getStyler().getLegendPosition() != LegendPosition.OutsideE) {
+            return;
+        }
+        int longest = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            if (s.isShowInLegend()) {
+                longest = Math.max(longest, s.getLabel().length()); // the name is internal (_s0, ...)
+            }
+        }
+        if (longest > LONG_LEGEND_ENTRY) {
+            chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
+        }
+    }
+
     private static void finish(XYChart chart, int drawn, Path png) throws IOException {
         if (drawn == 0) {
             // XChart cannot lay out axes without data: add an invisible placeholder point pair.
@@ -511,6 +533,7 @@ public final class Plots {
             chart.getStyler().setChartTitleVisible(true);
         } else {
             wholeDecades(chart);
+            legendBelowIfLong(chart);
         }
         BufferedImage image = BitmapEncoder.getBufferedImage(chart);
         AtomicFiles.write(png, out -> {

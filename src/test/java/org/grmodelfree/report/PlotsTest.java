@@ -180,4 +180,18 @@ class PlotsTest {
         assertThrows(IllegalArgumentException.class, () -> Plots.scatter(png, "t", "x", "y", none));
         assertFalse(Files.exists(png));
     }
+
+    @Test
+    void aLegendOfLongEntriesGoesBelowThePlot() {
+        for (int len : new int[] {Plots.LONG_LEGEND_ENTRY, Plots.LONG_LEGEND_ENTRY + 1}) {
+            org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().width(900).height(600).build();
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+            chart.addSeries("_s0", new double[] {1, 2}, new double[] {1, 2}).setLabel("x".repeat(len));
+            chart.addSeries("short", new double[] {1, 2}, new double[] {2, 3});
+            Plots.legendBelowIfLong(chart);
+            assertEquals(len > Plots.LONG_LEGEND_ENTRY ? org.knowm.xchart.style.Styler.LegendPosition.OutsideS
+                    : org.knowm.xchart.style.Styler.LegendPosition.OutsideE, chart.getStyler().getLegendPosition(),
+                    "longest entry " + len + " characters");
+        }
+    }
 }

@@ -21,10 +21,7 @@ public final class LearnedSigma2 {
 
     /** @param initial the starting s^2, in (0, 1) */
     public LearnedSigma2(double initial) {
-        if (!(initial > 0 && initial < 1)) {
-            throw new IllegalArgumentException("exploration variance s^2 must lie in (0, 1), got " + initial);
-        }
-        logSigma2.value().data[0] = (float) Math.log(initial);
+        logSigma2.value().data[0] = (float) Math.log(PolicySampler.requireSigma2(initial));
         optimiser = new Adam(List.of(logSigma2));
     }
 

@@ -19,16 +19,21 @@ public final class PolicySampler {
 
     /** Sets the exploration variance s^2, 0 &lt; s^2 &lt; 1 (it may change during training). */
     public void setSigma2(double s2) {
-        if (!(s2 > 0 && s2 < 1)) {
-            throw new IllegalArgumentException("exploration variance s^2 must lie in (0, 1), got " + s2);
-        }
-        this.sigma2 = s2;
+        this.sigma2 = requireSigma2(s2);
         this.a = (float) Math.sqrt(1 - s2);
         this.std = (float) Math.sqrt(s2 / 2);
     }
 
     public double sigma2() {
         return sigma2;
+    }
+
+    /** Returns s2 if it is an exploration variance, 0 &lt; s^2 &lt; 1; an IllegalArgumentException otherwise. */
+    static double requireSigma2(double s2) {
+        if (!(s2 > 0 && s2 < 1)) {
+            throw new IllegalArgumentException("exploration variance s^2 must lie in (0, 1), got " + s2);
+        }
+        return s2;
     }
 
     /** x_p = a x + w. x not modified; xp reshaped to x's shape and modified. */

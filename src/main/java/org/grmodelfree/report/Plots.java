@@ -496,7 +496,6 @@ public final class Plots {
         return chart;
     }
 
-    /** Writes the chart, or an empty frame with a note when no series had a drawable point. */
     /** Legend entries longer than this many characters go below the plot, not beside it. */
     static final int LONG_LEGEND_ENTRY = 32;
 
@@ -519,6 +518,7 @@ public final class Plots {
         }
     }
 
+    /** Writes the chart, or an empty frame with a note when no series had a drawable point. */
     private static void finish(XYChart chart, int drawn, Path png) throws IOException {
         if (drawn == 0) {
             // XChart cannot lay out axes without data: add an invisible placeholder point pair.

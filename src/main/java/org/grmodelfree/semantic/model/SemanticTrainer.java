@@ -1,7 +1,5 @@
 package org.grmodelfree.semantic.model;
 
-import org.grmodelfree.comm.LearnedSigma2;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -38,8 +36,6 @@ import org.grmodelfree.semantic.data.Dataset;
  * Buffers are allocated here, once, for the configured batch: a step allocates nothing.
  */
 public final class SemanticTrainer {
-    /** Floor and ceiling of a learned s^2. */
-
     /** Mean losses of one epoch (NaN where the epoch took no such step) and s^2 at its end. */
     public record EpochStats(int epoch, double rxLoss, double txLoss, double sigma2, int steps) {
     }
